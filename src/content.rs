@@ -1,0 +1,325 @@
+//! Parsing one content file: front matter split, YAML into typed records, every problem
+//! collected with its position in the file. Pure: callers hand in the text.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
+use serde_yaml::Value;
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::spans::{Pos, Spans};
+
+/// A parsed YAML document: the value (possibly with broken fields removed), where its text
+/// sits, and every problem met on the way.
+pub struct Parsed<T> {
+    pub value: Option<T>,
+    pub spans: Spans,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A Markdown file split into its YAML front matter and body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FrontMatter<'a> {
+    pub yaml: &'a str,
+    /// Lines before the YAML (the opening `---`).
+    pub line_offset: usize,
+    pub body: &'a str,
+}
+
+/// The largest file govsite reads: records are small, and this keeps a stray dump from
+/// exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Strips a UTF-8 byte-order mark, which editors on Windows like to add.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`. The closing line may also be `...`.
+pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, String> {
+    let text = strip_bom(text);
+    if text.trim().is_empty() {
+        return Err("the file is empty: a record starts with YAML front matter between `---` lines".into());
+    }
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or_default();
+    if first.trim_end() != "---" {
+        return Err("no front matter: a record must start with a `---` line, then YAML fields, then `---`".into());
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for line in lines {
+        if matches!(line.trim_end(), "---" | "...") {
+            return Ok(FrontMatter {
+                yaml: &text[yaml_start..offset],
+                line_offset: 1,
+                body: &text[offset + line.len()..],
+            });
+        }
+        offset += line.len();
+    }
+    Err("front matter is not closed: add a `---` line after the YAML fields".into())
+}
+
+/// Parses a YAML text into `T`, reporting every unknown field, wrong type and bad value.
+///
+/// serde stops at the first problem, so after each one the offending node is removed and the
+/// rest is parsed again: a file with three typos gets three diagnostics in one run.
+pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -> Parsed<T> {
+    let spans = Spans::new(Arc::from(yaml), line_offset);
+    let mut diagnostics = Vec::new();
+    // Fast path: clean files deserialize straight from the text.
+    let error = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(yaml)) {
+        Ok(value) => return Parsed { value: Some(value), spans, diagnostics },
+        Err(error) => error,
+    };
+    let mut document = match serde_yaml::from_str::<Value>(yaml) {
+        Ok(document) => document,
+        Err(syntax) => {
+            diagnostics.push(syntax_error(path, &spans, &syntax));
+            return Parsed { value: None, spans, diagnostics };
+        }
+    };
+    let mut error = error;
+    let mut removed = Vec::new();
+    // Each retry removes one node, so this ends; the bound only guards against surprises.
+    for _ in 0..256 {
+        let field = field_path(error.path());
+        let diagnostic = field_error(path, &spans, &field, error.inner());
+        // A required field removed for a bad value comes back as "missing": say it once.
+        if !removed.iter().any(|gone: &String| diagnostic.message.contains(&format!("`{}`", leaf(gone)))
+            && diagnostic.message.starts_with("missing required field"))
+        {
+            diagnostics.push(diagnostic);
+        }
+        removed.push(field);
+        if !remove_node(&mut document, error.path()) {
+            break;
+        }
+        match serde_path_to_error::deserialize(document.clone()) {
+            Ok(value) => return Parsed { value: Some(value), spans, diagnostics },
+            Err(next) => error = next,
+        }
+    }
+    Parsed { value: None, spans, diagnostics }
+}
+
+fn syntax_error(path: &Path, spans: &Spans, error: &serde_yaml::Error) -> Diagnostic {
+    let start = spans.start();
+    let pos = match error.location() {
+        Some(location) => Pos {
+            line: location.line() + start.line - 1,
+            col: location.column(),
+        },
+        None => start,
+    };
+    let message = error.to_string();
+    // serde_yaml appends " at line L column C"; the position is printed in front already.
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    Diagnostic::error(path, pos, format!("YAML syntax error: {message}"))
+}
+
+/// The last segment of a field path: `b` of `a[0].b`.
+fn leaf(field: &str) -> &str {
+    field.rsplit(['.', '[']).next().unwrap_or(field)
+}
+
+/// serde_yaml prefixes errors below the root with its own path (`.[1]: ...`, `a.b: ...`).
+fn strip_yaml_path(message: &str) -> &str {
+    match message.split_once(": ") {
+        Some((head, rest)) if !head.contains(' ') && !head.contains('`') => rest,
+        _ => message,
+    }
+}
+
+/// Turns serde's message into one that points at the field and says what to do.
+fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let message = error.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    let message = strip_yaml_path(message).to_string();
+    if let Some(unknown) = message.strip_prefix("unknown field `") {
+        let name = unknown.split('`').next().unwrap_or_default();
+        let expected = expected_names(&message);
+        let key = field.to_string();
+        let hint = match did_you_mean(name, expected.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("expected one of: {}", expected.join(", ")),
+        };
+        return Diagnostic::error(path, spans.key_pos(&key), format!("unknown field `{key}`: {hint}"));
+    }
+    if let Some(missing) = message.strip_prefix("missing field `") {
+        let name = missing.split('`').next().unwrap_or_default();
+        let (place, pos) = if field.is_empty() {
+            (String::new(), spans.start())
+        } else {
+            (format!(" in `{field}`"), spans.key_pos(field))
+        };
+        return Diagnostic::error(
+            path,
+            pos,
+            format!("missing required field `{name}`{place}: add `{name}:` with a value"),
+        );
+    }
+    let subject = if field.is_empty() { "the document".to_string() } else { format!("`{field}`") };
+    Diagnostic::error(path, spans.value_pos(field), format!("{subject}: {message}"))
+}
+
+/// The names listed after "expected one of" in serde's unknown-field message.
+fn expected_names(message: &str) -> Vec<&str> {
+    let Some((_, list)) = message.split_once("expected ") else {
+        return Vec::new();
+    };
+    list.split('`').skip(1).step_by(2).collect()
+}
+
+/// `owner_history[0].until` from serde_path_to_error's segments.
+fn field_path(path: &serde_path_to_error::Path) -> String {
+    let mut text = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Map { key } => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                text.push_str(key);
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    text
+}
+
+/// Removes the node at `path` (or, for an unknown field, that key). Returns false when there
+/// is nothing left to remove, i.e. the problem is with the document as a whole.
+fn remove_node(document: &mut Value, path: &serde_path_to_error::Path) -> bool {
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut node = document;
+    for segment in parents {
+        let next = match segment {
+            Segment::Seq { index } => node.as_sequence_mut().and_then(|seq| seq.get_mut(*index)),
+            Segment::Map { key } => node.as_mapping_mut().and_then(|map| map.get_mut(key.as_str())),
+            _ => None,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+    match last {
+        Segment::Seq { index } => match node.as_sequence_mut() {
+            Some(seq) if *index < seq.len() => {
+                seq.remove(*index);
+                true
+            }
+            _ => false,
+        },
+        Segment::Map { key } => node
+            .as_mapping_mut()
+            .is_some_and(|map| map.remove(key.as_str()).is_some()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Control, Exception, Person};
+
+    fn path() -> &'static Path {
+        Path::new("controls/X.md")
+    }
+
+    fn messages<T>(parsed: &Parsed<T>) -> Vec<String> {
+        parsed.diagnostics.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let split = split_front_matter("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(split.yaml, "title: A\n");
+        assert_eq!(split.body, "Body\n");
+        assert_eq!(split.line_offset, 1);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let split = split_front_matter("\u{feff}---\r\ntitle: A\r\n---\r\nBody").unwrap();
+        assert_eq!(split.yaml, "title: A\r\n");
+        assert_eq!(split.body, "Body");
+    }
+
+    #[test]
+    fn rejects_missing_or_unclosed_front_matter() {
+        let cases = [
+            ("", "the file is empty"),
+            ("title: A\n", "no front matter"),
+            ("---\ntitle: A\n", "front matter is not closed"),
+        ];
+        for (text, expected) in cases {
+            let error = split_front_matter(text).unwrap_err();
+            assert!(error.starts_with(expected), "{text:?} gave {error}");
+        }
+    }
+
+    #[test]
+    fn reports_every_unknown_field_with_a_hint() {
+        let yaml = "title: A\nownr: dana\nreveiw:\n  last: 2026-01-01\n  every_days: 90\n";
+        let parsed = parse_yaml::<Control>(path(), yaml, 1);
+        assert_eq!(
+            messages(&parsed),
+            [
+                "controls/X.md:3:1: error: unknown field `ownr`: did you mean `owner`?",
+                "controls/X.md:4:1: error: unknown field `reveiw`: did you mean `review`?",
+            ]
+        );
+        assert_eq!(parsed.value.map(|c| c.title), Some("A".to_string()));
+    }
+
+    #[test]
+    fn points_at_nested_bad_dates_and_types() {
+        let yaml = "owner: dana\nowner_history:\n  - owner: sam\n    until: 2026-02-30\nreview:\n  last: 2026-01-01\n  every_days: often\n";
+        let parsed = parse_yaml::<Control>(path(), yaml, 1);
+        assert_eq!(
+            messages(&parsed),
+            [
+                "controls/X.md:5:12: error: `owner_history[0].until`: invalid date `2026-02-30`: there is no day 30 in 2026-02",
+                "controls/X.md:8:15: error: `review.every_days`: invalid type: string \"often\", expected i64",
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_missing_required_fields_at_their_mapping() {
+        let parsed = parse_yaml::<Exception>(path(), "control: C\napproved_by: m\n", 1);
+        assert_eq!(
+            messages(&parsed),
+            ["controls/X.md:2:1: error: missing required field `granted`: add `granted:` with a value"]
+        );
+    }
+
+    #[test]
+    fn reports_yaml_syntax_errors_in_file_coordinates() {
+        let parsed = parse_yaml::<Control>(path(), "title: A\nowner: [dana\n", 1);
+        assert_eq!(parsed.diagnostics.len(), 1);
+        let diagnostic = &parsed.diagnostics[0];
+        assert!(diagnostic.message.starts_with("YAML syntax error"), "{diagnostic}");
+        assert!(diagnostic.line >= 3, "{diagnostic}");
+    }
+
+    #[test]
+    fn keeps_the_good_entries_of_a_list_file() {
+        let yaml = "- id: a\n  name: A\n- id: b\n  name: B\n  actve: false\n";
+        let parsed = parse_yaml::<Vec<Person>>(Path::new("people.yaml"), yaml, 0);
+        assert_eq!(
+            messages(&parsed),
+            ["people.yaml:5:3: error: unknown field `[1].actve`: did you mean `active`?"]
+        );
+        assert_eq!(parsed.value.map(|people| people.len()), Some(2));
+    }
+}

@@ -1,0 +1,148 @@
+//! Problems found in content: where, how bad, and what to do about them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::spans::Pos;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        })
+    }
+}
+
+/// One problem in one file, printed as `path:line:column: level: message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub level: Level,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(path: &Path, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(path, pos, Level::Error, message.into())
+    }
+
+    pub fn warning(path: &Path, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(path, pos, Level::Warning, message.into())
+    }
+
+    fn new(path: &Path, pos: Pos, level: Level, message: String) -> Diagnostic {
+        Diagnostic {
+            path: path.to_path_buf(),
+            line: pos.line,
+            column: pos.col,
+            level,
+            message,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.level,
+            self.message
+        )
+    }
+}
+
+/// Sorts diagnostics by file and position so every run prints them in the same order.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.level, &a.message).cmp(&(
+            &b.path, b.line, b.column, b.level, &b.message,
+        ))
+    });
+}
+
+/// Counts errors and warnings.
+pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+/// `2 errors, 1 warning` style summary.
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let (errors, warnings) = count(diagnostics);
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The closest of `candidates` to a misspelt `word`, when one is close enough to be a typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::damerau_levenshtein(word, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 3))
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_path_line_column_level_message() {
+        let diagnostic = Diagnostic::error(
+            Path::new("content/controls/X.md"),
+            Pos { line: 3, col: 8 },
+            "unknown person `bob`",
+        );
+        assert_eq!(
+            diagnostic.to_string(),
+            "content/controls/X.md:3:8: error: unknown person `bob`"
+        );
+    }
+
+    #[test]
+    fn suggests_only_close_names() {
+        let fields = ["owner", "owner_history", "title", "approvers"];
+        assert_eq!(did_you_mean("ownr", fields), Some("owner"));
+        assert_eq!(did_you_mean("aprovers", fields), Some("approvers"));
+        assert_eq!(did_you_mean("colour", fields), None);
+    }
+
+    #[test]
+    fn summary_counts_levels() {
+        let path = Path::new("a.md");
+        let diagnostics = [
+            Diagnostic::error(path, Pos::START, "x"),
+            Diagnostic::warning(path, Pos::START, "y"),
+            Diagnostic::error(path, Pos::START, "z"),
+        ];
+        assert_eq!(summary(&diagnostics), "2 errors, 1 warning");
+    }
+}

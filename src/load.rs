@@ -1,0 +1,333 @@
+//! Reading a content directory into a `Model`: finds files with walkdir, parses them in
+//! parallel, and collects every problem instead of stopping at the first.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use crate::content::{self, parse_yaml, MAX_FILE_BYTES};
+use crate::diagnostics::Diagnostic;
+use crate::markdown;
+use crate::model::{Control, Exception, Framework, Incident, Model, Person, Process, Source, Team};
+use crate::spans::{Pos, Spans};
+
+/// The model and every problem found while reading it.
+pub struct Loaded {
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `content_dir`. Fails only when the directory itself cannot be read; problems in
+/// files become diagnostics.
+pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
+    if !content_dir.is_dir() {
+        bail!(
+            "content directory `{}` not found: pass --content DIR, or run `govsite init DIR` to start one",
+            content_dir.display()
+        );
+    }
+    let mut diagnostics = Vec::new();
+    let mut model = Model::default();
+    if let Some(site) = load_yaml_file(&content_dir.join("site.yaml"), &mut diagnostics)? {
+        model.site = site;
+    }
+    model.people = load_list(content_dir, "people.yaml", &mut diagnostics)?;
+    model.teams = load_list(content_dir, "teams.yaml", &mut diagnostics)?;
+    model.frameworks = load_list(content_dir, "frameworks.yaml", &mut diagnostics)?;
+    model.controls = load_records(content_dir, &mut diagnostics);
+    model.processes = load_records(content_dir, &mut diagnostics);
+    model.exceptions = load_records(content_dir, &mut diagnostics);
+    model.incidents = load_records(content_dir, &mut diagnostics);
+    Ok(Loaded { model, diagnostics })
+}
+
+/// Reads a whole file as UTF-8 text, refusing files over the size limit.
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let unreadable = |error: std::io::Error| {
+        Diagnostic::error(path, Pos::START, format!("cannot read the file: {error}"))
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            path,
+            Pos::START,
+            format!(
+                "the file is larger than {} KiB: split it, or move attachments out of the record",
+                MAX_FILE_BYTES / 1024
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Diagnostic::error(
+            path,
+            Pos { line, col },
+            "the file is not valid UTF-8: save it with UTF-8 encoding",
+        )
+    })
+}
+
+/// Reads and parses one optional YAML file (`site.yaml`, `people.yaml` ...).
+fn load_yaml_file<T: DeserializeOwned>(
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Option<T>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return Ok(None);
+        }
+    };
+    let parsed = parse_yaml::<Option<T>>(path, content::strip_bom(&text), 0);
+    diagnostics.extend(parsed.diagnostics);
+    Ok(parsed.value.flatten())
+}
+
+/// An entry of a list file (`people.yaml`, `teams.yaml`, `frameworks.yaml`).
+pub trait ListEntry: DeserializeOwned {
+    fn id(&self) -> &str;
+    fn set_source(&mut self, source: Source, index: usize);
+}
+
+macro_rules! list_entry {
+    ($($kind:ty),*) => {$(
+        impl ListEntry for $kind {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn set_source(&mut self, source: Source, index: usize) {
+                self.source = source;
+                self.index = index;
+            }
+        }
+    )*};
+}
+list_entry!(Person, Team, Framework);
+
+fn load_list<T: ListEntry>(
+    content_dir: &Path,
+    file: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<BTreeMap<String, T>> {
+    let path = content_dir.join(file);
+    let mut entries = BTreeMap::new();
+    let Some(list) = load_list_file::<T>(&path, diagnostics)? else {
+        return Ok(entries);
+    };
+    let (list, spans) = list;
+    for (index, mut entry) in list.into_iter().enumerate() {
+        let source = Source {
+            path: path.clone(),
+            spans: spans.clone(),
+        };
+        let id_field = format!("[{index}].id");
+        if let Some(problem) = id_problem(entry.id()) {
+            diagnostics.push(Diagnostic::error(&path, source.pos(&id_field), problem));
+        } else if entries.contains_key(entry.id()) {
+            diagnostics.push(Diagnostic::error(
+                &path,
+                source.pos(&id_field),
+                format!("duplicate id `{}`: ids must be unique in {file}", entry.id()),
+            ));
+            continue;
+        }
+        entry.set_source(source, index);
+        entries.insert(entry.id().to_string(), entry);
+    }
+    Ok(entries)
+}
+
+fn load_list_file<T: DeserializeOwned>(
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Option<(Vec<T>, Spans)>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return Ok(None);
+        }
+    };
+    let parsed = parse_yaml::<Option<Vec<T>>>(path, content::strip_bom(&text), 0);
+    diagnostics.extend(parsed.diagnostics);
+    Ok(Some((parsed.value.flatten().unwrap_or_default(), parsed.spans)))
+}
+
+/// A record kind stored one per Markdown file in its own folder.
+pub trait Record: DeserializeOwned + Send {
+    /// The folder under the content directory, e.g. `controls`.
+    const FOLDER: &'static str;
+    fn declared_id(&self) -> Option<&str>;
+    fn fill(&mut self, id: String, source: Source, body_html: String);
+}
+
+macro_rules! record {
+    ($($kind:ty => $folder:literal),*) => {$(
+        impl Record for $kind {
+            const FOLDER: &'static str = $folder;
+            fn declared_id(&self) -> Option<&str> {
+                self.declared_id.as_deref()
+            }
+            fn fill(&mut self, id: String, source: Source, body_html: String) {
+                self.id = id;
+                self.source = source;
+                self.body_html = body_html;
+            }
+        }
+    )*};
+}
+record!(Control => "controls", Process => "processes", Exception => "exceptions", Incident => "incidents");
+
+/// Loads every record of one kind; duplicates and unparseable files become diagnostics.
+fn load_records<T: Record>(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, T> {
+    let folder = content_dir.join(T::FOLDER);
+    let files = find_record_files(&folder, diagnostics);
+    let parsed: Vec<(PathBuf, Result<T, ()>, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|path| {
+            let mut problems = Vec::new();
+            let record = parse_record::<T>(&path, &mut problems);
+            (path, record, problems)
+        })
+        .collect();
+    let mut records = BTreeMap::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for (path, record, problems) in parsed {
+        diagnostics.extend(problems);
+        let Ok(record) = record else { continue };
+        let id = record_id(&path);
+        if let Some(first) = seen.insert(id.to_lowercase(), path.clone()) {
+            let kind = T::FOLDER.trim_end_matches('s');
+            diagnostics.push(Diagnostic::error(
+                &path,
+                Pos::START,
+                format!(
+                    "duplicate {kind} id `{id}`: {} has the same id (ids are compared ignoring case, since they become file names); rename one file",
+                    first.display()
+                ),
+            ));
+            continue;
+        }
+        records.insert(id, record);
+    }
+    records
+}
+
+/// All `.md` files under `folder`, sorted; symlinks are reported and not followed.
+fn find_record_files(folder: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    if !folder.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(folder).follow_links(false).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(folder).to_path_buf();
+                diagnostics.push(Diagnostic::error(&path, Pos::START, format!("cannot read: {error}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.path_is_symlink() {
+            diagnostics.push(Diagnostic::warning(
+                path,
+                Pos::START,
+                "symbolic link not followed: copy the file into the content directory instead",
+            ));
+        } else if entry.file_type().is_file() && !hidden {
+            if path.extension().is_some_and(|ext| ext == "md") {
+                files.push(path.to_path_buf());
+            } else {
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    Pos::START,
+                    "ignored: only `.md` files are records (rename it to .md, or move it out of this folder)",
+                ));
+            }
+        }
+    }
+    files
+}
+
+fn record_id(path: &Path) -> String {
+    path.file_stem().unwrap_or_default().to_string_lossy().into_owned()
+}
+
+/// Reads and parses one record file; `Err` when nothing usable came out of it.
+fn parse_record<T: Record>(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<T, ()> {
+    let text = read_text(path).map_err(|diagnostic| diagnostics.push(diagnostic))?;
+    let front = content::split_front_matter(&text)
+        .map_err(|message| diagnostics.push(Diagnostic::error(path, Pos::START, message)))?;
+    let parsed = parse_yaml::<T>(path, front.yaml, front.line_offset);
+    diagnostics.extend(parsed.diagnostics);
+    let mut record = parsed.value.ok_or(())?;
+    let source = Source {
+        path: path.to_path_buf(),
+        spans: parsed.spans,
+    };
+    let id = record_id(path);
+    if let Some(problem) = id_problem(&id) {
+        diagnostics.push(Diagnostic::error(path, Pos::START, format!("file name: {problem}")));
+        return Err(());
+    }
+    if let Some(declared) = record.declared_id() {
+        if declared != id {
+            diagnostics.push(Diagnostic::error(
+                path,
+                source.pos("id"),
+                format!("`id: {declared}` does not match the file name `{id}`: remove the `id:` line or rename the file"),
+            ));
+        }
+    }
+    record.fill(id, source, markdown::render(front.body));
+    Ok(record)
+}
+
+/// Why `id` is not a valid record id, if it is not. Ids become file names in the site.
+pub fn id_problem(id: &str) -> Option<String> {
+    let mut chars = id.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if first_ok && rest_ok {
+        None
+    } else {
+        Some(format!(
+            "invalid id `{id}`: ids start with a letter or digit and use only A-Z, a-z, 0-9, `.`, `_` and `-`"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_only_file_name_safe_ids() {
+        for good in ["CTL-SECRET-ROTATION", "a", "INC-2026.031", "x_y"] {
+            assert_eq!(id_problem(good), None, "{good}");
+        }
+        for bad in ["", "../x", "a/b", "has space", "-lead", ".hidden", "café"] {
+            assert!(id_problem(bad).is_some(), "{bad:?} accepted");
+        }
+    }
+}

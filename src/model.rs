@@ -1,0 +1,491 @@
+//! Plain data types for the governance records. No I/O happens here.
+//!
+//! The record structs double as the front matter schema: every field a user may write is a
+//! serde field, `deny_unknown_fields` turns typos into errors, and the fields filled in by the
+//! loader (`id`, `source`, `body_html`) are `#[serde(skip)]`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::day::Day;
+use crate::spans::{Pos, Spans};
+
+/// Everything loaded from one content directory, every collection keyed and sorted by id.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub site: SiteConfig,
+    pub people: BTreeMap<String, Person>,
+    pub teams: BTreeMap<String, Team>,
+    pub frameworks: BTreeMap<String, Framework>,
+    pub controls: BTreeMap<String, Control>,
+    pub processes: BTreeMap<String, Process>,
+    pub exceptions: BTreeMap<String, Exception>,
+    pub incidents: BTreeMap<String, Incident>,
+}
+
+/// Where a record came from, so later stages can point diagnostics into the file.
+#[derive(Debug, Default, Clone)]
+pub struct Source {
+    /// The file path as the user would type it (content dir joined with the relative path).
+    pub path: PathBuf,
+    /// Positions of every key and value, by field path (`owner_history[0].until`).
+    pub spans: Spans,
+}
+
+impl Source {
+    /// Position of the value at `field`, else of its nearest parent, else the file start.
+    pub fn pos(&self, field: &str) -> Pos {
+        self.spans.value_pos(field)
+    }
+}
+
+/// `site.yaml`: every setting optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    pub title: String,
+    pub organisation: String,
+    pub as_of: Option<Day>,
+    pub recurrence: Recurrence,
+    pub exceptions: ExceptionPolicy,
+    pub review_overdue_grace_days: i64,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "NHI Governance".to_string(),
+            organisation: String::new(),
+            as_of: None,
+            recurrence: Recurrence::default(),
+            exceptions: ExceptionPolicy::default(),
+            review_overdue_grace_days: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Recurrence {
+    pub window_days: i64,
+    pub threshold: usize,
+}
+
+impl Default for Recurrence {
+    fn default() -> Self {
+        Recurrence {
+            window_days: 365,
+            threshold: 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExceptionPolicy {
+    pub max_validity_days: i64,
+    pub expiring_soon_days: i64,
+    pub aging_buckets: Vec<i64>,
+}
+
+impl Default for ExceptionPolicy {
+    fn default() -> Self {
+        ExceptionPolicy {
+            max_validity_days: 90,
+            expiring_soon_days: 30,
+            aging_buckets: vec![30, 90, 180, 365],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    #[serde(skip)]
+    pub source: Source,
+    /// Index of this entry in `people.yaml`, for field paths like `[3].team`.
+    #[serde(skip)]
+    pub index: usize,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub lead: Option<String>,
+    #[serde(skip)]
+    pub source: Source,
+    #[serde(skip)]
+    pub index: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Framework {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub references: Vec<FrameworkRef>,
+    #[serde(skip)]
+    pub source: Source,
+    #[serde(skip)]
+    pub index: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkRef {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+/// Kinds of non-human identity a control or incident concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Nhi {
+    Secret,
+    ServiceAccount,
+    Token,
+    ApiKey,
+    Certificate,
+    Agent,
+    WorkloadIdentity,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlStatus {
+    #[default]
+    Active,
+    Retired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// Where a failure came from; accountability follows it (DESIGN.md rule 3).
+/// The declaration order is the contract's order: design, operation, approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    Design,
+    Operation,
+    Approval,
+}
+
+impl Origin {
+    pub const ALL: [Origin; 3] = [Origin::Design, Origin::Operation, Origin::Approval];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Design => "design",
+            Origin::Operation => "operation",
+            Origin::Approval => "approval",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SurfacedBy {
+    LeakedCredential,
+    OverbroadAccess,
+    ApprovalBypass,
+    Audit,
+    Monitoring,
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerPeriod {
+    pub owner: String,
+    /// The owner held the control up to and including this date.
+    pub until: Day,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedPlatform {
+    #[serde(default)]
+    pub adoption_owners: Vec<String>,
+    #[serde(default)]
+    pub risk_signoff: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub last: Day,
+    pub every_days: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    #[serde(skip)]
+    pub id: String,
+    /// An `id:` written in the front matter; it must equal the file stem.
+    #[serde(default, rename = "id", skip_serializing)]
+    pub declared_id: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub approvers: Vec<String>,
+    #[serde(default)]
+    pub owner_history: Vec<OwnerPeriod>,
+    #[serde(default)]
+    pub nhi: Vec<Nhi>,
+    /// Framework id -> reference ids.
+    #[serde(default)]
+    pub frameworks: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub shared_platform: Option<SharedPlatform>,
+    #[serde(default)]
+    pub review: Option<Review>,
+    #[serde(default)]
+    pub status: ControlStatus,
+    #[serde(skip)]
+    pub body_html: String,
+    #[serde(skip)]
+    pub source: Source,
+}
+
+impl Control {
+    /// The control owner on `day`: the first `owner_history` entry still running on that day,
+    /// else the current owner.
+    pub fn owner_on(&self, day: Day) -> Option<&str> {
+        self.owner_history
+            .iter()
+            .find(|period| period.until >= day)
+            .map(|period| period.owner.as_str())
+            .or(self.owner.as_deref())
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Process {
+    #[serde(skip)]
+    pub id: String,
+    #[serde(default, rename = "id", skip_serializing)]
+    pub declared_id: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub controls: Vec<String>,
+    #[serde(skip)]
+    pub body_html: String,
+    #[serde(skip)]
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Renewal {
+    pub approved_by: String,
+    pub granted: Day,
+    #[serde(default)]
+    pub expires: Option<Day>,
+}
+
+/// One grant period of an exception: the original grant or a renewal.
+#[derive(Debug, Clone, Copy)]
+pub struct GrantPeriod<'a> {
+    pub approved_by: Option<&'a str>,
+    pub granted: Day,
+    pub expires: Option<Day>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    #[serde(skip)]
+    pub id: String,
+    #[serde(default, rename = "id", skip_serializing)]
+    pub declared_id: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    /// Required; `None` only so a missing value is reported by validation with a position.
+    #[serde(default)]
+    pub control: Option<String>,
+    #[serde(default)]
+    pub process: Option<String>,
+    #[serde(default)]
+    pub requested_by: Option<String>,
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    pub granted: Day,
+    #[serde(default)]
+    pub expires: Option<Day>,
+    #[serde(default)]
+    pub closed: Option<Day>,
+    #[serde(default)]
+    pub risk: Option<Severity>,
+    #[serde(default)]
+    pub renewals: Vec<Renewal>,
+    #[serde(skip)]
+    pub body_html: String,
+    #[serde(skip)]
+    pub source: Source,
+}
+
+impl Exception {
+    /// The original grant followed by every renewal, oldest first.
+    pub fn grant_periods(&self) -> impl Iterator<Item = GrantPeriod<'_>> {
+        let original = GrantPeriod {
+            approved_by: self.approved_by.as_deref(),
+            granted: self.granted,
+            expires: self.expires,
+        };
+        std::iter::once(original).chain(self.renewals.iter().map(|renewal| GrantPeriod {
+            approved_by: Some(renewal.approved_by.as_str()),
+            granted: renewal.granted,
+            expires: renewal.expires,
+        }))
+    }
+
+    /// The last renewal's expiry, else the original's; `None` means permanent.
+    pub fn effective_expiry(&self) -> Option<Day> {
+        match self.renewals.last() {
+            Some(renewal) => renewal.expires,
+            None => self.expires,
+        }
+    }
+
+    /// The approver of the latest grant period (the last renewal's, else the original).
+    pub fn latest_approver(&self) -> Option<&str> {
+        match self.renewals.last() {
+            Some(renewal) => Some(renewal.approved_by.as_str()),
+            None => self.approved_by.as_deref(),
+        }
+    }
+
+    /// The approver of the latest grant period granted on or before `day`
+    /// (the original approver when none was).
+    pub fn approver_on(&self, day: Day) -> Option<&str> {
+        self.renewals
+            .iter()
+            .rev()
+            .find(|renewal| renewal.granted <= day)
+            .map(|renewal| renewal.approved_by.as_str())
+            .or(self.approved_by.as_deref())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub title: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub due: Option<Day>,
+    #[serde(default)]
+    pub done: Option<Day>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    #[serde(skip)]
+    pub id: String,
+    #[serde(default, rename = "id", skip_serializing)]
+    pub declared_id: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    pub date: Day,
+    #[serde(default)]
+    pub detected: Option<Day>,
+    #[serde(default)]
+    pub resolved: Option<Day>,
+    #[serde(default)]
+    pub control: Option<String>,
+    #[serde(default)]
+    pub process: Option<String>,
+    /// One value or a list in the file; kept in the order written (validation sorts nothing).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub origin: Vec<Origin>,
+    #[serde(default)]
+    pub exception: Option<String>,
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    #[serde(default)]
+    pub nhi: Option<Nhi>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub surfaced_by: Option<SurfacedBy>,
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    #[serde(skip)]
+    pub body_html: String,
+    #[serde(skip)]
+    pub source: Source,
+}
+
+impl Incident {
+    /// The incident's origins without duplicates, in the contract's order.
+    pub fn origins(&self) -> Vec<Origin> {
+        Origin::ALL
+            .into_iter()
+            .filter(|origin| self.origin.contains(origin))
+            .collect()
+    }
+}
+
+/// Accepts `origin: design` as well as `origin: [design, operation]`.
+fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        One(T),
+        Many(Vec<T>),
+    }
+    // Try the list first so that a list's own error (a bad element) is the one reported.
+    let value = serde_yaml::Value::deserialize(deserializer)?;
+    let result = if value.is_sequence() {
+        Vec::<T>::deserialize(value).map(OneOrMany::Many)
+    } else {
+        T::deserialize(value).map(OneOrMany::One)
+    };
+    match result.map_err(serde::de::Error::custom)? {
+        OneOrMany::One(one) => Ok(vec![one]),
+        OneOrMany::Many(many) => Ok(many),
+    }
+}
