@@ -1,12 +1,22 @@
 //! govsite: governance records for non-human identities -> a static accountability site.
 //!
-//! The pipeline, one module per stage:
-//! load (`content`, `load`) -> validate -> metrics -> charts / views -> render -> output.
+//! The pipeline, one module per stage (see `site.rs`):
+//! load (`content`, `load`) -> `validate` -> `metrics` -> `charts` / `views` -> `render` -> `output`.
 
+pub mod charts;
+pub mod cli;
+pub mod cmd;
 pub mod content;
 pub mod day;
 pub mod diagnostics;
+pub mod exports;
 pub mod load;
 pub mod markdown;
+pub mod metrics;
 pub mod model;
+pub mod output;
+pub mod render;
+pub mod site;
 pub mod spans;
+pub mod validate;
+pub mod views;

@@ -13,7 +13,7 @@ use walkdir::WalkDir;
 use crate::content::{self, parse_yaml, MAX_FILE_BYTES};
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
-use crate::model::{Control, Exception, Framework, Incident, Model, Person, Process, Source, Team};
+use crate::model::{SiteConfig, Control, Exception, Framework, Incident, Model, Person, Process, Source, Team};
 use crate::spans::{Pos, Spans};
 
 /// The model and every problem found while reading it.
@@ -33,12 +33,14 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     }
     let mut diagnostics = Vec::new();
     let mut model = Model::default();
-    if let Some(site) = load_yaml_file(&content_dir.join("site.yaml"), &mut diagnostics)? {
+    let site_path = content_dir.join("site.yaml");
+    if let Some((mut site, spans)) = load_yaml_file::<SiteConfig>(&site_path, &mut diagnostics) {
+        site.source = Source { path: site_path, spans };
         model.site = site;
     }
-    model.people = load_list(content_dir, "people.yaml", &mut diagnostics)?;
-    model.teams = load_list(content_dir, "teams.yaml", &mut diagnostics)?;
-    model.frameworks = load_list(content_dir, "frameworks.yaml", &mut diagnostics)?;
+    model.people = load_list(content_dir, "people.yaml", &mut diagnostics);
+    model.teams = load_list(content_dir, "teams.yaml", &mut diagnostics);
+    model.frameworks = load_list(content_dir, "frameworks.yaml", &mut diagnostics);
     model.controls = load_records(content_dir, &mut diagnostics);
     model.processes = load_records(content_dir, &mut diagnostics);
     model.exceptions = load_records(content_dir, &mut diagnostics);
@@ -79,23 +81,14 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Reads and parses one optional YAML file (`site.yaml`, `people.yaml` ...).
-fn load_yaml_file<T: DeserializeOwned>(
-    path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> anyhow::Result<Option<T>> {
+fn load_yaml_file<T: DeserializeOwned>(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<(T, Spans)> {
     if !path.exists() {
-        return Ok(None);
+        return None;
     }
-    let text = match read_text(path) {
-        Ok(text) => text,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return Ok(None);
-        }
-    };
+    let text = read_text(path).map_err(|diagnostic| diagnostics.push(diagnostic)).ok()?;
     let parsed = parse_yaml::<Option<T>>(path, content::strip_bom(&text), 0);
     diagnostics.extend(parsed.diagnostics);
-    Ok(parsed.value.flatten())
+    Some((parsed.value.flatten()?, parsed.spans))
 }
 
 /// An entry of a list file (`people.yaml`, `teams.yaml`, `frameworks.yaml`).
@@ -123,13 +116,12 @@ fn load_list<T: ListEntry>(
     content_dir: &Path,
     file: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> anyhow::Result<BTreeMap<String, T>> {
+) -> BTreeMap<String, T> {
     let path = content_dir.join(file);
     let mut entries = BTreeMap::new();
-    let Some(list) = load_list_file::<T>(&path, diagnostics)? else {
-        return Ok(entries);
+    let Some((list, spans)) = load_yaml_file::<Vec<T>>(&path, diagnostics) else {
+        return entries;
     };
-    let (list, spans) = list;
     for (index, mut entry) in list.into_iter().enumerate() {
         let source = Source {
             path: path.clone(),
@@ -149,26 +141,7 @@ fn load_list<T: ListEntry>(
         entry.set_source(source, index);
         entries.insert(entry.id().to_string(), entry);
     }
-    Ok(entries)
-}
-
-fn load_list_file<T: DeserializeOwned>(
-    path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> anyhow::Result<Option<(Vec<T>, Spans)>> {
-    if !path.exists() {
-        return Ok(None);
-    }
-    let text = match read_text(path) {
-        Ok(text) => text,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return Ok(None);
-        }
-    };
-    let parsed = parse_yaml::<Option<Vec<T>>>(path, content::strip_bom(&text), 0);
-    diagnostics.extend(parsed.diagnostics);
-    Ok(Some((parsed.value.flatten().unwrap_or_default(), parsed.spans)))
+    entries
 }
 
 /// A record kind stored one per Markdown file in its own folder.

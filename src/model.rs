@@ -39,6 +39,11 @@ impl Source {
     pub fn pos(&self, field: &str) -> Pos {
         self.spans.value_pos(field)
     }
+
+    /// Position of the key naming `field` (for map keys such as a framework id).
+    pub fn key_pos(&self, field: &str) -> Pos {
+        self.spans.key_pos(field)
+    }
 }
 
 /// `site.yaml`: every setting optional.
@@ -51,6 +56,8 @@ pub struct SiteConfig {
     pub recurrence: Recurrence,
     pub exceptions: ExceptionPolicy,
     pub review_overdue_grace_days: i64,
+    #[serde(skip)]
+    pub source: Source,
 }
 
 impl Default for SiteConfig {
@@ -62,6 +69,7 @@ impl Default for SiteConfig {
             recurrence: Recurrence::default(),
             exceptions: ExceptionPolicy::default(),
             review_overdue_grace_days: 0,
+            source: Source::default(),
         }
     }
 }
@@ -250,7 +258,7 @@ pub struct Review {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Control {
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub id: String,
     /// An `id:` written in the front matter; it must equal the file stem.
     #[serde(default, rename = "id", skip_serializing)]
@@ -274,7 +282,7 @@ pub struct Control {
     pub review: Option<Review>,
     #[serde(default)]
     pub status: ControlStatus,
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub body_html: String,
     #[serde(skip)]
     pub source: Source,
@@ -295,7 +303,7 @@ impl Control {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Process {
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub id: String,
     #[serde(default, rename = "id", skip_serializing)]
     pub declared_id: Option<String>,
@@ -305,7 +313,7 @@ pub struct Process {
     pub owner: Option<String>,
     #[serde(default)]
     pub controls: Vec<String>,
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub body_html: String,
     #[serde(skip)]
     pub source: Source,
@@ -331,7 +339,7 @@ pub struct GrantPeriod<'a> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exception {
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub id: String,
     #[serde(default, rename = "id", skip_serializing)]
     pub declared_id: Option<String>,
@@ -355,7 +363,7 @@ pub struct Exception {
     pub risk: Option<Severity>,
     #[serde(default)]
     pub renewals: Vec<Renewal>,
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub body_html: String,
     #[serde(skip)]
     pub source: Source,
@@ -419,7 +427,7 @@ pub struct Action {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub id: String,
     #[serde(default, rename = "id", skip_serializing)]
     pub declared_id: Option<String>,
@@ -449,7 +457,7 @@ pub struct Incident {
     pub surfaced_by: Option<SurfacedBy>,
     #[serde(default)]
     pub actions: Vec<Action>,
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub body_html: String,
     #[serde(skip)]
     pub source: Source,

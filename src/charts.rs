@@ -1,0 +1,1065 @@
+//! Metrics -> SVG strings (plotters `SVGBackend::with_string`); never touches disk.
+//!
+//! Every chart has the same layout: a left-aligned title, a one-row legend under it when there
+//! are several series, then the plot with light horizontal gridlines and integer ticks. Bars are
+//! plain `Rectangle`s: plotters' `Histogram` series orders its bars differently on each run.
+//! Colours come from the Okabe-Ito palette, which stays distinguishable with colour-blindness.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use anyhow::{bail, Context, Result};
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::types::RangedCoordi64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::metrics::{AgeBucketCount, ControlMetrics, Metrics, Monthly};
+
+/// One chart: an SVG document plus the text a page needs around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// File name under `charts/`, e.g. `failures-by-month.svg`.
+    pub file: String,
+    pub title: String,
+    /// A text alternative that states the numbers, for alt text or a figcaption.
+    pub description: String,
+    pub svg: String,
+}
+
+/// The embedded font: plotters measures every label with it (the SVG names `sans-serif`).
+static FONT_BYTES: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+const FONT: &str = "sans-serif";
+
+const WIDTH: u32 = 760;
+const HEIGHT: u32 = 320;
+/// Left edge of the title and legend; the plot's label area starts here too.
+const INSET: i32 = 16;
+/// Width of one category on a category axis, in axis units (integer axes: plotters only
+/// formats labels of a key-point axis for integer coordinates).
+const SLOT: i64 = 100;
+/// Half the width of a month bar, of an age-bucket bar and of a control's bar, in axis units.
+const MONTH_HALF: i64 = 36;
+const BUCKET_HALF: i64 = 28;
+const ROW_HALF: i64 = 34;
+/// How many controls the top-controls chart shows.
+const TOP_CONTROLS: usize = 10;
+/// Longest control id shown in full on an axis; longer ids are shortened with an ellipsis.
+const MAX_LABEL_CHARS: usize = 32;
+
+// Okabe-Ito colours.
+const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+const PINK: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+const NEUTRAL: RGBColor = RGBColor(0xA6, 0xA6, 0xA6);
+// Ink.
+const TITLE_INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+const TEXT_INK: RGBColor = RGBColor(0x44, 0x44, 0x44);
+const NOTE_INK: RGBColor = RGBColor(0x77, 0x77, 0x77);
+const AXIS_INK: RGBColor = RGBColor(0x8C, 0x8C, 0x8C);
+const GRID_INK: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+
+/// The drawing surface of one chart.
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// One coloured series: its legend label and one value per category.
+struct Series {
+    label: &'static str,
+    color: RGBColor,
+    values: Vec<usize>,
+}
+
+impl Series {
+    fn new(label: &'static str, color: RGBColor, values: Vec<usize>) -> Series {
+        Series {
+            label,
+            color,
+            values,
+        }
+    }
+}
+
+/// A vertical bar chart with stacked series over labelled categories.
+struct StackedBars<'a> {
+    title: &'a str,
+    categories: Vec<String>,
+    /// Which categories get an axis label (all of them when there is room).
+    labelled: Vec<usize>,
+    series: Vec<Series>,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    /// Shown in the plot when every value is zero.
+    empty_note: &'a str,
+    /// Half a bar's width in axis units (a category is `SLOT` wide).
+    bar_half: i64,
+}
+
+/// The three dashboard charts: failures by month, exceptions by age, top failing controls.
+pub fn site_charts(metrics: &Metrics) -> Result<Vec<Chart>> {
+    Ok(vec![
+        failures_by_month(metrics).context("drawing failures-by-month.svg")?,
+        exceptions_by_age(metrics).context("drawing exceptions-by-age.svg")?,
+        top_controls(metrics).context("drawing top-recurring-controls.svg")?,
+    ])
+}
+
+/// Monthly bars of one control's failures; `monthly` is `(YYYY-MM, failures)` per month.
+pub fn control_chart(control_id: &str, monthly: &[(String, usize)]) -> Result<Chart> {
+    let title = format!("Failures per month: {}", shorten(control_id));
+    let months: Vec<&str> = monthly.iter().map(|(month, _)| month.as_str()).collect();
+    let values: Vec<usize> = monthly.iter().map(|(_, count)| *count).collect();
+    let spec = StackedBars {
+        title: &title,
+        categories: months.iter().map(|m| month_label(m)).collect(),
+        labelled: every_third_from_last(months.len()),
+        series: vec![Series::new("Failures", BLUE, values.clone())],
+        x_desc: "Month",
+        y_desc: "Failures",
+        empty_note: "No failures in these months",
+        bar_half: MONTH_HALF,
+    };
+    let svg = render(|root| draw_stacked_bars(root, &spec))
+        .with_context(|| format!("drawing the failure chart of control {control_id}"))?;
+    Ok(Chart {
+        file: format!("control-{}.svg", file_safe(control_id)),
+        description: describe_control(control_id, &months, &values),
+        title,
+        svg,
+    })
+}
+
+/// Failures per month for the 24 months, stacked by origin.
+fn failures_by_month(metrics: &Metrics) -> Result<Chart> {
+    let months: Vec<&str> = metrics.monthly.iter().map(|m| m.month.as_str()).collect();
+    let column = |f: fn(&Monthly) -> usize| metrics.monthly.iter().map(f).collect();
+    let series = vec![
+        Series::new("Design", BLUE, column(|m| m.design)),
+        Series::new("Operation", ORANGE, column(|m| m.operation)),
+        Series::new("Approval", PINK, column(|m| m.approval)),
+    ];
+    let title = "Control failures per month, by origin";
+    let description = describe_monthly(&months, &series);
+    let spec = StackedBars {
+        title,
+        categories: months.iter().map(|m| month_label(m)).collect(),
+        labelled: every_third_from_last(months.len()),
+        series,
+        x_desc: "Month (a failure with several origins counts once per origin)",
+        y_desc: "Failures",
+        empty_note: "No failures in the last 24 months",
+        bar_half: MONTH_HALF,
+    };
+    let svg = render(|root| draw_stacked_bars(root, &spec))?;
+    Ok(Chart {
+        file: "failures-by-month.svg".into(),
+        title: title.into(),
+        description,
+        svg,
+    })
+}
+
+/// Open exceptions per age bucket, stacked by state.
+fn exceptions_by_age(metrics: &Metrics) -> Result<Chart> {
+    let buckets = &metrics.age_buckets;
+    let column = |f: fn(&AgeBucketCount) -> usize| buckets.iter().map(f).collect();
+    let series = vec![
+        Series::new("Active", GREEN, column(|b| b.active)),
+        Series::new("Expiring soon", ORANGE, column(|b| b.expiring_soon)),
+        Series::new("Expired", VERMILLION, column(|b| b.expired)),
+        Series::new("Permanent", SKY, column(|b| b.permanent)),
+    ];
+    let names: Vec<&str> = buckets.iter().map(|b| b.bucket.as_str()).collect();
+    let title = "Open exceptions by age and state";
+    let description = describe_buckets(&names, &series);
+    let spec = StackedBars {
+        title,
+        categories: names.iter().map(|n| n.to_string()).collect(),
+        labelled: (0..names.len()).collect(),
+        series,
+        x_desc: "Age since granted (days)",
+        y_desc: "Open exceptions",
+        empty_note: "No open exceptions",
+        bar_half: BUCKET_HALF,
+    };
+    let svg = render(|root| draw_stacked_bars(root, &spec))?;
+    Ok(Chart {
+        file: "exceptions-by-age.svg".into(),
+        title: title.into(),
+        description,
+        svg,
+    })
+}
+
+/// Horizontal bars of the controls with the most failures in the window, recurring ones
+/// highlighted.
+fn top_controls(metrics: &Metrics) -> Result<Chart> {
+    let top = top_failing_controls(&metrics.controls);
+    let window = metrics.settings.window_days;
+    let threshold = metrics.settings.threshold;
+    let title = format!("Controls with the most failures in the last {window} days");
+    let description = describe_top(&top, window, threshold);
+    let svg = render(|root| draw_top_controls(root, &title, &top, threshold))?;
+    Ok(Chart {
+        file: "top-recurring-controls.svg".into(),
+        title,
+        description,
+        svg,
+    })
+}
+
+/// Up to ten controls with failures in the window, most failures first, then by id.
+fn top_failing_controls(controls: &[ControlMetrics]) -> Vec<&ControlMetrics> {
+    let mut failing: Vec<&ControlMetrics> = controls
+        .iter()
+        .filter(|c| c.failures_in_window > 0)
+        .collect();
+    failing.sort_by(|a, b| {
+        b.failures_in_window
+            .cmp(&a.failures_in_window)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    failing.truncate(TOP_CONTROLS);
+    failing
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing
+
+/// Registers the embedded font with plotters once per process.
+fn register_font() -> Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok()
+    });
+    if !ok {
+        bail!("the embedded DejaVu Sans font could not be loaded");
+    }
+    Ok(())
+}
+
+/// Runs `draw` on a white canvas and returns the finished SVG document.
+fn render(draw: impl FnOnce(&Area) -> Result<()>) -> Result<String> {
+    register_font()?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).context("filling the background")?;
+        draw(&root)?;
+        root.present().context("finishing the SVG document")?;
+    }
+    Ok(svg)
+}
+
+/// A text style of `px` pixels as written in the SVG (plotters divides its sizes by 1.24).
+fn text(px: f64, color: RGBColor) -> TextStyle<'static> {
+    (FONT, px * 1.24).into_font().color(&color)
+}
+
+/// A bold text style, like [`text`].
+fn bold(px: f64, color: RGBColor) -> TextStyle<'static> {
+    (FONT, px * 1.24, FontStyle::Bold).into_font().color(&color)
+}
+
+fn label_style() -> TextStyle<'static> {
+    text(12.0, TEXT_INK)
+}
+
+/// Draws the title and, for several series, the legend; returns the header's height.
+fn draw_header(root: &Area, title: &str, legend: &[(&str, RGBColor)]) -> Result<i32> {
+    let style = bold(16.0, TITLE_INK).pos(Pos::new(HPos::Left, VPos::Top));
+    root.draw(&Text::new(title.to_string(), (INSET, 12), style))
+        .context("drawing the title")?;
+    if legend.len() < 2 {
+        return Ok(44);
+    }
+    draw_legend(root, legend, (INSET, 42))?;
+    Ok(64)
+}
+
+/// Draws a one-row legend of colour swatches and labels starting at `origin`.
+fn draw_legend(root: &Area, entries: &[(&str, RGBColor)], origin: (i32, i32)) -> Result<()> {
+    let style = label_style().pos(Pos::new(HPos::Left, VPos::Center));
+    let (mut x, y) = origin;
+    for (label, color) in entries {
+        let swatch = Rectangle::new([(x, y - 6), (x + 12, y + 6)], color.filled());
+        root.draw(&swatch).context("drawing a legend swatch")?;
+        root.draw(&Text::new(label.to_string(), (x + 18, y), style.clone()))
+            .context("drawing a legend label")?;
+        let (width, _) = root
+            .estimate_text_size(label, &style)
+            .context("measuring a legend label")?;
+        x += 18 + i32::try_from(width).unwrap_or(0) + 22;
+    }
+    Ok(())
+}
+
+/// The width a left label area needs for these tick labels plus a rotated axis title.
+fn left_label_area(root: &Area, labels: &[String]) -> Result<u32> {
+    let style = label_style();
+    let mut widest = 0;
+    for label in labels {
+        let (width, _) = root
+            .estimate_text_size(label, &style)
+            .context("measuring a label")?;
+        widest = widest.max(width);
+    }
+    // axis title (about 16) + gap + labels + the distance plotters keeps from the axis
+    Ok(16 + 10 + widest + 10)
+}
+
+/// Draws a stacked vertical bar chart.
+fn draw_stacked_bars(root: &Area, spec: &StackedBars) -> Result<()> {
+    let legend: Vec<(&str, RGBColor)> = spec.series.iter().map(|s| (s.label, s.color)).collect();
+    let header = draw_header(root, spec.title, &legend)?;
+    let (_, plot) = root.split_vertically(header);
+
+    let count = spec.categories.len().max(1);
+    let max = (0..count)
+        .map(|i| stack_total(&spec.series, i))
+        .max()
+        .unwrap_or(0);
+    let x = Axis {
+        range: -SLOT / 2..slot_centre(count) - SLOT / 2,
+        keys: spec.labelled.iter().map(|&i| slot_centre(i)).collect(),
+        label: Box::new(|x| category_label(&spec.categories, *x)),
+        title: spec.x_desc,
+    };
+    let y = value_axis(max, spec.y_desc);
+    let chart = build_plot(root, &plot, &x, &y, false)?;
+
+    let area = chart.plotting_area();
+    draw_stacks(area, &spec.series, count, spec.bar_half)?;
+    draw_axis_line(area, [(x.range.start, 0), (x.range.end, 0)])?;
+    for &index in &spec.labelled {
+        let (px, py) = area.map_coordinate(&(slot_centre(index), 0));
+        let tick = PathElement::new(vec![(px, py), (px, py + 5)], AXIS_INK.stroke_width(1));
+        area.use_screen_coord()
+            .draw(&tick)
+            .context("drawing a tick mark")?;
+    }
+    if max == 0 {
+        draw_note(area, spec.empty_note)?;
+    }
+    Ok(())
+}
+
+/// One axis of a plot: its range, where its labels go, their text, and the axis title.
+struct Axis<'a> {
+    range: Range<i64>,
+    keys: Vec<i64>,
+    label: Box<dyn Fn(&i64) -> String + 'a>,
+    title: &'a str,
+}
+
+/// A count axis from zero with integer ticks covering `max`.
+fn value_axis(max: usize, title: &str) -> Axis<'_> {
+    let (end, ticks) = value_ticks(max);
+    Axis {
+        range: 0..to_axis(end),
+        keys: ticks.into_iter().map(to_axis).collect(),
+        label: Box::new(|value| value.to_string()),
+        title,
+    }
+}
+
+/// A plot on integer axes whose labels sit exactly at their key points.
+type Plot<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<WithKeyPoints<RangedCoordi64>, WithKeyPoints<RangedCoordi64>>,
+>;
+
+/// Lays out a plot in `plot` and draws its gridlines (along the value axis: vertical lines
+/// when `values_on_x`), tick labels and axis titles. The axis lines are left to the caller:
+/// plotters' `disable_*_axis` also drops the tick labels, so the mesh hides them instead.
+fn build_plot<'a, 'b>(
+    root: &Area,
+    plot: &'a Area<'b>,
+    x: &Axis,
+    y: &Axis,
+    values_on_x: bool,
+) -> Result<Plot<'a, 'b>> {
+    let y_labels: Vec<String> = y.keys.iter().map(|k| (y.label)(k)).collect();
+    let mut chart = ChartBuilder::on(plot)
+        .margin_left(INSET.unsigned_abs())
+        .margin_right(if values_on_x { 40 } else { 24 })
+        .margin_top(6)
+        .margin_bottom(8)
+        .x_label_area_size(46)
+        .y_label_area_size(left_label_area(root, &y_labels)?)
+        .build_cartesian_2d(
+            x.range.clone().with_key_points(x.keys.clone()),
+            y.range.clone().with_key_points(y.keys.clone()),
+        )
+        .context("laying out the plot")?;
+    let mut mesh = chart.configure_mesh();
+    if values_on_x {
+        mesh.disable_y_mesh();
+    } else {
+        mesh.disable_x_mesh();
+    }
+    mesh.bold_line_style(GRID_INK.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(TRANSPARENT)
+        .set_tick_mark_size(LabelAreaPosition::Bottom, 5)
+        .set_tick_mark_size(LabelAreaPosition::Left, 5)
+        .label_style(label_style())
+        .axis_desc_style(label_style())
+        .x_label_formatter(&x.label)
+        .y_label_formatter(&y.label)
+        .x_desc(x.title)
+        .y_desc(y.title)
+        .draw()
+        .context("drawing the axes")?;
+    Ok(chart)
+}
+
+/// The sum of every series at category `index`.
+fn stack_total(series: &[Series], index: usize) -> usize {
+    series
+        .iter()
+        .map(|s| s.values.get(index).copied().unwrap_or(0))
+        .sum()
+}
+
+/// Draws one stacked bar per category, series bottom-up in their given order.
+fn draw_stacks<CT>(
+    area: &DrawingArea<SVGBackend, CT>,
+    series: &[Series],
+    count: usize,
+    half: i64,
+) -> Result<()>
+where
+    CT: CoordTranslate<From = (i64, i64)>,
+{
+    for index in 0..count {
+        let centre = slot_centre(index);
+        let mut base = 0usize;
+        for s in series {
+            let value = s.values.get(index).copied().unwrap_or(0);
+            if value == 0 {
+                continue;
+            }
+            let top = base.saturating_add(value);
+            let corners = [
+                (centre - half, to_axis(base)),
+                (centre + half, to_axis(top)),
+            ];
+            area.draw(&Rectangle::new(corners, s.color.filled()))
+                .context("drawing a bar")?;
+            // A thin white edge keeps neighbouring segments apart in any colour vision.
+            area.draw(&Rectangle::new(corners, WHITE.stroke_width(1)))
+                .context("drawing a bar edge")?;
+            base = top;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `note` in the middle of an empty plot.
+fn draw_note<CT: CoordTranslate>(area: &DrawingArea<SVGBackend, CT>, note: &str) -> Result<()> {
+    let (width, height) = area.dim_in_pixel();
+    let centre = (
+        i32::try_from(width / 2).unwrap_or(0),
+        i32::try_from(height / 2).unwrap_or(0),
+    );
+    let style = text(13.0, NOTE_INK).pos(Pos::new(HPos::Center, VPos::Center));
+    area.strip_coord_spec()
+        .draw(&Text::new(note.to_string(), centre, style))
+        .context("drawing the empty-chart note")
+}
+
+/// Draws horizontal bars for the top controls, recurring ones in vermillion.
+fn draw_top_controls(
+    root: &Area,
+    title: &str,
+    top: &[&ControlMetrics],
+    threshold: usize,
+) -> Result<()> {
+    let recurring_label = format!("Recurring ({threshold}+ failures in the window)");
+    let legend = if top.is_empty() {
+        vec![]
+    } else {
+        vec![
+            (recurring_label.as_str(), VERMILLION),
+            ("Not recurring", NEUTRAL),
+        ]
+    };
+    let header = draw_header(root, title, &legend)?;
+    let (_, plot) = root.split_vertically(header);
+    if top.is_empty() {
+        return draw_empty_frame(&plot, "No failures in the window");
+    }
+
+    let rows = top.len();
+    // Row 0 is at the top: the plot's y axis runs upwards, so row r sits at rows - 1 - r.
+    let ids: Vec<String> = top.iter().map(|c| shorten(&c.id)).collect();
+    let max = top.iter().map(|c| c.failures_in_window).max().unwrap_or(0);
+    let x = value_axis(max, "Failures in the window");
+    let y = Axis {
+        range: -SLOT / 2..slot_centre(rows) - SLOT / 2,
+        keys: (0..rows).map(slot_centre).collect(),
+        label: Box::new(|y| row_label(&ids, *y)),
+        title: "Control",
+    };
+    let chart = build_plot(root, &plot, &x, &y, true)?;
+    let area = chart.plotting_area();
+    draw_rows(area, top)?;
+    draw_axis_line(area, [(0, y.range.start), (0, y.range.end)])
+}
+
+/// Draws the zero line of the value axis between two points.
+fn draw_axis_line<CT>(area: &DrawingArea<SVGBackend, CT>, ends: [(i64, i64); 2]) -> Result<()>
+where
+    CT: CoordTranslate<From = (i64, i64)>,
+{
+    let line = PathElement::new(ends.to_vec(), AXIS_INK.stroke_width(1));
+    area.draw(&line).context("drawing the axis line")
+}
+
+/// One horizontal bar per control, with its count written after the bar.
+fn draw_rows<CT>(area: &DrawingArea<SVGBackend, CT>, top: &[&ControlMetrics]) -> Result<()>
+where
+    CT: CoordTranslate<From = (i64, i64)>,
+{
+    let rows = top.len();
+    let value_style = label_style().pos(Pos::new(HPos::Left, VPos::Center));
+    for (row, control) in top.iter().enumerate() {
+        let centre = slot_centre(rows - 1 - row);
+        let value = to_axis(control.failures_in_window);
+        let color = if control.recurring {
+            VERMILLION
+        } else {
+            NEUTRAL
+        };
+        let corners = [(0, centre - ROW_HALF), (value, centre + ROW_HALF)];
+        area.draw(&Rectangle::new(corners, color.filled()))
+            .context("drawing a bar")?;
+        let count = control.failures_in_window.to_string();
+        // `map_coordinate` gives absolute pixels, so the value is drawn in screen coordinates.
+        let at = area.map_coordinate(&(value, centre));
+        let label = Text::new(count, (at.0 + 6, at.1), value_style.clone());
+        area.use_screen_coord()
+            .draw(&label)
+            .context("drawing a bar value")?;
+    }
+    Ok(())
+}
+
+/// A light frame with a centred note, for a chart with nothing to plot.
+fn draw_empty_frame(plot: &Area, note: &str) -> Result<()> {
+    let (width, height) = plot.dim_in_pixel();
+    let (w, h) = (
+        i32::try_from(width).unwrap_or(0),
+        i32::try_from(height).unwrap_or(0),
+    );
+    let frame = Rectangle::new([(INSET, 6), (w - INSET, h - 16)], GRID_INK.stroke_width(1));
+    plot.draw(&frame).context("drawing the empty-chart frame")?;
+    let style = text(13.0, NOTE_INK).pos(Pos::new(HPos::Center, VPos::Center));
+    plot.draw(&Text::new(note.to_string(), (w / 2, (h - 10) / 2), style))
+        .context("drawing the empty-chart note")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scales and labels
+
+/// The axis end and integer tick values for data up to `max`: at most six ticks, steps of
+/// 1, 2 or 5 times a power of ten, never an empty axis.
+fn value_ticks(max: usize) -> (usize, Vec<usize>) {
+    let step = nice_step(max);
+    let end = max.div_ceil(step).max(1).saturating_mul(step);
+    let ticks = (0..=end).step_by(step).collect();
+    (end, ticks)
+}
+
+/// The smallest step of 1, 2 or 5 times a power of ten that covers `max` in five steps.
+fn nice_step(max: usize) -> usize {
+    let mut magnitude: usize = 1;
+    loop {
+        for factor in [1, 2, 5] {
+            let step = magnitude.saturating_mul(factor);
+            if step.saturating_mul(5) >= max || magnitude == usize::MAX {
+                return step.max(1);
+            }
+        }
+        magnitude = magnitude.saturating_mul(10);
+    }
+}
+
+/// The indices of every third category counting back from the last, in order.
+fn every_third_from_last(count: usize) -> Vec<usize> {
+    (0..count).filter(|i| (count - 1 - i) % 3 == 0).collect()
+}
+
+/// A count as an axis value (counts never come near `i64::MAX`; saturate rather than wrap).
+fn to_axis(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
+
+/// The axis position of the centre of category `index`.
+fn slot_centre(index: usize) -> i64 {
+    to_axis(index).saturating_mul(SLOT)
+}
+
+/// The category index at axis position `at`, when it is a category centre.
+fn slot_index(at: i64) -> Option<usize> {
+    match at % SLOT {
+        0 => usize::try_from(at / SLOT).ok(),
+        _ => None,
+    }
+}
+
+/// The category label at axis position `x` (empty between categories).
+fn category_label(categories: &[String], x: i64) -> String {
+    slot_index(x)
+        .and_then(|i| categories.get(i))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The label of the row drawn at axis position `y` (row 0 is the top one).
+fn row_label(ids: &[String], y: i64) -> String {
+    let row = slot_index(y).and_then(|position| ids.len().checked_sub(position + 1));
+    row.and_then(|r| ids.get(r)).cloned().unwrap_or_default()
+}
+
+/// `2025-03` -> `Mar 2025`; anything else is shown as it is.
+fn month_label(key: &str) -> String {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parsed = key.split_once('-').and_then(|(year, month)| {
+        let month: usize = month.parse().ok()?;
+        let name = NAMES.get(month.checked_sub(1)?)?;
+        Some(format!("{name} {year}"))
+    });
+    parsed.unwrap_or_else(|| key.to_string())
+}
+
+/// An id short enough for an axis label.
+fn shorten(id: &str) -> String {
+    if id.chars().count() <= MAX_LABEL_CHARS {
+        return id.to_string();
+    }
+    let kept: String = id.chars().take(MAX_LABEL_CHARS - 1).collect();
+    format!("{kept}…")
+}
+
+/// A control id as a file name: ids are already `[A-Za-z0-9._-]`, anything else becomes `_`.
+fn file_safe(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text alternatives
+
+/// "Mar 2025 to Feb 2027", or a single month, or nothing.
+fn month_span(months: &[&str]) -> String {
+    match (months.first(), months.last()) {
+        (Some(first), Some(last)) if first != last => {
+            format!("{} to {}", month_label(first), month_label(last))
+        }
+        (Some(only), _) => month_label(only),
+        _ => "no months".to_string(),
+    }
+}
+
+/// The index and value of the largest value, the earliest on ties; `None` when all are zero.
+fn peak(values: &[usize]) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for (index, &value) in values.iter().enumerate() {
+        if value > best.map_or(0, |(_, v)| v) {
+            best = Some((index, value));
+        }
+    }
+    best
+}
+
+fn describe_monthly(months: &[&str], series: &[Series]) -> String {
+    let span = month_span(months);
+    let totals: Vec<usize> = (0..months.len()).map(|i| stack_total(series, i)).collect();
+    let Some((busiest, most)) = peak(&totals) else {
+        return format!("No control failures from {span}.");
+    };
+    let parts: Vec<String> = series
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s.values.iter().sum::<usize>(),
+                s.label.to_lowercase()
+            )
+        })
+        .collect();
+    format!(
+        "Control failures per month from {span}, by origin: {} (a failure with several \
+         origins counts once per origin). Busiest month: {} with {most}.",
+        parts.join(", "),
+        month_label(months.get(busiest).copied().unwrap_or_default()),
+    )
+}
+
+fn describe_buckets(names: &[&str], series: &[Series]) -> String {
+    let total: usize = (0..names.len()).map(|i| stack_total(series, i)).sum();
+    if total == 0 {
+        return "No open exceptions.".to_string();
+    }
+    let buckets: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let states: Vec<String> = series
+                .iter()
+                .filter_map(|s| s.values.get(i).filter(|&&v| v > 0).map(|v| (s.label, v)))
+                .map(|(label, v)| format!("{v} {}", label.to_lowercase()))
+                .collect();
+            if states.is_empty() {
+                format!("{name} days: none")
+            } else {
+                format!("{name} days: {}", states.join(", "))
+            }
+        })
+        .collect();
+    format!(
+        "{total} open exceptions by age since granted. {}.",
+        buckets.join("; ")
+    )
+}
+
+fn describe_top(top: &[&ControlMetrics], window: i64, threshold: usize) -> String {
+    if top.is_empty() {
+        return format!("No control failed in the last {window} days.");
+    }
+    let rows: Vec<String> = top
+        .iter()
+        .map(|c| {
+            let flag = if c.recurring { " (recurring)" } else { "" };
+            format!("{} {}{flag}", c.id, c.failures_in_window)
+        })
+        .collect();
+    format!(
+        "Controls with the most failures in the last {window} days: {}. A control with \
+         {threshold} or more failures in the window is recurring.",
+        rows.join(", ")
+    )
+}
+
+fn describe_control(control_id: &str, months: &[&str], values: &[usize]) -> String {
+    let span = month_span(months);
+    let Some((busiest, most)) = peak(values) else {
+        return format!("No failures of {control_id} from {span}.");
+    };
+    let total: usize = values.iter().sum();
+    format!(
+        "Failures of {control_id} per month from {span}: {total} in total; the most, {most}, \
+         in {}.",
+        month_label(months.get(busiest).copied().unwrap_or_default())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::day::Day;
+    use crate::metrics::{Settings, Summary};
+
+    fn control(id: &str, failures: usize, recurring: bool) -> ControlMetrics {
+        ControlMetrics {
+            id: id.into(),
+            owner: Some("dana-okafor".into()),
+            failures_total: failures,
+            failures_in_window: failures,
+            recurring,
+            mean_days_between_failures: None,
+            open_exceptions: 0,
+            review_overdue: false,
+        }
+    }
+
+    fn months(counts: impl Fn(usize) -> (usize, usize, usize)) -> Vec<Monthly> {
+        (0..24)
+            .map(|i| {
+                let (design, operation, approval) = counts(i);
+                // Dec 2024 .. Nov 2026
+                let index = 2024 * 12 + 11 + i;
+                let month = format!("{:04}-{:02}", index / 12, index % 12 + 1);
+                Monthly {
+                    month,
+                    design,
+                    operation,
+                    approval,
+                }
+            })
+            .collect()
+    }
+
+    fn bucket(bucket: &str, counts: [usize; 4]) -> AgeBucketCount {
+        let [active, expiring_soon, expired, permanent] = counts;
+        AgeBucketCount {
+            bucket: bucket.into(),
+            active,
+            expiring_soon,
+            expired,
+            permanent,
+        }
+    }
+
+    fn metrics(
+        monthly: Vec<Monthly>,
+        age_buckets: Vec<AgeBucketCount>,
+        controls: Vec<ControlMetrics>,
+    ) -> Metrics {
+        Metrics {
+            as_of: Day::new(2026, 11, 1).unwrap(),
+            settings: Settings {
+                window_days: 365,
+                threshold: 2,
+                max_validity_days: 90,
+                expiring_soon_days: 30,
+                aging_buckets: vec![30, 90, 180, 365],
+            },
+            summary: Summary::default(),
+            controls,
+            recurring_patterns: vec![],
+            exceptions: vec![],
+            incidents: vec![],
+            gaps: vec![],
+            monthly,
+            age_buckets,
+            open_exceptions_by_approver: Default::default(),
+            open_exceptions_by_control: Default::default(),
+            people: vec![],
+            actions: vec![],
+            failures_during_exception: Default::default(),
+        }
+    }
+
+    fn sample() -> Metrics {
+        metrics(
+            months(|i| (i % 3, usize::from(i % 5 == 1) * 2, usize::from(i % 7 == 4))),
+            vec![
+                bucket("0-30", [3, 1, 0, 0]),
+                bucket("31-90", [2, 1, 1, 0]),
+                bucket("91-180", [0, 0, 2, 1]),
+                bucket("181-365", [0, 0, 1, 0]),
+                bucket(">365", [0, 0, 0, 2]),
+            ],
+            vec![
+                control("CTL-SECRET-ROTATION", 5, true),
+                control("CTL-TOKEN-TTL", 3, true),
+                control("CTL-AGENT-APPROVAL-GATE", 1, false),
+                control("CTL-UNUSED", 0, false),
+                control("CTL-CERT-RENEWAL", 3, true),
+            ],
+        )
+    }
+
+    fn empty() -> Metrics {
+        let buckets = ["0-30", "31-90", "91-180", "181-365", ">365"];
+        metrics(
+            months(|_| (0, 0, 0)),
+            buckets.map(|b| bucket(b, [0; 4])).to_vec(),
+            vec![],
+        )
+    }
+
+    fn assert_well_formed(svg: &str) {
+        if let Err(e) = roxmltree::Document::parse(svg) {
+            panic!("not well-formed XML: {e}\n{svg}");
+        }
+    }
+
+    #[test]
+    fn site_charts_are_byte_identical_across_runs() {
+        let first = site_charts(&sample()).unwrap();
+        let second = site_charts(&sample()).unwrap();
+        assert_eq!(first, second);
+        let monthly = [("2026-01".to_string(), 2), ("2026-02".to_string(), 0)];
+        assert_eq!(
+            control_chart("CTL-A", &monthly).unwrap(),
+            control_chart("CTL-A", &monthly).unwrap()
+        );
+    }
+
+    #[test]
+    fn site_charts_have_their_files_titles_and_legends() {
+        let charts = site_charts(&sample()).unwrap();
+        let files: Vec<&str> = charts.iter().map(|c| c.file.as_str()).collect();
+        assert_eq!(
+            files,
+            [
+                "failures-by-month.svg",
+                "exceptions-by-age.svg",
+                "top-recurring-controls.svg"
+            ]
+        );
+        let legends: [&[&str]; 3] = [
+            &["Design", "Operation", "Approval"],
+            &["Active", "Expiring soon", "Expired", "Permanent"],
+            &["Recurring (2+ failures in the window)", "Not recurring"],
+        ];
+        for (chart, labels) in charts.iter().zip(legends) {
+            assert_well_formed(&chart.svg);
+            assert!(chart.svg.contains(&chart.title), "{}", chart.file);
+            for label in labels {
+                assert!(
+                    chart.svg.contains(&format!(">\n{label}\n<")),
+                    "{label} in {}",
+                    chart.file
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn svg_scales_with_a_view_box() {
+        for chart in site_charts(&sample()).unwrap() {
+            assert!(chart
+                .svg
+                .starts_with(r#"<svg width="760" height="320" viewBox="0 0 760 320""#));
+        }
+    }
+
+    #[test]
+    fn month_axis_labels_every_third_month_ending_with_the_last() {
+        let svg = &site_charts(&sample()).unwrap()[0].svg;
+        assert!(svg.contains("Nov 2026") && svg.contains("Aug 2026") && svg.contains("Feb 2025"));
+        assert!(!svg.contains("Oct 2026") && !svg.contains("Dec 2024"));
+    }
+
+    #[test]
+    fn top_controls_are_ordered_by_failures_then_id() {
+        let sample = sample();
+        let top: Vec<&str> = top_failing_controls(&sample.controls)
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(
+            top,
+            [
+                "CTL-SECRET-ROTATION",
+                "CTL-CERT-RENEWAL",
+                "CTL-TOKEN-TTL",
+                "CTL-AGENT-APPROVAL-GATE"
+            ]
+        );
+        let description = &site_charts(&sample).unwrap()[2].description;
+        assert!(description.contains("CTL-SECRET-ROTATION 5 (recurring), CTL-CERT-RENEWAL 3"));
+    }
+
+    #[test]
+    fn all_zero_data_renders_with_a_note() {
+        let charts = site_charts(&empty()).unwrap();
+        assert!(charts[0].svg.contains("No failures in the last 24 months"));
+        assert!(charts[1].svg.contains("No open exceptions"));
+        assert!(charts[2].svg.contains("No failures in the window"));
+        assert_eq!(
+            charts[0].description,
+            "No control failures from Dec 2024 to Nov 2026."
+        );
+        for chart in &charts {
+            assert_well_formed(&chart.svg);
+        }
+    }
+
+    #[test]
+    fn nothing_at_all_renders() {
+        let charts = site_charts(&metrics(vec![], vec![], vec![])).unwrap();
+        assert_eq!(charts.len(), 3);
+        let chart = control_chart("CTL-A", &[]).unwrap();
+        assert_well_formed(&chart.svg);
+        assert_eq!(chart.description, "No failures of CTL-A from no months.");
+    }
+
+    #[test]
+    fn markup_in_a_control_id_is_escaped() {
+        let id = "CTL-<script>&\"x'";
+        let mut metrics = sample();
+        metrics.controls.push(control(id, 9, true));
+        let chart = &site_charts(&metrics).unwrap()[2];
+        assert_well_formed(&chart.svg);
+        assert!(chart.svg.contains("CTL-&lt;script&gt;&amp;&quot;x&apos;"));
+        assert!(!chart.svg.contains("<script>"));
+
+        let chart = control_chart(id, &[("2026-01".into(), 1)]).unwrap();
+        assert_well_formed(&chart.svg);
+        assert_eq!(chart.file, "control-CTL-_script___x_.svg");
+    }
+
+    #[test]
+    fn control_chart_describes_its_numbers() {
+        let monthly: Vec<(String, usize)> =
+            months(|i| (usize::from(i == 5) * 3 + usize::from(i == 9), 0, 0))
+                .into_iter()
+                .map(|m| (m.month, m.design))
+                .collect();
+        let chart = control_chart("CTL-SECRET-ROTATION", &monthly).unwrap();
+        assert_eq!(chart.file, "control-CTL-SECRET-ROTATION.svg");
+        assert_eq!(
+            chart.description,
+            "Failures of CTL-SECRET-ROTATION per month from Dec 2024 to Nov 2026: 4 in total; \
+             the most, 3, in May 2025."
+        );
+    }
+
+    #[test]
+    fn ticks_are_integers_with_nice_steps() {
+        assert_eq!(value_ticks(0), (1, vec![0, 1]));
+        assert_eq!(value_ticks(3), (3, vec![0, 1, 2, 3]));
+        assert_eq!(value_ticks(6), (6, vec![0, 2, 4, 6]));
+        assert_eq!(value_ticks(11), (15, vec![0, 5, 10, 15]));
+        assert_eq!(value_ticks(48), (50, vec![0, 10, 20, 30, 40, 50]));
+        assert!(nice_step(usize::MAX) >= 1);
+        assert_eq!(value_ticks(usize::MAX).1.first(), Some(&0));
+    }
+
+    #[test]
+    fn month_labels_fall_back_to_the_key() {
+        assert_eq!(month_label("2025-03"), "Mar 2025");
+        assert_eq!(month_label("2025-13"), "2025-13");
+        assert_eq!(month_label("soon"), "soon");
+    }
+
+    #[test]
+    #[ignore]
+    fn dump_for_review() {
+        std::fs::create_dir_all("/tmp/charts").unwrap();
+        let mut all = site_charts(&sample()).unwrap();
+        all.extend(site_charts(&empty()).unwrap().into_iter().map(|mut c| {
+            c.file = format!("empty-{}", c.file);
+            c
+        }));
+        let monthly: Vec<(String, usize)> = months(|i| (i % 4, 0, 0))
+            .into_iter()
+            .map(|m| (m.month, m.design))
+            .collect();
+        all.push(control_chart("CTL-SECRET-ROTATION", &monthly).unwrap());
+        let mut many = sample();
+        for i in 0..12 {
+            many.controls.push(control(
+                &format!("CTL-A-VERY-LONG-CONTROL-IDENTIFIER-NUMBER-{i}"),
+                40 + i,
+                i % 2 == 0,
+            ));
+        }
+        let mut charts = site_charts(&many).unwrap();
+        charts[2].file = "many-top.svg".into();
+        all.push(charts.swap_remove(2));
+        for chart in all {
+            std::fs::write(format!("/tmp/charts/{}", chart.file), &chart.svg).unwrap();
+            println!("{}: {}", chart.file, chart.description);
+        }
+    }
+}

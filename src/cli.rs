@@ -1,0 +1,80 @@
+//! Command-line definitions (clap derive types only).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::model::Day;
+
+/// Static governance reports for non-human identities: who owns every control, who was
+/// accountable when one failed, and whether failures keep coming back.
+#[derive(Debug, Parser)]
+#[command(name = "govsite", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the content, compute the metrics and write the site.
+    #[command(after_help = "Examples:\n  govsite build\n  govsite build --content records --out site --as-of 2026-11-01")]
+    Build(BuildArgs),
+    /// Validate the content and list every problem (and, with --strict, policy findings).
+    #[command(after_help = "Examples:\n  govsite check\n  govsite check --strict --format json")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ContentArgs {
+    /// The content directory.
+    #[arg(long, default_value = "content", value_name = "DIR")]
+    pub content: PathBuf,
+    /// The date metrics are computed for (YYYY-MM-DD); default: `as_of` in site.yaml, else today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Day>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Where to write the site.
+    #[arg(long, short, default_value = "public", value_name = "DIR")]
+    pub out: PathBuf,
+    /// A folder of templates that replace the built-in ones of the same file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Refuse to build when there are policy findings.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Fail (exit 1) on policy findings too: expired or permanent exceptions, gaps, overdue work.
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

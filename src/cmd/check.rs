@@ -1,0 +1,61 @@
+//! `govsite check`: validate the content (and, with --strict, fail on policy findings).
+
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::print_diagnostics;
+use crate::cli::{CheckArgs, Format};
+use crate::diagnostics::{self, Diagnostic};
+use crate::metrics::{self, Finding};
+use crate::site;
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let checked = site::check(&args.content.content, args.content.as_of)?;
+    // Policy findings need metrics, which need valid content.
+    let findings = if checked.has_errors() {
+        Vec::new()
+    } else {
+        metrics::findings(&metrics::compute(&checked.model, checked.as_of))
+    };
+    let (errors, warnings) = diagnostics::count(&checked.diagnostics);
+    match args.format {
+        Format::Json => print_json(&checked.diagnostics, &findings, checked.as_of.to_string(), errors, warnings)?,
+        Format::Text => print_text(&checked.diagnostics, &findings, args.strict),
+    }
+    let failed = errors > 0 || (args.strict && !findings.is_empty());
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_text(diagnostics: &[Diagnostic], findings: &[Finding], strict: bool) {
+    print_diagnostics(diagnostics);
+    if strict {
+        for finding in findings {
+            eprintln!("policy: {}: {}", finding.kind, finding.message);
+        }
+        eprintln!("{}", diagnostics::plural(findings.len(), "policy finding"));
+    }
+    if diagnostics.is_empty() && (!strict || findings.is_empty()) {
+        eprintln!("content is valid");
+    }
+}
+
+fn print_json(
+    diagnostics: &[Diagnostic],
+    findings: &[Finding],
+    as_of: String,
+    errors: usize,
+    warnings: usize,
+) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        as_of: String,
+        errors: usize,
+        warnings: usize,
+        diagnostics: &'a [Diagnostic],
+        findings: &'a [Finding],
+    }
+    let report = Report { as_of, errors, warnings, diagnostics, findings };
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! Machine-readable exports: `data/metrics.json` (the contract in DESIGN.md) and CSV tables.
+//! Every value comes from the same `Metrics` the pages show.
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::metrics::Metrics;
+use crate::model::{Day, Model};
+use crate::output::OutputFile;
+
+/// Renders `data/metrics.json` and the CSV exports.
+pub fn render_exports(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<OutputFile>> {
+    let mut json = serde_json::to_string_pretty(metrics).context("serializing metrics.json")?;
+    json.push('\n');
+    Ok(vec![
+        OutputFile::new("data/metrics.json", json),
+        OutputFile::new("data/controls.csv", controls_csv(model, metrics)?),
+        OutputFile::new("data/incidents.csv", incidents_csv(model, metrics)?),
+        OutputFile::new("data/exceptions.csv", exceptions_csv(model, metrics)?),
+        OutputFile::new("data/people.csv", people_csv(model, metrics)?),
+        OutputFile::new("data/gaps.csv", csv_of(metrics.gaps.iter().map(|g| GapCsv {
+            kind: g.kind.as_str(),
+            record: &g.record,
+            person: g.person.as_deref(),
+        }))?),
+    ])
+}
+
+fn csv_of<T: Serialize>(rows: impl Iterator<Item = T>) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row).context("writing a CSV row")?;
+    }
+    writer.into_inner().context("finishing a CSV export")
+}
+
+/// Joins list values into one CSV cell.
+fn joined<T: AsRef<str>>(values: impl IntoIterator<Item = T>) -> String {
+    values.into_iter().map(|v| v.as_ref().to_string()).collect::<Vec<_>>().join(";")
+}
+
+#[derive(Serialize)]
+struct GapCsv<'a> {
+    kind: &'static str,
+    record: &'a str,
+    person: Option<&'a str>,
+}
+
+fn controls_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        id: &'a str,
+        title: &'a str,
+        owner: Option<&'a str>,
+        status: &'static str,
+        failures_total: usize,
+        failures_in_window: usize,
+        recurring: bool,
+        mean_days_between_failures: Option<f64>,
+        open_exceptions: usize,
+        review_overdue: bool,
+        review_last: Option<Day>,
+        frameworks: String,
+    }
+    csv_of(metrics.controls.iter().map(|m| {
+        let control = model.controls.get(&m.id);
+        Row {
+            id: &m.id,
+            title: control.map_or("", |c| c.title.as_str()),
+            owner: m.owner.as_deref(),
+            status: match control.map(|c| c.status) {
+                Some(crate::model::ControlStatus::Retired) => "retired",
+                _ => "active",
+            },
+            failures_total: m.failures_total,
+            failures_in_window: m.failures_in_window,
+            recurring: m.recurring,
+            mean_days_between_failures: m.mean_days_between_failures,
+            open_exceptions: m.open_exceptions,
+            review_overdue: m.review_overdue,
+            review_last: control.and_then(|c| c.review.as_ref()).map(|r| r.last),
+            frameworks: control.map_or_else(String::new, |c| {
+                joined(c.frameworks.iter().flat_map(|(f, refs)| refs.iter().map(move |r| format!("{f}:{r}"))))
+            }),
+        }
+    }))
+}
+
+fn incidents_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        id: &'a str,
+        date: Day,
+        title: &'a str,
+        control: Option<&'a str>,
+        process: Option<&'a str>,
+        origins: String,
+        severity: String,
+        in_window: bool,
+        repeat: bool,
+        control_owner: String,
+        process_owner: String,
+        approving_manager: String,
+        resolved: Option<Day>,
+    }
+    csv_of(metrics.incidents.iter().map(|m| {
+        let incident = model.incidents.get(&m.id);
+        let person = |role: crate::metrics::Role| {
+            joined(m.accountable.iter().filter(|a| a.role == role).filter_map(|a| a.person.as_deref()))
+        };
+        Row {
+            id: &m.id,
+            date: m.date,
+            title: incident.map_or("", |i| i.title.as_str()),
+            control: m.control.as_deref(),
+            process: incident.and_then(|i| i.process.as_deref()),
+            origins: joined(m.origins.iter().map(|o| o.as_str())),
+            severity: m.severity.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default(),
+            in_window: m.in_window,
+            repeat: m.repeat,
+            control_owner: person(crate::metrics::Role::ControlOwner),
+            process_owner: person(crate::metrics::Role::ProcessOwner),
+            approving_manager: person(crate::metrics::Role::ApprovingManager),
+            resolved: incident.and_then(|i| i.resolved),
+        }
+    }))
+}
+
+fn exceptions_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        id: &'a str,
+        control: Option<&'a str>,
+        requested_by: Option<&'a str>,
+        approved_by: Option<&'a str>,
+        state: &'static str,
+        granted: Option<Day>,
+        effective_expiry: Option<Day>,
+        closed: Option<Day>,
+        age_days: Option<i64>,
+        days_to_expiry: Option<i64>,
+        age_bucket: Option<&'a str>,
+        over_policy: bool,
+        chronic: bool,
+        renewals: usize,
+    }
+    csv_of(metrics.exceptions.iter().map(|m| {
+        let exception = model.exceptions.get(&m.id);
+        Row {
+            id: &m.id,
+            control: m.control.as_deref(),
+            requested_by: exception.and_then(|e| e.requested_by.as_deref()),
+            approved_by: m.approved_by.as_deref(),
+            state: m.state.as_str(),
+            granted: exception.map(|e| e.granted),
+            effective_expiry: m.effective_expiry,
+            closed: exception.and_then(|e| e.closed),
+            age_days: m.age_days,
+            days_to_expiry: m.days_to_expiry,
+            age_bucket: m.age_bucket.as_deref(),
+            over_policy: m.over_policy,
+            chronic: m.chronic,
+            renewals: m.renewals,
+        }
+    }))
+}
+
+fn people_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        id: &'a str,
+        name: &'a str,
+        team: Option<&'a str>,
+        active: bool,
+        controls_owned: usize,
+        processes_owned: usize,
+        exceptions_approved: usize,
+        failures_as_control_owner: usize,
+        failures_as_process_owner: usize,
+        failures_as_approving_manager: usize,
+        open_actions: usize,
+        overdue_actions: usize,
+        gaps: usize,
+    }
+    csv_of(metrics.people.iter().map(|m| {
+        let person = model.people.get(&m.id);
+        Row {
+            id: &m.id,
+            name: person.map_or("", |p| p.name.as_str()),
+            team: person.and_then(|p| p.team.as_deref()),
+            active: person.is_none_or(|p| p.active),
+            controls_owned: m.controls_owned,
+            processes_owned: m.processes_owned,
+            exceptions_approved: m.exceptions_approved,
+            failures_as_control_owner: m.failures_as_control_owner,
+            failures_as_process_owner: m.failures_as_process_owner,
+            failures_as_approving_manager: m.failures_as_approving_manager,
+            open_actions: m.open_actions,
+            overdue_actions: m.overdue_actions,
+            gaps: m.gaps,
+        }
+    }))
+}

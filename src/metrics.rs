@@ -1,0 +1,552 @@
+//! Every governance figure, computed once for an as-of date (DESIGN.md "Metrics").
+//!
+//! Pure: `compute(&Model, as_of) -> Metrics`. The serialized fields are exactly the
+//! `data/metrics.json` contract; fields marked `#[serde(skip)]` are derived views of the same
+//! numbers that the site needs (per person, per exception, age buckets by state).
+
+mod accountability;
+mod exceptions;
+mod findings;
+mod ownership;
+mod recurrence;
+#[cfg(test)]
+mod testkit;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Day, Model, Origin, Severity};
+
+use exceptions::AgeBuckets;
+pub use findings::findings;
+use recurrence::Timeline;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    pub as_of: Day,
+    pub settings: Settings,
+    pub summary: Summary,
+    pub controls: Vec<ControlMetrics>,
+    pub recurring_patterns: Vec<RecurringPattern>,
+    pub exceptions: Vec<ExceptionMetrics>,
+    pub incidents: Vec<IncidentMetrics>,
+    pub gaps: Vec<Gap>,
+    pub monthly: Vec<Monthly>,
+    /// Open exceptions per age bucket and state, buckets in `aging_buckets` order.
+    #[serde(skip)]
+    pub age_buckets: Vec<AgeBucketCount>,
+    /// Open exceptions per latest approver (person id -> count), sorted by id.
+    #[serde(skip)]
+    pub open_exceptions_by_approver: BTreeMap<String, usize>,
+    /// Open exceptions per control (control id -> count); controls without any are absent.
+    #[serde(skip)]
+    pub open_exceptions_by_control: BTreeMap<String, usize>,
+    /// Per person figures, one entry for every person in the model, sorted by id.
+    #[serde(skip)]
+    pub people: Vec<PersonMetrics>,
+    /// Every remediation action of every incident up to as_of, ordered by (incident, index).
+    #[serde(skip)]
+    pub actions: Vec<ActionStatus>,
+    /// Exception id -> the failures of its control dated while it was open
+    /// (granted <= date and not closed before it, and date <= as_of), ordered by (date, id).
+    #[serde(skip)]
+    pub failures_during_exception: BTreeMap<String, Vec<FailureDuringException>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub window_days: i64,
+    pub threshold: usize,
+    pub max_validity_days: i64,
+    pub expiring_soon_days: i64,
+    pub aging_buckets: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub controls: usize,
+    pub incidents_in_window: usize,
+    pub repeat_incidents_in_window: usize,
+    pub repeat_rate: Option<f64>,
+    pub recurring_controls: usize,
+    pub recurring_patterns: usize,
+    pub open_exceptions: usize,
+    pub expired_exceptions: usize,
+    pub permanent_exceptions: usize,
+    pub expiring_soon_exceptions: usize,
+    pub over_policy_exceptions: usize,
+    pub chronic_exceptions: usize,
+    pub median_open_exception_age_days: Option<f64>,
+    pub ownership_gaps: usize,
+    pub self_approved_exceptions: usize,
+    pub unauthorized_approvals: usize,
+    pub overdue_reviews: usize,
+    pub open_actions: usize,
+    pub overdue_actions: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlMetrics {
+    pub id: String,
+    /// The current owner (`None` only for content that failed validation).
+    pub owner: Option<String>,
+    pub failures_total: usize,
+    pub failures_in_window: usize,
+    pub recurring: bool,
+    pub mean_days_between_failures: Option<f64>,
+    pub open_exceptions: usize,
+    pub review_overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecurringPattern {
+    pub control: String,
+    pub origin: Origin,
+    pub failures_in_window: usize,
+}
+
+/// Exception state on the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExceptionState {
+    Active,
+    ExpiringSoon,
+    Expired,
+    Permanent,
+    Closed,
+    Future,
+}
+
+impl ExceptionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionState::Active => "active",
+            ExceptionState::ExpiringSoon => "expiring-soon",
+            ExceptionState::Expired => "expired",
+            ExceptionState::Permanent => "permanent",
+            ExceptionState::Closed => "closed",
+            ExceptionState::Future => "future",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, ExceptionState::Closed | ExceptionState::Future)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionMetrics {
+    pub id: String,
+    pub control: Option<String>,
+    /// The latest approver: the last renewal's, else the original.
+    pub approved_by: Option<String>,
+    pub state: ExceptionState,
+    pub age_days: Option<i64>,
+    pub days_to_expiry: Option<i64>,
+    pub age_bucket: Option<String>,
+    pub over_policy: bool,
+    pub chronic: bool,
+    pub renewals: usize,
+    /// The effective expiry (last renewal's `expires`, else the original's); `None` = permanent.
+    #[serde(skip)]
+    pub effective_expiry: Option<Day>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentMetrics {
+    pub id: String,
+    pub control: Option<String>,
+    pub date: Day,
+    pub origins: Vec<Origin>,
+    pub in_window: bool,
+    pub repeat: bool,
+    pub accountable: Vec<Accountable>,
+    #[serde(skip)]
+    pub severity: Option<Severity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    ControlOwner,
+    ProcessOwner,
+    ApprovingManager,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ControlOwner => "control-owner",
+            Role::ProcessOwner => "process-owner",
+            Role::ApprovingManager => "approving-manager",
+        }
+    }
+
+    pub fn for_origin(origin: Origin) -> Role {
+        match origin {
+            Origin::Design => Role::ControlOwner,
+            Origin::Operation => Role::ProcessOwner,
+            Origin::Approval => Role::ApprovingManager,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Accountable {
+    pub role: Role,
+    pub person: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GapKind {
+    InactiveOwner,
+    InactiveApprover,
+    NoRiskSignoff,
+    ReviewOverdue,
+    SelfApproved,
+    UnauthorizedApprover,
+}
+
+impl GapKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapKind::InactiveOwner => "inactive-owner",
+            GapKind::InactiveApprover => "inactive-approver",
+            GapKind::NoRiskSignoff => "no-risk-signoff",
+            GapKind::ReviewOverdue => "review-overdue",
+            GapKind::SelfApproved => "self-approved",
+            GapKind::UnauthorizedApprover => "unauthorized-approver",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    pub kind: GapKind,
+    /// The record's id (a control, process or exception id).
+    pub record: String,
+    /// The person to chase, when there is one.
+    pub person: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Monthly {
+    /// `YYYY-MM`
+    pub month: String,
+    pub design: usize,
+    pub operation: usize,
+    pub approval: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgeBucketCount {
+    /// `0-30`, `31-90`, ..., `>365`
+    pub bucket: String,
+    pub active: usize,
+    pub expiring_soon: usize,
+    pub expired: usize,
+    pub permanent: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonMetrics {
+    pub id: String,
+    pub controls_owned: usize,
+    pub processes_owned: usize,
+    /// Exceptions where this person approved at least one grant period (all states).
+    pub exceptions_approved: usize,
+    /// Failures attributed to this person, per role, counting incidents up to as_of.
+    pub failures_as_control_owner: usize,
+    pub failures_as_process_owner: usize,
+    pub failures_as_approving_manager: usize,
+    pub open_actions: usize,
+    pub overdue_actions: usize,
+    /// Gaps naming this person.
+    pub gaps: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionStatus {
+    pub incident: String,
+    /// Position in the incident's `actions` list.
+    pub index: usize,
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<Day>,
+    pub done: Option<Day>,
+    pub open: bool,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureDuringException {
+    pub incident: String,
+    pub date: Day,
+    /// Who had approved the grant period in force on that date.
+    pub approver: Option<String>,
+}
+
+/// A policy finding that `--strict` turns into a failing exit code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `expired-exception`, `permanent-exception`, `over-policy-exception`, a gap kind,
+    /// `overdue-action`.
+    pub kind: String,
+    pub record: String,
+    pub person: Option<String>,
+    pub message: String,
+}
+
+
+/// Computes every metric for `as_of` with the thresholds in `model.site`.
+///
+/// Incidents dated after `as_of` are left out everywhere (with their actions); exceptions
+/// granted after it are listed as `future` and left out of every count.
+pub fn compute(model: &Model, as_of: Day) -> Metrics {
+    let timeline = Timeline::new(model, as_of);
+    let buckets = AgeBuckets::new(&model.site.exceptions.aging_buckets);
+    let exceptions = exceptions::compute_exceptions(model, as_of, &buckets);
+    let open_exceptions_by_control = exceptions::count_open_by(&exceptions, |e| &e.control);
+    let incidents = accountability::compute_incidents(model, &timeline);
+    let gaps = ownership::compute_gaps(model, as_of);
+    let actions = ownership::compute_actions(model, as_of);
+    let mut metrics = Metrics {
+        as_of,
+        settings: compute_settings(model),
+        summary: Summary::default(),
+        controls: recurrence::compute_controls(model, &timeline, &open_exceptions_by_control),
+        recurring_patterns: recurrence::compute_patterns(model, &timeline),
+        incidents,
+        monthly: recurrence::compute_monthly(&timeline),
+        age_buckets: exceptions::compute_age_buckets(&exceptions, &buckets),
+        open_exceptions_by_approver: exceptions::count_open_by(&exceptions, |e| &e.approved_by),
+        open_exceptions_by_control,
+        people: Vec::new(),
+        failures_during_exception: exceptions::compute_failures_during(model, &timeline),
+        exceptions,
+        gaps,
+        actions,
+    };
+    metrics.people = ownership::compute_people(model, &metrics);
+    metrics.summary = compute_summary(&metrics);
+    metrics
+}
+
+/// The settings the figures were computed with, echoed into `metrics.json`.
+fn compute_settings(model: &Model) -> Settings {
+    let site = &model.site;
+    Settings {
+        window_days: site.recurrence.window_days,
+        threshold: site.recurrence.threshold,
+        max_validity_days: site.exceptions.max_validity_days,
+        expiring_soon_days: site.exceptions.expiring_soon_days,
+        aging_buckets: site.exceptions.aging_buckets.clone(),
+    }
+}
+
+/// The headline figures, counted from the detailed lists so the two can never disagree.
+fn compute_summary(metrics: &Metrics) -> Summary {
+    let in_window = metrics.incidents.iter().filter(|i| i.in_window);
+    let incidents_in_window = in_window.clone().count();
+    let repeat_incidents_in_window = in_window.filter(|i| i.repeat).count();
+    let count_gaps = |kinds: &[GapKind]| {
+        let named = |gap: &&Gap| kinds.contains(&gap.kind);
+        metrics.gaps.iter().filter(named).count()
+    };
+    let count_actions = |wanted: fn(&ActionStatus) -> bool| {
+        metrics.actions.iter().filter(|action| wanted(action)).count()
+    };
+    Summary {
+        controls: metrics.controls.len(),
+        incidents_in_window,
+        repeat_incidents_in_window,
+        repeat_rate: (incidents_in_window > 0)
+            .then(|| repeat_incidents_in_window as f64 / incidents_in_window as f64),
+        recurring_controls: metrics.controls.iter().filter(|c| c.recurring).count(),
+        recurring_patterns: metrics.recurring_patterns.len(),
+        ownership_gaps: count_gaps(&[
+            GapKind::InactiveOwner,
+            GapKind::InactiveApprover,
+            GapKind::NoRiskSignoff,
+        ]),
+        self_approved_exceptions: count_gaps(&[GapKind::SelfApproved]),
+        unauthorized_approvals: count_gaps(&[GapKind::UnauthorizedApprover]),
+        overdue_reviews: count_gaps(&[GapKind::ReviewOverdue]),
+        open_actions: count_actions(|action| action.open),
+        overdue_actions: count_actions(|action| action.overdue),
+        ..exceptions::summarize_exceptions(&metrics.exceptions)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt;
+
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    use serde::Serialize;
+
+    use super::testkit::*;
+    use super::findings;
+    use crate::model::Origin;
+
+    /// The keys of a serialized JSON object, in the order they were written.
+    fn keys_of(value: &impl Serialize) -> Vec<String> {
+        struct Keys;
+        impl<'de> Visitor<'de> for Keys {
+            type Value = Vec<String>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(key);
+                }
+                Ok(keys)
+            }
+        }
+        let json = serde_json::to_string(value).unwrap();
+        let mut deserializer = serde_json::Deserializer::from_str(&json);
+        deserializer.deserialize_map(Keys).unwrap()
+    }
+
+    /// One of everything, so every array of the contract has an element to inspect.
+    fn small_kit() -> Kit {
+        let mut ctl = control("CTL-A", "gone");
+        ctl.shared_platform = Some(shared(None));
+        Kit::default()
+            .inactive("gone")
+            .control(ctl)
+            .exception(exception("EXC-1", "CTL-A", "maria", "2026-10-01", None))
+            .incident(incident("INC-1", "CTL-A", "2026-09-01", &[Design]))
+            .incident(incident("INC-2", "CTL-A", "2026-10-01", &[Design]))
+    }
+
+    #[test]
+    fn metrics_json_keys_follow_the_contract_order() {
+        let metrics = small_kit().compute(AS_OF);
+        let cases: [(&str, Vec<String>, &[&str]); 10] = [
+            ("top level", keys_of(&metrics), &[
+                "as_of", "settings", "summary", "controls", "recurring_patterns", "exceptions",
+                "incidents", "gaps", "monthly",
+            ]),
+            ("settings", keys_of(&metrics.settings), &[
+                "window_days", "threshold", "max_validity_days", "expiring_soon_days",
+                "aging_buckets",
+            ]),
+            ("summary", keys_of(&metrics.summary), &[
+                "controls", "incidents_in_window", "repeat_incidents_in_window", "repeat_rate",
+                "recurring_controls", "recurring_patterns", "open_exceptions",
+                "expired_exceptions", "permanent_exceptions", "expiring_soon_exceptions",
+                "over_policy_exceptions", "chronic_exceptions", "median_open_exception_age_days",
+                "ownership_gaps", "self_approved_exceptions", "unauthorized_approvals",
+                "overdue_reviews", "open_actions", "overdue_actions",
+            ]),
+            ("controls[]", keys_of(&metrics.controls[0]), &[
+                "id", "owner", "failures_total", "failures_in_window", "recurring",
+                "mean_days_between_failures", "open_exceptions", "review_overdue",
+            ]),
+            ("recurring_patterns[]", keys_of(&metrics.recurring_patterns[0]), &[
+                "control", "origin", "failures_in_window",
+            ]),
+            ("exceptions[]", keys_of(&metrics.exceptions[0]), &[
+                "id", "control", "approved_by", "state", "age_days", "days_to_expiry",
+                "age_bucket", "over_policy", "chronic", "renewals",
+            ]),
+            ("incidents[]", keys_of(&metrics.incidents[0]), &[
+                "id", "control", "date", "origins", "in_window", "repeat", "accountable",
+            ]),
+            ("accountable[]", keys_of(&metrics.incidents[0].accountable[0]), &["role", "person"]),
+            ("gaps[]", keys_of(&metrics.gaps[0]), &["kind", "record", "person"]),
+            ("monthly[]", keys_of(&metrics.monthly[0]), &[
+                "month", "design", "operation", "approval",
+            ]),
+        ];
+        for (object, keys, expected) in cases {
+            assert_eq!(keys, expected, "keys of {object}");
+        }
+    }
+
+    #[test]
+    fn metrics_json_writes_dates_states_and_roles_as_the_contract_spells_them() {
+        let metrics = small_kit().compute(AS_OF);
+        let json = serde_json::to_value(&metrics).unwrap();
+        assert_eq!(json["as_of"], "2026-11-01");
+        assert_eq!(json["exceptions"][0]["state"], "permanent");
+        assert_eq!(json["exceptions"][0]["days_to_expiry"], serde_json::Value::Null);
+        assert_eq!(json["incidents"][1]["date"], "2026-10-01");
+        assert_eq!(json["incidents"][1]["origins"][0], "design");
+        assert_eq!(json["incidents"][1]["accountable"][0]["role"], "control-owner");
+        assert_eq!(json["gaps"][0]["kind"], "inactive-owner");
+        assert_eq!(json["recurring_patterns"][0]["origin"], "design");
+        assert_eq!(json["summary"]["repeat_rate"], 0.5);
+    }
+
+    #[test]
+    fn same_model_and_as_of_give_identical_json() {
+        let kit = kit_with_every_gap();
+        let first = serde_json::to_string(&kit.compute(AS_OF)).unwrap();
+        let second = serde_json::to_string(&kit.compute(AS_OF)).unwrap();
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn broken_references_and_odd_settings_never_panic() {
+        let mut orphan = incident("INC-1", "CTL-MISSING", "2026-06-01", &Origin::ALL);
+        orphan.process = Some("no-such-process".to_string());
+        orphan.exception = Some("EXC-MISSING".to_string());
+        let mut bare = incident("INC-2", "CTL-A", "2026-06-01", &[]);
+        bare.control = None;
+        let mut floating = exception("EXC-1", "CTL-MISSING", "nobody", "2026-01-01", None);
+        floating.approved_by = None;
+        floating.requested_by = None;
+        let mut no_control = exception("EXC-2", "CTL-A", "maria", "2026-01-01", None);
+        no_control.control = None;
+        let mut kit = Kit::default()
+            .incident(orphan)
+            .incident(bare)
+            .exception(floating)
+            .exception(no_control);
+        let settings = [(0, 0, vec![]), (-5, 1, vec![90, 30, 30]), (i64::MAX, 3, vec![i64::MAX])];
+        for (window_days, threshold, buckets) in settings {
+            kit.model.site.recurrence.window_days = window_days;
+            kit.model.site.recurrence.threshold = threshold;
+            kit.model.site.exceptions.aging_buckets = buckets;
+            for as_of in ["2026-11-01", "0001-01-01", "9999-12-31"] {
+                let metrics = kit.compute(as_of);
+                assert_eq!(metrics.monthly.len(), 24);
+                let _ = findings(&metrics);
+            }
+        }
+    }
+}
+#[cfg(test)]
+mod perf_tmp {
+    use super::testkit::*;
+    #[test]
+    fn perf_tmp() {
+        let mut kit = Kit::default();
+        for c in 0..2000 {
+            let mut ctl = control(&format!("CTL-{c:05}"), "dana");
+            ctl.approvers = vec!["maria".into()];
+            kit = kit.control(ctl);
+        }
+        for e in 0..5000 {
+            kit = kit.exception(exception(&format!("EXC-{e:05}"), &format!("CTL-{:05}", e % 2000), "lee", "2025-01-01", None));
+        }
+        let start = day("2020-01-01");
+        for i in 0..50000 {
+            let mut inc = incident(&format!("INC-{i:06}"), &format!("CTL-{:05}", i % 2000), "2020-01-01", &[Design, Approval]);
+            inc.date = start.add_days((i * 7919 % 2500) as i64);
+            inc.exception = Some(format!("EXC-{:05}", i % 5000));
+            kit = kit.incident(inc);
+        }
+        let t = std::time::Instant::now();
+        let m = kit.compute(AS_OF);
+        let f = super::findings(&m);
+        eprintln!("compute+findings {:?} incidents {} findings {} during {}", t.elapsed(), m.incidents.len(), f.len(), m.failures_during_exception.values().map(|v| v.len()).sum::<usize>());
+    }
+}

@@ -1,0 +1,245 @@
+//! Policy findings for `govsite check --strict`: what is wrong, and who to chase.
+
+use super::{ActionStatus, ExceptionMetrics, ExceptionState, Finding, Gap, GapKind, Metrics};
+
+/// The policy findings, ordered by (kind, record, person): expired or permanent open
+/// exceptions, open over-policy exceptions, every gap, and every overdue action.
+pub fn findings(metrics: &Metrics) -> Vec<Finding> {
+    let max = metrics.settings.max_validity_days;
+    let open = metrics.exceptions.iter().filter(|e| e.state.is_open());
+    let mut found: Vec<Finding> = Vec::new();
+    for exception in open {
+        found.extend(state_finding(exception));
+        if exception.over_policy {
+            found.push(over_policy_finding(exception, max));
+        }
+    }
+    found.extend(metrics.gaps.iter().map(|gap| gap_finding(metrics, gap)));
+    let overdue = metrics.actions.iter().filter(|action| action.overdue);
+    found.extend(overdue.map(|action| action_finding(metrics, action)));
+    // Stable, so several overdue actions of one incident and owner keep their list order.
+    found.sort_by(|a, b| {
+        (a.kind.cmp(&b.kind))
+            .then_with(|| a.record.cmp(&b.record))
+            .then_with(|| a.person.cmp(&b.person))
+    });
+    found
+}
+
+fn finding(kind: &str, record: &str, person: Option<&str>, message: String) -> Finding {
+    Finding {
+        kind: kind.to_string(),
+        record: record.to_string(),
+        person: person.map(str::to_string),
+        message,
+    }
+}
+
+/// `maria-gomez`, or a placeholder that still reads as a sentence.
+fn name(person: Option<&str>) -> &str {
+    person.unwrap_or("nobody recorded")
+}
+
+/// `1 day`, `12 days`.
+fn days(count: i64) -> String {
+    if count == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{count} days")
+    }
+}
+
+/// Expired-but-open and permanent exceptions; `None` for the other states.
+fn state_finding(exception: &ExceptionMetrics) -> Option<Finding> {
+    let (id, approver) = (&exception.id, exception.approved_by.as_deref());
+    match exception.state {
+        ExceptionState::Expired => {
+            let ago = days(-exception.days_to_expiry.unwrap_or(0));
+            let message = format!(
+                "exception {id} expired {ago} ago and is still open (approved by {})",
+                name(approver)
+            );
+            Some(finding("expired-exception", id, approver, message))
+        }
+        ExceptionState::Permanent => {
+            let message = format!(
+                "exception {id} has no expiry and is still open: set one or close it (approved by {})",
+                name(approver)
+            );
+            Some(finding("permanent-exception", id, approver, message))
+        }
+        _ => None,
+    }
+}
+
+fn over_policy_finding(exception: &ExceptionMetrics, max: i64) -> Finding {
+    let (id, approver) = (&exception.id, exception.approved_by.as_deref());
+    let breach = if exception.state == ExceptionState::Permanent {
+        format!("never expires, beyond the {max}-day maximum validity")
+    } else {
+        format!("has a grant period longer than the {max}-day maximum validity")
+    };
+    let message = format!("exception {id} {breach} (approved by {})", name(approver));
+    finding("over-policy-exception", id, approver, message)
+}
+
+fn gap_finding(metrics: &Metrics, gap: &Gap) -> Finding {
+    let (record, person) = (&gap.record, gap.person.as_deref());
+    let who = name(person);
+    let message = match gap.kind {
+        GapKind::InactiveOwner => {
+            format!("{record} is owned by {who}, who is no longer active: assign a new owner")
+        }
+        GapKind::InactiveApprover => format!(
+            "exception {record} is open but its latest approver {who} is no longer active: \
+             have an active manager re-approve or close it"
+        ),
+        GapKind::NoRiskSignoff => format!(
+            "shared platform control {record} names nobody to sign off residual risk \
+             (control owner {})",
+            name(control_owner(metrics, record))
+        ),
+        GapKind::ReviewOverdue => {
+            format!("control {record} is overdue for its periodic review (owner {who})")
+        }
+        GapKind::SelfApproved => format!(
+            "exception {record} was approved by its own requester {who}: \
+             separation of duties bypassed"
+        ),
+        GapKind::UnauthorizedApprover => format!(
+            "exception {record} was approved by {who}, who is not on the approvers list \
+             of control {}",
+            name(exception_control(metrics, record))
+        ),
+    };
+    finding(gap.kind.as_str(), record, person, message)
+}
+
+fn action_finding(metrics: &Metrics, action: &ActionStatus) -> Finding {
+    let incident = &action.incident;
+    let owner = action.owner.as_deref();
+    let late = action
+        .due
+        .map(|due| format!("was due {due} ({} ago)", days(due.days_until(metrics.as_of))))
+        .unwrap_or_default();
+    let message = format!(
+        "action \"{}\" of incident {incident} {late} and is still open (owner {})",
+        action.title,
+        name(owner)
+    );
+    finding("overdue-action", incident, owner, message)
+}
+
+/// The current owner of a control, from the sorted `controls` list.
+fn control_owner<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a str> {
+    let index = metrics
+        .controls
+        .binary_search_by(|c| c.id.as_str().cmp(id))
+        .ok()?;
+    metrics.controls.get(index)?.owner.as_deref()
+}
+
+/// The control an exception is granted against, from the sorted `exceptions` list.
+fn exception_control<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a str> {
+    let index = metrics
+        .exceptions
+        .binary_search_by(|e| e.id.as_str().cmp(id))
+        .ok()?;
+    metrics.exceptions.get(index)?.control.as_deref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::findings;
+    use crate::metrics::testkit::*;
+
+    /// (kind, record, person) of every finding, in order.
+    fn keys(kit: &Kit) -> Vec<(String, String, Option<String>)> {
+        let found = findings(&kit.compute(AS_OF));
+        found.into_iter().map(|f| (f.kind, f.record, f.person)).collect()
+    }
+
+    fn key(kind: &str, record: &str, person: Option<&str>) -> (String, String, Option<String>) {
+        (kind.to_string(), record.to_string(), person.map(str::to_string))
+    }
+
+    fn policy_kit() -> Kit {
+        let mut reviewed = control("CTL-A", "dana");
+        reviewed.review = Some(review("2026-01-01", 90));
+        let mut closed = exception("EXC-CLOSED", "CTL-A", "lee", "2025-01-01", None);
+        closed.closed = Some(day("2026-01-01"));
+        let mut failure = incident("INC-1", "CTL-A", "2026-10-01", &[Design]);
+        failure.actions = vec![
+            action("Enforce rotation", "dana", Some("2026-10-20"), None),
+            action("Done already", "dana", Some("2026-10-20"), Some("2026-10-30")),
+            action("Due yesterday", "lee", Some("2026-10-31"), None),
+        ];
+        // Expires 2026-10-20, 12 days before the as-of date; Aug 1 -> Oct 20 = 80 days.
+        let expired = exception("EXC-2026-014", "CTL-A", "maria-gomez", "2026-08-01", Some("2026-10-20"));
+        Kit::default()
+            .control(reviewed)
+            .exception(expired)
+            .exception(exception("EXC-P", "CTL-A", "lee", "2026-10-01", None))
+            // Oct 1 -> Jan 31 = 31 + 30 + 31 + 30 = 122 days > 90
+            .exception(exception("EXC-L", "CTL-A", "maria-gomez", "2026-10-01", Some("2027-01-31")))
+            .exception(closed)
+            .incident(failure)
+    }
+
+    #[test]
+    fn findings_are_sorted_by_kind_record_and_person() {
+        let expected = vec![
+            key("expired-exception", "EXC-2026-014", Some("maria-gomez")),
+            key("over-policy-exception", "EXC-L", Some("maria-gomez")),
+            key("over-policy-exception", "EXC-P", Some("lee")),
+            key("overdue-action", "INC-1", Some("dana")),
+            key("overdue-action", "INC-1", Some("lee")),
+            key("permanent-exception", "EXC-P", Some("lee")),
+            key("review-overdue", "CTL-A", Some("dana")),
+        ];
+        assert_eq!(keys(&policy_kit()), expected);
+    }
+
+    #[test]
+    fn finding_messages_say_what_is_wrong_and_who_to_chase() {
+        let found = findings(&policy_kit().compute(AS_OF));
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        let expected = [
+            "exception EXC-2026-014 expired 12 days ago and is still open (approved by maria-gomez)",
+            "exception EXC-L has a grant period longer than the 90-day maximum validity (approved by maria-gomez)",
+            "exception EXC-P never expires, beyond the 90-day maximum validity (approved by lee)",
+            "action \"Enforce rotation\" of incident INC-1 was due 2026-10-20 (12 days ago) and is still open (owner dana)",
+            "action \"Due yesterday\" of incident INC-1 was due 2026-10-31 (1 day ago) and is still open (owner lee)",
+            "exception EXC-P has no expiry and is still open: set one or close it (approved by lee)",
+            "control CTL-A is overdue for its periodic review (owner dana)",
+        ];
+        assert_eq!(messages, expected);
+    }
+
+    #[test]
+    fn every_gap_becomes_a_finding_that_names_its_person() {
+        let metrics = kit_with_every_gap().compute(AS_OF);
+        let found = findings(&metrics);
+        assert_eq!(found.len(), metrics.gaps.len());
+        for finding in &found {
+            let person = finding.person.as_deref().unwrap_or("dana"); // CTL-B's owner
+            assert!(finding.message.contains(person), "{}", finding.message);
+            assert!(finding.message.contains(&finding.record), "{}", finding.message);
+        }
+        let unauthorized = found.iter().find(|f| f.kind == "unauthorized-approver");
+        assert_eq!(
+            unauthorized.map(|f| f.message.as_str()),
+            Some("exception EXC-1 was approved by lee, who is not on the approvers list of control CTL-B")
+        );
+    }
+
+    #[test]
+    fn no_findings_for_a_clean_model() {
+        let kit = Kit::default()
+            .people(&["dana"])
+            .control(control("CTL-A", "dana"))
+            // Oct 1 -> Dec 30 = 31 + 30 + 29 = 90 days: exactly the maximum, so within policy.
+            .exception(exception("EXC-1", "CTL-A", "maria", "2026-10-01", Some("2026-12-30")));
+        assert!(keys(&kit).is_empty());
+    }
+}

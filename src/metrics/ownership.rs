@@ -1,0 +1,343 @@
+//! Ownership and accountability gaps, remediation actions and per-person figures.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Control, Day, Exception, Model};
+
+use super::exceptions::is_open;
+use super::{ActionStatus, Gap, GapKind, Metrics, PersonMetrics, Role};
+
+/// `review.last + every_days + grace < as_of`; a control without `review` is never overdue.
+pub(super) fn is_review_overdue(control: &Control, as_of: Day, grace_days: i64) -> bool {
+    control.review.as_ref().is_some_and(|review| {
+        // Compared as day counts so a huge `every_days` cannot overflow the calendar.
+        review.last.days_until(as_of) > review.every_days.saturating_add(grace_days)
+    })
+}
+
+/// Whether `person` names someone in `people.yaml` marked inactive (unknown ids are
+/// validation's business, not a gap).
+fn is_inactive(model: &Model, person: &str) -> bool {
+    model.people.get(person).is_some_and(|p| !p.active)
+}
+
+fn gap(kind: GapKind, record: &str, person: Option<&str>) -> Gap {
+    Gap {
+        kind,
+        record: record.to_string(),
+        person: person.map(str::to_string),
+    }
+}
+
+/// Every gap, sorted by (record, kind, person) as written in `metrics.json`.
+pub(super) fn compute_gaps(model: &Model, as_of: Day) -> Vec<Gap> {
+    let mut gaps = Vec::new();
+    let grace = model.site.review_overdue_grace_days;
+    for control in model.controls.values() {
+        control_gaps(model, control, as_of, grace, &mut gaps);
+    }
+    for process in model.processes.values() {
+        if let Some(owner) = process.owner.as_deref().filter(|o| is_inactive(model, o)) {
+            gaps.push(gap(GapKind::InactiveOwner, &process.id, Some(owner)));
+        }
+    }
+    for exception in model.exceptions.values() {
+        if is_open(exception, as_of) {
+            exception_gaps(model, exception, &mut gaps);
+        }
+    }
+    // By the kind's written name, as an auditor sorting the JSON would.
+    gaps.sort_by(|a, b| {
+        (a.record.cmp(&b.record))
+            .then_with(|| a.kind.as_str().cmp(b.kind.as_str()))
+            .then_with(|| a.person.cmp(&b.person))
+    });
+    gaps
+}
+
+fn control_gaps(model: &Model, control: &Control, as_of: Day, grace: i64, gaps: &mut Vec<Gap>) {
+    let owner = control.owner.as_deref();
+    if let Some(owner) = owner.filter(|o| is_inactive(model, o)) {
+        gaps.push(gap(GapKind::InactiveOwner, &control.id, Some(owner)));
+    }
+    let shared = control.shared_platform.as_ref();
+    if shared.is_some_and(|shared| shared.risk_signoff.is_none()) {
+        gaps.push(gap(GapKind::NoRiskSignoff, &control.id, None));
+    }
+    if is_review_overdue(control, as_of, grace) {
+        gaps.push(gap(GapKind::ReviewOverdue, &control.id, owner));
+    }
+}
+
+/// Gaps of one open exception: inactive latest approver, self-approval, and one
+/// `unauthorized-approver` per approver missing from the control's `approvers` list.
+fn exception_gaps(model: &Model, exception: &Exception, gaps: &mut Vec<Gap>) {
+    let id = exception.id.as_str();
+    if let Some(latest) = exception.latest_approver().filter(|a| is_inactive(model, a)) {
+        gaps.push(gap(GapKind::InactiveApprover, id, Some(latest)));
+    }
+    let approvers: BTreeSet<&str> = exception
+        .grant_periods()
+        .filter_map(|period| period.approved_by)
+        .collect();
+    if let Some(requester) = exception.requested_by.as_deref() {
+        if approvers.contains(requester) {
+            gaps.push(gap(GapKind::SelfApproved, id, Some(requester)));
+        }
+    }
+    let control = exception.control.as_deref().and_then(|c| model.controls.get(c));
+    let Some(allowed) = control.map(|c| &c.approvers).filter(|list| !list.is_empty()) else {
+        return;
+    };
+    for approver in approvers {
+        if !allowed.iter().any(|a| a == approver) {
+            gaps.push(gap(GapKind::UnauthorizedApprover, id, Some(approver)));
+        }
+    }
+}
+
+/// Every remediation action of every incident up to as_of, ordered by (incident, index).
+/// Open = not done on or before as_of; overdue = open and due before as_of.
+pub(super) fn compute_actions(model: &Model, as_of: Day) -> Vec<ActionStatus> {
+    let incidents = model.incidents.values().filter(|i| i.date <= as_of);
+    incidents
+        .flat_map(|incident| {
+            incident.actions.iter().enumerate().map(|(index, action)| {
+                let open = !action.done.is_some_and(|done| done <= as_of);
+                ActionStatus {
+                    incident: incident.id.clone(),
+                    index,
+                    title: action.title.clone(),
+                    owner: action.owner.clone(),
+                    due: action.due,
+                    done: action.done,
+                    open,
+                    overdue: open && action.due.is_some_and(|due| due < as_of),
+                }
+            })
+        })
+        .collect()
+}
+
+/// One entry per person in the model (zeros included), sorted by id.
+pub(super) fn compute_people(model: &Model, metrics: &Metrics) -> Vec<PersonMetrics> {
+    let mut people: BTreeMap<&str, PersonMetrics> = model
+        .people
+        .values()
+        .map(|person| {
+            let figures = PersonMetrics {
+                id: person.id.clone(),
+                ..PersonMetrics::default()
+            };
+            (person.id.as_str(), figures)
+        })
+        .collect();
+    count_owned_and_approved(model, &mut people);
+    count_attributed(metrics, &mut people);
+    people.into_values().collect()
+}
+
+/// Controls and processes owned today; exceptions with a grant period approved (any state).
+fn count_owned_and_approved(model: &Model, people: &mut BTreeMap<&str, PersonMetrics>) {
+    for owner in model.controls.values().filter_map(|c| c.owner.as_deref()) {
+        if let Some(person) = people.get_mut(owner) {
+            person.controls_owned += 1;
+        }
+    }
+    for owner in model.processes.values().filter_map(|p| p.owner.as_deref()) {
+        if let Some(person) = people.get_mut(owner) {
+            person.processes_owned += 1;
+        }
+    }
+    for exception in model.exceptions.values() {
+        let approvers: BTreeSet<&str> = exception
+            .grant_periods()
+            .filter_map(|period| period.approved_by)
+            .collect();
+        for approver in approvers {
+            if let Some(person) = people.get_mut(approver) {
+                person.exceptions_approved += 1;
+            }
+        }
+    }
+}
+
+/// Failures by role, actions and gaps, taken from the computed lists.
+fn count_attributed(metrics: &Metrics, people: &mut BTreeMap<&str, PersonMetrics>) {
+    let accountable = metrics.incidents.iter().flat_map(|i| &i.accountable);
+    for entry in accountable {
+        let Some(person) = entry.person.as_deref().and_then(|p| people.get_mut(p)) else {
+            continue;
+        };
+        match entry.role {
+            Role::ControlOwner => person.failures_as_control_owner += 1,
+            Role::ProcessOwner => person.failures_as_process_owner += 1,
+            Role::ApprovingManager => person.failures_as_approving_manager += 1,
+        }
+    }
+    for action in &metrics.actions {
+        if let Some(person) = action.owner.as_deref().and_then(|p| people.get_mut(p)) {
+            person.open_actions += usize::from(action.open);
+            person.overdue_actions += usize::from(action.overdue);
+        }
+    }
+    for gap in &metrics.gaps {
+        if let Some(person) = gap.person.as_deref().and_then(|p| people.get_mut(p)) {
+            person.gaps += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_review_overdue;
+    use crate::metrics::testkit::*;
+    use crate::metrics::{Gap, GapKind, PersonMetrics};
+
+    use GapKind::{
+        InactiveApprover, InactiveOwner, NoRiskSignoff, ReviewOverdue, SelfApproved,
+        UnauthorizedApprover,
+    };
+
+    #[test]
+    fn review_is_overdue_only_after_last_plus_every_days_plus_grace() {
+        // 2026-05-05 + 180 days = 2026-11-01 (26 + 30 + 31 + 31 + 30 + 31 + 1), the as-of date.
+        let cases = [
+            (Some(("2026-05-05", 180)), 0, false),
+            (Some(("2026-05-04", 180)), 0, true),
+            (Some(("2026-05-04", 180)), 1, false),
+            (Some(("2026-05-03", 180)), 1, true),
+            (None, 0, false),
+        ];
+        for (last_every, grace, overdue) in cases {
+            let mut ctl = control("CTL-A", "dana");
+            ctl.review = last_every.map(|(last, every)| review(last, every));
+            let got = is_review_overdue(&ctl, day(AS_OF), grace);
+            assert_eq!(got, overdue, "{last_every:?} grace {grace}");
+        }
+    }
+
+    #[test]
+    fn gaps_cover_every_kind_sorted_by_record_then_kind() {
+        let metrics = kit_with_every_gap().compute(AS_OF);
+        let gap = |kind, record: &str, person: Option<&str>| Gap {
+            kind,
+            record: record.to_string(),
+            person: person.map(str::to_string),
+        };
+        let expected = vec![
+            gap(InactiveOwner, "CTL-A", Some("gone")),
+            gap(ReviewOverdue, "CTL-A", Some("gone")),
+            gap(NoRiskSignoff, "CTL-B", None),
+            gap(SelfApproved, "EXC-1", Some("ravi")),
+            gap(UnauthorizedApprover, "EXC-1", Some("lee")), // once, though lee renewed twice
+            gap(UnauthorizedApprover, "EXC-1", Some("ravi")),
+            gap(InactiveApprover, "EXC-2", Some("gone")),
+            gap(UnauthorizedApprover, "EXC-2", Some("gone")),
+            gap(InactiveOwner, "ci", Some("gone")), // byte order: lowercase after uppercase
+        ];
+        assert_eq!(metrics.gaps, expected);
+        let summary = &metrics.summary;
+        // inactive-owner x2 + inactive-approver + no-risk-signoff
+        assert_eq!(summary.ownership_gaps, 4);
+        assert_eq!(summary.self_approved_exceptions, 1);
+        assert_eq!(summary.unauthorized_approvals, 3);
+        assert_eq!(summary.overdue_reviews, 1);
+        let overdue: Vec<bool> = metrics.controls.iter().map(|c| c.review_overdue).collect();
+        assert_eq!(overdue, [true, false, false]);
+    }
+
+    #[test]
+    fn people_figures_list_every_person_even_with_nothing_to_count() {
+        let kit = kit_with_every_gap()
+            .incident(incident("INC-1", "CTL-A", "2026-10-10", &[Design, Approval]));
+        let metrics = kit.compute(AS_OF);
+        let ids: Vec<&str> = metrics.people.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["dana", "gone", "idle", "lee", "maria", "ravi"]);
+        let figures = |id: &str| metrics.people.iter().find(|p| p.id == id).cloned();
+        let gone = PersonMetrics {
+            id: "gone".to_string(),
+            controls_owned: 1,
+            processes_owned: 1,
+            exceptions_approved: 1,      // EXC-2's renewal
+            failures_as_control_owner: 1, // INC-1 design; its approval has no approver
+            gaps: 5,                      // CTL-A x2, EXC-2 x2, ci
+            ..PersonMetrics::default()
+        };
+        assert_eq!(figures("gone"), Some(gone));
+        let ravi = PersonMetrics {
+            id: "ravi".to_string(),
+            exceptions_approved: 2, // EXC-1 and the closed EXC-3
+            gaps: 2,
+            ..PersonMetrics::default()
+        };
+        assert_eq!(figures("ravi"), Some(ravi));
+        let idle = PersonMetrics {
+            id: "idle".to_string(),
+            ..PersonMetrics::default()
+        };
+        assert_eq!(figures("idle"), Some(idle));
+    }
+
+    #[test]
+    fn actions_are_open_until_done_and_overdue_once_due_has_passed() {
+        let mut current = incident("INC-1", "CTL-A", "2026-10-01", &[Design]);
+        current.actions = vec![
+            action("due yesterday", "dana", Some("2026-10-31"), None),
+            action("due today", "dana", Some("2026-11-01"), None),
+            action("done today", "dana", Some("2026-10-01"), Some("2026-11-01")),
+            action("done tomorrow", "lee", Some("2026-10-01"), Some("2026-11-02")),
+            action("no due date", "lee", None, None),
+        ];
+        let mut later = incident("INC-2", "CTL-A", "2026-11-02", &[Design]);
+        later.actions = vec![action("after as_of", "dana", Some("2026-01-01"), None)];
+        let kit = Kit::default()
+            .people(&["dana", "lee"])
+            .control(control("CTL-A", "dana"))
+            .incident(current)
+            .incident(later);
+        let metrics = kit.compute(AS_OF);
+        let rows: Vec<_> = metrics
+            .actions
+            .iter()
+            .map(|a| (a.incident.as_str(), a.index, a.open, a.overdue))
+            .collect();
+        let expected = [
+            ("INC-1", 0, true, true),
+            ("INC-1", 1, true, false),
+            ("INC-1", 2, false, false),
+            ("INC-1", 3, true, true),
+            ("INC-1", 4, true, false),
+        ];
+        assert_eq!(rows, expected);
+        assert_eq!((metrics.summary.open_actions, metrics.summary.overdue_actions), (4, 2));
+        let per_person: Vec<_> = metrics
+            .people
+            .iter()
+            .map(|p| (p.id.as_str(), p.open_actions, p.overdue_actions))
+            .collect();
+        assert_eq!(per_person, [("dana", 2, 1), ("lee", 2, 1)]);
+    }
+
+    #[test]
+    fn incidents_after_as_of_appear_nowhere() {
+        let mut late = incident("INC-LATE", "CTL-A", "2026-11-02", &[Design, Approval]);
+        late.approved_by = Some("maria".to_string());
+        late.actions = vec![action("fix", "dana", Some("2026-01-01"), None)];
+        let kit = Kit::default()
+            .people(&["dana", "maria"])
+            .control(control("CTL-A", "dana"))
+            .exception(exception("EXC-1", "CTL-A", "maria", "2026-01-01", None))
+            .incident(late);
+        let metrics = kit.compute(AS_OF);
+        assert!(metrics.incidents.is_empty());
+        assert!(metrics.actions.is_empty());
+        assert_eq!(metrics.controls[0].failures_total, 0);
+        assert!(metrics.monthly.iter().all(|m| m.design + m.approval == 0));
+        assert_eq!(metrics.failures_during_exception.get("EXC-1"), Some(&Vec::new()));
+        let attributed = |p: &PersonMetrics| {
+            p.failures_as_control_owner + p.failures_as_approving_manager + p.open_actions
+        };
+        assert!(metrics.people.iter().all(|p| attributed(p) == 0));
+    }
+}

@@ -1,0 +1,383 @@
+//! Recurring failures: the window, repeats, per-control figures, patterns and the monthly trend.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Day, Incident, Model, Origin};
+
+use super::{ControlMetrics, Monthly, RecurringPattern};
+
+/// Months in the trend, ending with the as-of month.
+const TREND_MONTHS: i32 = 24;
+
+/// The incidents up to as_of, ordered and grouped once so no figure rescans them all.
+pub(super) struct Timeline<'a> {
+    pub as_of: Day,
+    pub window_days: i64,
+    /// Every incident dated on or before as_of, ordered by (date, id).
+    pub ordered: Vec<&'a Incident>,
+    /// Control id -> its incidents up to as_of, ordered by (date, id).
+    by_control: BTreeMap<&'a str, Vec<&'a Incident>>,
+    /// Ids of the incidents that are repeats.
+    repeats: BTreeSet<&'a str>,
+}
+
+impl<'a> Timeline<'a> {
+    /// Orders and groups the model's incidents up to `as_of`.
+    pub fn new(model: &'a Model, as_of: Day) -> Timeline<'a> {
+        let mut ordered: Vec<&Incident> = model
+            .incidents
+            .values()
+            .filter(|incident| incident.date <= as_of)
+            .collect();
+        ordered.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        let mut by_control: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
+        for incident in &ordered {
+            if let Some(control) = incident.control.as_deref() {
+                by_control.entry(control).or_default().push(incident);
+            }
+        }
+        let window_days = model.site.recurrence.window_days;
+        let repeats = find_repeats(&by_control, window_days);
+        Timeline {
+            as_of,
+            window_days,
+            ordered,
+            by_control,
+            repeats,
+        }
+    }
+
+    /// Whether `day` lies in the window `as_of - window_days < day <= as_of`.
+    pub fn in_window(&self, day: Day) -> bool {
+        let age = day.days_until(self.as_of);
+        (0..self.window_days).contains(&age)
+    }
+
+    /// Whether the incident with this id repeats an earlier failure of its control.
+    pub fn is_repeat(&self, id: &str) -> bool {
+        self.repeats.contains(id)
+    }
+
+    /// The incidents of one control up to as_of, ordered by (date, id).
+    pub fn of_control(&self, control: &str) -> &[&'a Incident] {
+        self.by_control.get(control).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// An incident is a repeat when the incident just before it (same control, (date, id) order)
+/// lies within `window_days` before it; the nearest earlier one is the one to test.
+fn find_repeats<'a>(
+    by_control: &BTreeMap<&str, Vec<&'a Incident>>,
+    window_days: i64,
+) -> BTreeSet<&'a str> {
+    let mut repeats = BTreeSet::new();
+    for incidents in by_control.values() {
+        for pair in incidents.windows(2) {
+            if let [earlier, later] = pair {
+                // d - window_days < d_earlier  <=>  d_earlier .. d spans fewer than window_days
+                if earlier.date.days_until(later.date) < window_days {
+                    repeats.insert(later.id.as_str());
+                }
+            }
+        }
+    }
+    repeats
+}
+
+/// One entry per control, sorted by id; retired controls count like active ones.
+pub(super) fn compute_controls(
+    model: &Model,
+    timeline: &Timeline,
+    open_exceptions_by_control: &BTreeMap<String, usize>,
+) -> Vec<ControlMetrics> {
+    let threshold = model.site.recurrence.threshold;
+    let grace = model.site.review_overdue_grace_days;
+    model
+        .controls
+        .values()
+        .map(|control| {
+            let failures = timeline.of_control(&control.id);
+            let in_window = failures
+                .iter()
+                .filter(|incident| timeline.in_window(incident.date))
+                .count();
+            ControlMetrics {
+                id: control.id.clone(),
+                owner: control.owner.clone(),
+                failures_total: failures.len(),
+                failures_in_window: in_window,
+                recurring: in_window >= threshold,
+                mean_days_between_failures: mean_days_between(failures),
+                open_exceptions: open_exceptions_by_control
+                    .get(&control.id)
+                    .copied()
+                    .unwrap_or(0),
+                review_overdue: super::ownership::is_review_overdue(control, timeline.as_of, grace),
+            }
+        })
+        .collect()
+}
+
+/// Mean gap between consecutive failures; with the failures in date order the gaps telescope
+/// to (last - first) / (n - 1). `None` with fewer than two failures.
+fn mean_days_between(failures: &[&Incident]) -> Option<f64> {
+    match failures {
+        [first, .., last] => {
+            let gaps = failures.len() - 1;
+            Some(first.date.days_until(last.date) as f64 / gaps as f64)
+        }
+        _ => None,
+    }
+}
+
+/// Every (control, origin) pair with at least `threshold` in-window failures of that origin,
+/// sorted by (control, origin).
+pub(super) fn compute_patterns(model: &Model, timeline: &Timeline) -> Vec<RecurringPattern> {
+    let threshold = model.site.recurrence.threshold;
+    let mut patterns = Vec::new();
+    for control in model.controls.values() {
+        let in_window: Vec<&Incident> = timeline
+            .of_control(&control.id)
+            .iter()
+            .copied()
+            .filter(|incident| timeline.in_window(incident.date))
+            .collect();
+        for origin in Origin::ALL {
+            let count = in_window
+                .iter()
+                .filter(|incident| incident.origin.contains(&origin))
+                .count();
+            if count >= threshold {
+                patterns.push(RecurringPattern {
+                    control: control.id.clone(),
+                    origin,
+                    failures_in_window: count,
+                });
+            }
+        }
+    }
+    patterns
+}
+
+/// Failures per month and origin for the 24 calendar months ending with the as-of month;
+/// every month is present, and an incident with several origins counts under each.
+pub(super) fn compute_monthly(timeline: &Timeline) -> Vec<Monthly> {
+    let first = timeline.as_of.month_start_offset(1 - TREND_MONTHS);
+    let mut months: Vec<Monthly> = (0..TREND_MONTHS)
+        .map(|offset| Monthly {
+            month: first.month_start_offset(offset).month_key(),
+            ..Monthly::default()
+        })
+        .collect();
+    for incident in &timeline.ordered {
+        let offset = month_number(incident.date) - month_number(first);
+        let Some(month) = usize::try_from(offset).ok().and_then(|i| months.get_mut(i)) else {
+            continue;
+        };
+        for origin in incident.origins() {
+            match origin {
+                Origin::Design => month.design += 1,
+                Origin::Operation => month.operation += 1,
+                Origin::Approval => month.approval += 1,
+            }
+        }
+    }
+    months
+}
+
+/// Months since year 0, so two days' months can be subtracted.
+fn month_number(day: Day) -> i64 {
+    i64::from(day.year()) * 12 + i64::from(day.month()) - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::metrics::testkit::*;
+    use crate::metrics::Monthly;
+    use crate::model::ControlStatus;
+
+    /// (id, in_window, repeat) of every listed incident.
+    fn flags(kit: &Kit) -> Vec<(String, bool, bool)> {
+        let metrics = kit.compute(AS_OF);
+        let rows = metrics.incidents.iter();
+        rows.map(|i| (i.id.clone(), i.in_window, i.repeat)).collect()
+    }
+
+    #[test]
+    fn window_excludes_the_day_exactly_window_days_before_as_of() {
+        // 2025-11-01 + 365 days = 2026-11-01 (no Feb 29 between), so it is just outside.
+        let cases = [
+            ("2025-11-01", Some(false)),
+            ("2025-11-02", Some(true)),
+            ("2026-11-01", Some(true)),
+            ("2026-11-02", None),
+        ];
+        for (date, expected) in cases {
+            let kit = Kit::default()
+                .control(control("CTL-A", "dana"))
+                .incident(incident("INC-1", "CTL-A", date, &[Design]));
+            let listed = flags(&kit).first().map(|(_, in_window, _)| *in_window);
+            assert_eq!(listed, expected, "incident dated {date}");
+        }
+    }
+
+    #[test]
+    fn same_day_failures_are_ordered_by_id_and_the_second_is_a_repeat() {
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .incident(incident("INC-B", "CTL-A", "2026-05-01", &[Design]))
+            .incident(incident("INC-A", "CTL-A", "2026-05-01", &[Design]));
+        let expected = vec![
+            ("INC-A".to_string(), true, false),
+            ("INC-B".to_string(), true, true),
+        ];
+        assert_eq!(flags(&kit), expected);
+        let summary = kit.compute(AS_OF).summary;
+        assert_eq!(summary.repeat_rate, Some(0.5));
+    }
+
+    #[test]
+    fn repeat_needs_the_earlier_failure_strictly_within_window_days_before() {
+        // 2025-03-01 -> 2026-03-01 is 365 days: d - 365 = d_earlier, not less, so no repeat.
+        let cases = [("2026-03-01", false), ("2026-02-28", true)];
+        for (later, repeat) in cases {
+            let kit = Kit::default()
+                .control(control("CTL-A", "dana"))
+                .incident(incident("INC-1", "CTL-A", "2025-03-01", &[Design]))
+                .incident(incident("INC-2", "CTL-A", later, &[Design]));
+            let second = flags(&kit).get(1).map(|(_, _, r)| *r);
+            assert_eq!(second, Some(repeat), "second failure on {later}");
+        }
+    }
+
+    #[test]
+    fn repeat_counts_an_earlier_failure_outside_the_window() {
+        // 2025-10-01 -> 2026-01-15 = 31 + 30 + 31 + 14 = 106 days < 365.
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .incident(incident("INC-1", "CTL-A", "2025-10-01", &[Design]))
+            .incident(incident("INC-2", "CTL-A", "2026-01-15", &[Design]));
+        let expected = vec![
+            ("INC-1".to_string(), false, false),
+            ("INC-2".to_string(), true, true),
+        ];
+        assert_eq!(flags(&kit), expected);
+        let metrics = kit.compute(AS_OF);
+        assert_eq!(metrics.summary.incidents_in_window, 1);
+        assert_eq!(metrics.summary.repeat_incidents_in_window, 1);
+        assert_eq!(metrics.summary.repeat_rate, Some(1.0));
+        let control = &metrics.controls[0];
+        assert_eq!((control.failures_total, control.failures_in_window), (2, 1));
+        assert!(!control.recurring);
+        assert_eq!(control.mean_days_between_failures, Some(106.0));
+    }
+
+    #[test]
+    fn repeat_rate_is_none_without_incidents_in_the_window() {
+        let cases = [
+            Kit::default().control(control("CTL-A", "dana")),
+            Kit::default()
+                .control(control("CTL-A", "dana"))
+                .incident(incident("INC-OLD", "CTL-A", "2024-01-01", &[Design])),
+        ];
+        for kit in cases {
+            let summary = kit.compute(AS_OF).summary;
+            assert_eq!(summary.incidents_in_window, 0);
+            assert_eq!(summary.repeat_rate, None);
+        }
+    }
+
+    #[test]
+    fn recurring_controls_and_patterns_need_threshold_failures_in_window() {
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .control(control("CTL-B", "dana"))
+            .control(control("CTL-C", "dana"))
+            .incident(incident("A-0", "CTL-A", "2025-06-01", &[Design])) // outside the window
+            .incident(incident("A-1", "CTL-A", "2026-01-01", &[Design]))
+            .incident(incident("A-2", "CTL-A", "2026-03-01", &[Design, Operation]))
+            .incident(incident("A-3", "CTL-A", "2026-06-01", &[Operation]))
+            .incident(incident("B-1", "CTL-B", "2026-06-01", &[Approval]))
+            .incident(incident("C-1", "CTL-C", "2026-06-01", &[Approval]))
+            .incident(incident("C-2", "CTL-C", "2026-07-01", &[Approval]));
+        let metrics = kit.compute(AS_OF);
+        let rows: Vec<_> = metrics
+            .controls
+            .iter()
+            .map(|c| (c.id.as_str(), c.failures_total, c.failures_in_window, c.recurring))
+            .collect();
+        let expected = [
+            ("CTL-A", 4, 3, true),
+            ("CTL-B", 1, 1, false),
+            ("CTL-C", 2, 2, true),
+        ];
+        assert_eq!(rows, expected);
+        // CTL-A: 2025-06-01 -> 2026-06-01 is 365 days over 3 gaps.
+        assert_eq!(metrics.controls[0].mean_days_between_failures, Some(365.0 / 3.0));
+        assert_eq!(metrics.controls[1].mean_days_between_failures, None);
+        // CTL-C: 2026-06-01 -> 2026-07-01 = 30 days.
+        assert_eq!(metrics.controls[2].mean_days_between_failures, Some(30.0));
+        let patterns: Vec<_> = metrics
+            .recurring_patterns
+            .iter()
+            .map(|p| (p.control.as_str(), p.origin, p.failures_in_window))
+            .collect();
+        let expected = [
+            ("CTL-A", Design, 2),    // A-1, A-2 (A-0 is outside the window)
+            ("CTL-A", Operation, 2),
+            ("CTL-C", Approval, 2),
+        ];
+        assert_eq!(patterns, expected);
+        assert_eq!(metrics.summary.recurring_controls, 2);
+        assert_eq!(metrics.summary.recurring_patterns, 3);
+    }
+
+    #[test]
+    fn retired_controls_count_like_active_ones() {
+        let mut retired = control("CTL-OLD", "dana");
+        retired.status = ControlStatus::Retired;
+        let kit = Kit::default()
+            .control(retired)
+            .incident(incident("INC-1", "CTL-OLD", "2026-02-01", &[Design]))
+            .incident(incident("INC-2", "CTL-OLD", "2026-03-01", &[Design]));
+        let metrics = kit.compute(AS_OF);
+        assert!(metrics.controls[0].recurring);
+        assert_eq!(metrics.summary.controls, 1);
+        assert_eq!(metrics.summary.recurring_controls, 1);
+    }
+
+    #[test]
+    fn monthly_trend_has_all_24_months_ending_with_the_as_of_month() {
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .incident(incident("INC-1", "CTL-A", "2026-11-01", &[Operation, Design]))
+            .incident(incident("INC-2", "CTL-A", "2024-12-01", &[Approval]))
+            .incident(incident("INC-3", "CTL-A", "2024-11-30", &[Design])) // month 25 back
+            .incident(incident("INC-4", "CTL-A", "2026-11-02", &[Design])); // after as_of
+        let monthly = kit.compute(AS_OF).monthly;
+        assert_eq!(monthly.len(), 24);
+        let month = |month: &str, design, operation, approval| Monthly {
+            month: month.to_string(),
+            design,
+            operation,
+            approval,
+        };
+        assert_eq!(monthly.first(), Some(&month("2024-12", 0, 0, 1)));
+        assert_eq!(monthly.last(), Some(&month("2026-11", 1, 1, 0)));
+        assert_eq!(monthly.get(1), Some(&month("2025-01", 0, 0, 0)));
+        let total: usize = monthly
+            .iter()
+            .map(|m| m.design + m.operation + m.approval)
+            .sum();
+        assert_eq!(total, 3);
+    }
+
+    #[test]
+    fn monthly_trend_wraps_into_the_previous_year() {
+        let monthly = Kit::default().compute("2026-01-31").monthly;
+        let months: Vec<&str> = monthly.iter().map(|m| m.month.as_str()).collect();
+        assert_eq!(months.first(), Some(&"2024-02"));
+        assert_eq!(months.get(22), Some(&"2025-12"));
+        assert_eq!(months.last(), Some(&"2026-01"));
+    }
+}

@@ -1,0 +1,194 @@
+//! The only module that writes the site: into a sibling temporary folder first, then swapped
+//! in, so a failed build never leaves a half-written site behind.
+
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{bail, Context};
+use rayon::prelude::*;
+
+/// The file that marks a folder as govsite output, so a rebuild may replace it.
+pub const MARKER: &str = ".govsite";
+
+/// One file of the site: a relative `/`-separated path and its bytes.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Writes `files` as the new content of `out`.
+pub fn write_site(out: &Path, content_dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    check_out_dir(out, content_dir)?;
+    let parent = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let name = out.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let staging = parent.join(format!(".{name}.govsite-new-{}", std::process::id()));
+    let result = write_files(&staging, files).and_then(|()| swap_in(&staging, out));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// Refuses an `--out` that would destroy something that is not an earlier govsite build.
+fn check_out_dir(out: &Path, content_dir: &Path) -> anyhow::Result<()> {
+    let out_abs = absolute(out)?;
+    let content_abs = absolute(content_dir)?;
+    if content_abs.starts_with(&out_abs) {
+        bail!(
+            "refusing to write the site to `{}`: it contains the content directory `{}`; choose another --out",
+            out.display(),
+            content_dir.display()
+        );
+    }
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        bail!("`{}` exists and is not a folder: choose another --out", out.display());
+    }
+    let empty = std::fs::read_dir(out)
+        .with_context(|| format!("reading {}", out.display()))?
+        .next()
+        .is_none();
+    if !empty && !out.join(MARKER).is_file() {
+        bail!(
+            "refusing to replace `{}`: it is not empty and was not made by govsite (no {MARKER} file); choose another --out or empty it",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// An absolute, normalised path, without requiring it to exist.
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let joined = std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    // Resolve symlinks of the part that exists, so `./x` and a linked path compare equal.
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(rest.iter().rev());
+    Ok(resolved)
+}
+
+fn write_files(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    if staging.exists() {
+        std::fs::remove_dir_all(staging).with_context(|| format!("clearing {}", staging.display()))?;
+    }
+    std::fs::create_dir_all(staging).with_context(|| format!("creating {}", staging.display()))?;
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|file| Path::new(&file.path).parent().map(Path::to_path_buf))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        let folder = staging.join(folder);
+        std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+    }
+    files.par_iter().try_for_each(|file| {
+        let relative = Path::new(&file.path);
+        if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+            bail!("internal error: output path `{}` leaves the site folder", file.path);
+        }
+        let path = staging.join(relative);
+        std::fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))
+    })?;
+    std::fs::write(staging.join(MARKER), "This folder was written by govsite; `govsite build` replaces it.\n")
+        .context("writing the govsite marker")
+}
+
+/// Replaces `out` with `staging`: the old site stays in place until the new one is complete.
+fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        let name = out.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let retired = out.with_file_name(format!(".{name}.govsite-old-{}", std::process::id()));
+        std::fs::rename(out, &retired).with_context(|| format!("moving the previous site {} aside", out.display()))?;
+        if let Err(error) = std::fs::rename(staging, out) {
+            let _ = std::fs::rename(&retired, out);
+            return Err(error).with_context(|| format!("moving the new site into {}", out.display()));
+        }
+        std::fs::remove_dir_all(&retired).with_context(|| format!("removing the previous site {}", retired.display()))
+    } else {
+        std::fs::rename(staging, out).with_context(|| format!("moving the new site into {}", out.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Vec<OutputFile> {
+        vec![
+            OutputFile::new("index.html", "home"),
+            OutputFile::new("controls/A.html", "a"),
+        ]
+    }
+
+    #[test]
+    fn writes_and_replaces_an_earlier_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, content) = (dir.path().join("public"), dir.path().join("content"));
+        write_site(&out, &content, &files()).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("controls/A.html")).unwrap(), "a");
+        write_site(&out, &content, &[OutputFile::new("index.html", "new")]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert!(!out.join("controls/A.html").exists(), "stale page kept");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "temporary folders left behind");
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_make() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("docs");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("notes.txt"), "keep me").unwrap();
+        let error = write_site(&out, &dir.path().join("content"), &files()).unwrap_err();
+        assert!(error.to_string().contains("was not made by govsite"), "{error}");
+        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn refuses_to_write_over_the_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        for out in [content.clone(), dir.path().to_path_buf()] {
+            let error = write_site(&out, &content, &files()).unwrap_err();
+            assert!(error.to_string().contains("contains the content directory"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, content) = (dir.path().join("public"), dir.path().join("content"));
+        write_site(&out, &content, &files()).unwrap();
+        let escaping = [OutputFile::new("../evil.html", "x")];
+        assert!(write_site(&out, &content, &escaping).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "home");
+        assert!(!dir.path().join("evil.html").exists());
+    }
+}

@@ -1,0 +1,102 @@
+//! Tera templates: the built-in ones are embedded in the binary; a `--templates DIR` file of
+//! the same name replaces one. Markdown rendering lives in `markdown.rs`.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+/// The built-in templates, by file name.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("controls.html", include_str!("../templates/controls.html")),
+    ("control.html", include_str!("../templates/control.html")),
+    ("processes.html", include_str!("../templates/processes.html")),
+    ("process.html", include_str!("../templates/process.html")),
+    ("exceptions.html", include_str!("../templates/exceptions.html")),
+    ("exception.html", include_str!("../templates/exception.html")),
+    ("incidents.html", include_str!("../templates/incidents.html")),
+    ("incident.html", include_str!("../templates/incident.html")),
+    ("people.html", include_str!("../templates/people.html")),
+    ("person.html", include_str!("../templates/person.html")),
+    ("frameworks.html", include_str!("../templates/frameworks.html")),
+    ("framework.html", include_str!("../templates/framework.html")),
+    ("accountability.html", include_str!("../templates/accountability.html")),
+];
+
+/// The built-in static files (CSS, JS), by path under the site root.
+pub const STATIC_FILES: &[(&str, &str)] = &[
+    ("assets/style.css", include_str!("../static/style.css")),
+    ("assets/site.js", include_str!("../static/site.js")),
+];
+
+/// Compiled templates, shared read-only by every rendering thread.
+pub struct Renderer {
+    tera: Tera,
+}
+
+impl Renderer {
+    /// Compiles the built-in templates, replaced by name with any `*.html` in `overrides`.
+    pub fn new(overrides: Option<&Path>) -> anyhow::Result<Renderer> {
+        let mut templates: Vec<(String, String)> = TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        if let Some(dir) = overrides {
+            for (name, text) in read_overrides(dir)? {
+                templates.retain(|(existing, _)| *existing != name);
+                templates.push((name, text));
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        // Output must depend only on the content: no clock, no environment.
+        tera.register_function("now", |_: &_| Err("`now()` is disabled: pages must be reproducible".into()));
+        tera.register_function("get_env", |_: &_| Err("`get_env()` is disabled: pages must be reproducible".into()));
+        tera.add_raw_templates(templates)
+            .map_err(|error| anyhow::anyhow!(chain(&error)))
+            .context("compiling the templates")?;
+        Ok(Renderer { tera })
+    }
+
+    /// Renders `template` with `view` as its context.
+    pub fn render(&self, template: &str, view: &impl Serialize, what: &str) -> anyhow::Result<String> {
+        let context = Context::from_serialize(view)
+            .map_err(|error| anyhow::anyhow!(chain(&error)))
+            .with_context(|| format!("preparing {what}"))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|error| anyhow::anyhow!(chain(&error)))
+            .with_context(|| format!("rendering {what} with template {template}"))
+    }
+}
+
+fn read_overrides(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading templates from {}", dir.display()))?;
+    for entry in entries {
+        let path = entry.with_context(|| format!("reading {}", dir.display()))?.path();
+        if path.extension().is_some_and(|ext| ext == "html") {
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            found.push((name, text));
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Tera nests the useful message in its error sources: join them into one line.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

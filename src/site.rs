@@ -1,0 +1,68 @@
+//! The pipeline behind every command: load -> validate -> metrics -> views -> render -> write.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::charts;
+use crate::diagnostics::{self, Diagnostic};
+use crate::load;
+use crate::metrics::{self, Metrics};
+use crate::model::{Day, Model};
+use crate::output::{self, OutputFile};
+use crate::render::Renderer;
+use crate::validate;
+use crate::views;
+
+/// Content that was read and checked, with every diagnostic in print order.
+pub struct Checked {
+    pub model: Model,
+    pub as_of: Day,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads and validates a content directory. `as_of` from the command line wins over
+/// `site.yaml`, which wins over today (UTC).
+pub fn check(content_dir: &Path, as_of: Option<Day>) -> anyhow::Result<Checked> {
+    let loaded = load::load(content_dir)?;
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(validate::validate(&loaded.model));
+    diagnostics::sort(&mut diagnostics);
+    let as_of = as_of
+        .or(loaded.model.site.as_of)
+        .unwrap_or_else(Day::today_utc);
+    Ok(Checked {
+        model: loaded.model,
+        as_of,
+        diagnostics,
+    })
+}
+
+/// Everything a build produces, in memory, before anything touches the disk.
+pub struct Built {
+    pub metrics: Metrics,
+    pub files: Vec<OutputFile>,
+}
+
+/// Computes the metrics and renders every page, chart and export of a valid model.
+pub fn render(checked: &Checked, templates: Option<&Path>) -> anyhow::Result<Built> {
+    let metrics = metrics::compute(&checked.model, checked.as_of);
+    let renderer = Renderer::new(templates)?;
+    let charts = charts::site_charts(&metrics).context("drawing the charts")?;
+    let index = views::Index::new(&checked.model, &metrics);
+    let files = views::render_site(&renderer, &index, &charts)?;
+    Ok(Built { metrics, files })
+}
+
+/// Builds the site into `out`, swapping it in only when everything succeeded.
+pub fn build(checked: &Checked, templates: Option<&Path>, content_dir: &Path, out: &Path) -> anyhow::Result<Built> {
+    let built = render(checked, templates)?;
+    output::write_site(out, content_dir, &built.files)?;
+    Ok(built)
+}

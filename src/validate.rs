@@ -1,0 +1,327 @@
+//! Cross-record checks (DESIGN.md "Validation"): references, governance rules, date order.
+//! Everything per-file (syntax, fields, types, ids) was already reported by the loader.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{Control, Exception, Incident, Model, Origin, Process, Source};
+
+/// Checks the whole model and returns every problem found.
+pub fn validate(model: &Model) -> Vec<Diagnostic> {
+    let mut validator = Validator {
+        model,
+        diagnostics: Vec::new(),
+    };
+    validator.validate_settings();
+    validator.validate_people_and_teams();
+    validator.validate_frameworks();
+    model.controls.values().for_each(|c| validator.validate_control(c));
+    model.processes.values().for_each(|p| validator.validate_process(p));
+    model.exceptions.values().for_each(|e| validator.validate_exception(e));
+    model.incidents.values().for_each(|i| validator.validate_incident(i));
+    validator.diagnostics
+}
+
+struct Validator<'a> {
+    model: &'a Model,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether a reference to a person should warn when that person is inactive.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Duty {
+    /// Owning or approving: an inactive person here is a governance problem.
+    Accountable,
+    /// Historical or informational: inactive people are expected.
+    Record,
+}
+
+impl<'a> Validator<'a> {
+    fn error(&mut self, source: &Source, field: &str, message: String) {
+        self.diagnostics
+            .push(Diagnostic::error(&source.path, source.pos(field), message));
+    }
+
+    fn warning(&mut self, source: &Source, field: &str, message: String) {
+        self.diagnostics
+            .push(Diagnostic::warning(&source.path, source.pos(field), message));
+    }
+
+    /// Reports a reference to a record that does not exist, with the closest existing id.
+    fn check_ref<T>(&mut self, source: &Source, field: &str, id: &str, kind: &str, records: &BTreeMap<String, T>) -> bool {
+        if records.contains_key(id) {
+            return true;
+        }
+        let hint = match did_you_mean(id, records.keys().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("add it, or fix the id (known {kind}s are listed in the content reference)"),
+        };
+        self.error(source, field, format!("unknown {kind} `{id}`: {hint}"));
+        false
+    }
+
+    fn check_person(&mut self, source: &Source, field: &str, id: &str, duty: Duty) {
+        if !self.check_ref(source, field, id, "person", &self.model.people) {
+            return;
+        }
+        let inactive = self.model.people.get(id).is_some_and(|person| !person.active);
+        if inactive && duty == Duty::Accountable {
+            self.warning(
+                source,
+                field,
+                format!("`{id}` is inactive: hand this to an active person (shown as an ownership gap)"),
+            );
+        }
+    }
+
+    fn validate_settings(&mut self) {
+        let site = &self.model.site;
+        let mut problems = Vec::new();
+        if site.recurrence.window_days < 1 {
+            problems.push(("recurrence.window_days", "must be at least 1"));
+        }
+        if site.recurrence.threshold < 1 {
+            problems.push(("recurrence.threshold", "must be at least 1"));
+        }
+        let buckets = &site.exceptions.aging_buckets;
+        if buckets.first().is_some_and(|&first| first < 0) || buckets.windows(2).any(|w| w[0] >= w[1]) {
+            problems.push(("exceptions.aging_buckets", "must be increasing day counts, e.g. [30, 90, 180, 365]"));
+        }
+        for (field, problem) in problems {
+            self.error(&site.source, field, format!("`{field}` {problem}"));
+        }
+    }
+
+    fn validate_people_and_teams(&mut self) {
+        let model = self.model;
+        for person in model.people.values() {
+            if let Some(team) = &person.team {
+                let field = format!("[{}].team", person.index);
+                self.check_ref(&person.source, &field, team, "team", &model.teams);
+            }
+        }
+        for team in model.teams.values() {
+            if let Some(lead) = &team.lead {
+                let field = format!("[{}].lead", team.index);
+                self.check_person(&team.source, &field, lead, Duty::Record);
+            }
+        }
+    }
+
+    fn validate_frameworks(&mut self) {
+        for framework in self.model.frameworks.values() {
+            let mut seen = HashSet::new();
+            for (i, reference) in framework.references.iter().enumerate() {
+                if !seen.insert(reference.id.as_str()) {
+                    let field = format!("[{}].references[{i}].id", framework.index);
+                    self.error(
+                        &framework.source,
+                        &field,
+                        format!("duplicate reference `{}` in framework `{}`", reference.id, framework.id),
+                    );
+                }
+            }
+        }
+    }
+
+    fn validate_control(&mut self, control: &Control) {
+        let source = &control.source;
+        match &control.owner {
+            Some(owner) => self.check_person(source, "owner", owner, Duty::Accountable),
+            None => self.error(
+                source,
+                "",
+                "the control has no owner: add `owner:` with the one person accountable for it".into(),
+            ),
+        }
+        for (i, approver) in control.approvers.iter().enumerate() {
+            self.check_person(source, &format!("approvers[{i}]"), approver, Duty::Accountable);
+        }
+        let mut previous = None;
+        for (i, period) in control.owner_history.iter().enumerate() {
+            self.check_person(source, &format!("owner_history[{i}].owner"), &period.owner, Duty::Record);
+            if previous.is_some_and(|earlier| period.until <= earlier) {
+                self.error(
+                    source,
+                    &format!("owner_history[{i}].until"),
+                    format!("owner_history is out of date order: {} is not after the previous `until`; list earlier owners first", period.until),
+                );
+            }
+            previous = Some(period.until);
+        }
+        self.validate_control_frameworks(control);
+        if let Some(shared) = &control.shared_platform {
+            for (i, team) in shared.adoption_owners.iter().enumerate() {
+                let field = format!("shared_platform.adoption_owners[{i}]");
+                self.check_ref(source, &field, team, "team", &self.model.teams);
+            }
+            if let Some(signoff) = &shared.risk_signoff {
+                self.check_person(source, "shared_platform.risk_signoff", signoff, Duty::Accountable);
+            }
+        }
+        if let Some(review) = &control.review {
+            if review.every_days < 1 {
+                self.error(source, "review.every_days", "review.every_days must be at least 1".into());
+            }
+        }
+    }
+
+    fn validate_control_frameworks(&mut self, control: &Control) {
+        let source = &control.source;
+        for (framework_id, references) in &control.frameworks {
+            let Some(framework) = self.model.frameworks.get(framework_id) else {
+                self.check_ref(source, &format!("frameworks.{framework_id}"), framework_id, "framework", &self.model.frameworks);
+                continue;
+            };
+            for (i, reference) in references.iter().enumerate() {
+                if framework.references.iter().all(|known| &known.id != reference) {
+                    let known = framework.references.iter().map(|r| r.id.as_str());
+                    let hint = did_you_mean(reference, known)
+                        .map(|close| format!("did you mean `{close}`?"))
+                        .unwrap_or_else(|| "add it to frameworks.yaml or fix the id".to_string());
+                    self.error(
+                        source,
+                        &format!("frameworks.{framework_id}[{i}]"),
+                        format!("unknown reference `{reference}` in framework `{framework_id}`: {hint}"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn validate_process(&mut self, process: &Process) {
+        let source = &process.source;
+        match &process.owner {
+            Some(owner) => self.check_person(source, "owner", owner, Duty::Accountable),
+            None => self.error(
+                source,
+                "",
+                "the process has no owner: add `owner:` with the person who owns this workflow".into(),
+            ),
+        }
+        for (i, control) in process.controls.iter().enumerate() {
+            self.check_ref(source, &format!("controls[{i}]"), control, "control", &self.model.controls);
+        }
+    }
+
+    fn validate_exception(&mut self, exception: &Exception) {
+        let source = &exception.source;
+        match &exception.control {
+            Some(control) => {
+                self.check_ref(source, "control", control, "control", &self.model.controls);
+            }
+            None => self.error(source, "", "the exception names no control: add `control:`".into()),
+        }
+        if let Some(process) = &exception.process {
+            self.check_ref(source, "process", process, "process", &self.model.processes);
+        }
+        if let Some(requester) = &exception.requested_by {
+            self.check_person(source, "requested_by", requester, Duty::Record);
+        }
+        match &exception.approved_by {
+            Some(approver) => self.check_person(source, "approved_by", approver, Duty::Accountable),
+            None => self.error(
+                source,
+                "",
+                "the exception has no approver: add `approved_by:` with the approving manager".into(),
+            ),
+        }
+        self.validate_grant_periods(exception);
+    }
+
+    fn validate_grant_periods(&mut self, exception: &Exception) {
+        let source = &exception.source;
+        if let Some(closed) = exception.closed {
+            if closed < exception.granted {
+                self.warning(source, "closed", format!("closed {closed} before it was granted {}", exception.granted));
+            }
+        }
+        let mut previous = exception.granted;
+        for (i, period) in exception.grant_periods().enumerate() {
+            let prefix = if i == 0 { String::new() } else { format!("renewals[{}].", i - 1) };
+            if i > 0 {
+                if let Some(approver) = period.approved_by {
+                    self.check_person(source, &format!("{prefix}approved_by"), approver, Duty::Accountable);
+                }
+                if period.granted < previous {
+                    self.error(
+                        source,
+                        &format!("{prefix}granted"),
+                        format!("renewals are out of date order: granted {} is before the previous grant {previous}; list renewals oldest first", period.granted),
+                    );
+                }
+            }
+            if let Some(expires) = period.expires.filter(|&expires| expires < period.granted) {
+                self.warning(
+                    source,
+                    &format!("{prefix}expires"),
+                    format!("granted {} after it expires {expires}: check the dates", period.granted),
+                );
+            }
+            previous = period.granted;
+        }
+    }
+
+    fn validate_incident(&mut self, incident: &Incident) {
+        let source = &incident.source;
+        let model = self.model;
+        match &incident.control {
+            Some(control) => {
+                self.check_ref(source, "control", control, "control", &model.controls);
+            }
+            None => self.error(source, "", "the incident names no control: add `control:` with the control that failed".into()),
+        }
+        if let Some(process) = &incident.process {
+            self.check_ref(source, "process", process, "process", &model.processes);
+        }
+        if let Some(approver) = &incident.approved_by {
+            self.check_person(source, "approved_by", approver, Duty::Record);
+        }
+        if let Some(exception_id) = &incident.exception {
+            if self.check_ref(source, "exception", exception_id, "exception", &model.exceptions) {
+                let exception_control = model.exceptions.get(exception_id).and_then(|e| e.control.as_ref());
+                if exception_control.is_some() && exception_control != incident.control.as_ref() {
+                    self.warning(
+                        source,
+                        "exception",
+                        format!("exception `{exception_id}` is for control `{}`, not this incident's control", exception_control.map(String::as_str).unwrap_or_default()),
+                    );
+                }
+            }
+        }
+        self.validate_origins(incident);
+        for (i, action) in incident.actions.iter().enumerate() {
+            if let Some(owner) = &action.owner {
+                self.check_person(source, &format!("actions[{i}].owner"), owner, Duty::Record);
+            }
+        }
+    }
+
+    fn validate_origins(&mut self, incident: &Incident) {
+        let source = &incident.source;
+        if incident.origin.is_empty() {
+            self.error(source, "", "the incident has no origin: add `origin:` with design, operation and/or approval".into());
+        }
+        let mut seen = HashSet::new();
+        for (i, origin) in incident.origin.iter().enumerate() {
+            if !seen.insert(origin) {
+                let field = if incident.origin.len() > 1 { format!("origin[{i}]") } else { "origin".into() };
+                self.error(source, &field, format!("origin `{}` is listed twice", origin.as_str()));
+            }
+        }
+        if seen.contains(&Origin::Operation) && incident.process.is_none() {
+            self.warning(
+                source,
+                "origin",
+                "`operation` origin without a `process`: add `process:` so the process owner is accountable".into(),
+            );
+        }
+        if seen.contains(&Origin::Approval) && incident.exception.is_none() && incident.approved_by.is_none() {
+            self.error(
+                source,
+                "origin",
+                "`approval` origin with no approver: link the `exception:` or add `approved_by:`".into(),
+            );
+        }
+    }
+}

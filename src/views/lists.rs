@@ -1,0 +1,612 @@
+//! The dashboard and the list pages (one per record kind, plus accountability).
+
+use serde::Serialize;
+
+use super::{count_rows, decimal, percent, CountRow, Index, Link};
+use crate::charts::Chart;
+use crate::metrics::{ActionStatus, ExceptionMetrics, ExceptionState, Gap, GapKind, IncidentMetrics, Role};
+use crate::model::{ControlStatus, Day, Nhi, Origin, Severity};
+use crate::output::OutputFile;
+use crate::render::Renderer;
+
+pub(super) fn render_list_pages(renderer: &Renderer, index: &Index, charts: &[Chart]) -> anyhow::Result<Vec<OutputFile>> {
+    let pages: Vec<(&str, String)> = vec![
+        ("index.html", renderer.render("index.html", &dashboard(index, charts), "the dashboard")?),
+        ("controls.html", renderer.render("controls.html", &controls_page(index), "controls.html")?),
+        ("processes.html", renderer.render("processes.html", &processes_page(index), "processes.html")?),
+        ("exceptions.html", renderer.render("exceptions.html", &exceptions_page(index, charts), "exceptions.html")?),
+        ("incidents.html", renderer.render("incidents.html", &incidents_page(index), "incidents.html")?),
+        ("people.html", renderer.render("people.html", &people_page(index), "people.html")?),
+        ("frameworks.html", renderer.render("frameworks.html", &frameworks_page(index), "frameworks.html")?),
+        ("accountability.html", renderer.render("accountability.html", &accountability_page(index), "accountability.html")?),
+    ];
+    Ok(pages.into_iter().map(|(path, html)| OutputFile::new(path, html)).collect())
+}
+
+/// A headline figure on the dashboard.
+#[derive(Serialize)]
+struct Figure {
+    label: &'static str,
+    value: String,
+    /// `alert` when it needs attention, `ok` when clean, `neutral` otherwise.
+    tone: &'static str,
+    href: &'static str,
+    note: &'static str,
+}
+
+fn figure(label: &'static str, count: usize, href: &'static str, note: &'static str) -> Figure {
+    Figure {
+        label,
+        value: count.to_string(),
+        tone: if count > 0 { "alert" } else { "ok" },
+        href,
+        note,
+    }
+}
+
+/// A chart with its text alternative and its numbers as a table.
+#[derive(Serialize)]
+pub(super) struct ChartView<'a> {
+    src: String,
+    title: &'a str,
+    description: &'a str,
+    table: Table<'a>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Table<'a> {
+    caption: String,
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<Cell<'a>>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Cell<'a> {
+    text: String,
+    link: Option<Link<'a>>,
+}
+
+fn text<'a>(value: impl ToString) -> Cell<'a> {
+    Cell { text: value.to_string(), link: None }
+}
+
+fn linked(link: Link<'_>) -> Cell<'_> {
+    Cell { text: link.label.to_string(), link: Some(link) }
+}
+
+pub(super) fn chart_view<'a>(chart: &'a Chart, table: Table<'a>) -> ChartView<'a> {
+    ChartView {
+        src: format!("charts/{}", chart.file),
+        title: &chart.title,
+        description: &chart.description,
+        table,
+    }
+}
+
+fn monthly_table<'a>(index: &Index<'a>) -> Table<'a> {
+    let rows = index
+        .metrics
+        .monthly
+        .iter()
+        .map(|m| {
+            let total = m.design + m.operation + m.approval;
+            vec![text(&m.month), text(m.design), text(m.operation), text(m.approval), text(total)]
+        })
+        .collect();
+    Table {
+        caption: "Failures per month by origin (an incident with two origins counts under both)".into(),
+        headers: vec!["Month", "Design", "Operation", "Approval", "Total"],
+        rows,
+    }
+}
+
+fn age_table<'a>(index: &Index<'a>) -> Table<'a> {
+    let rows = index
+        .metrics
+        .age_buckets
+        .iter()
+        .map(|b| {
+            let total = b.active + b.expiring_soon + b.expired + b.permanent;
+            vec![text(format!("{} days", b.bucket)), text(b.active), text(b.expiring_soon), text(b.expired), text(b.permanent), text(total)]
+        })
+        .collect();
+    Table {
+        caption: "Open exceptions by age and state".into(),
+        headers: vec!["Age", "Active", "Expiring soon", "Expired", "Permanent", "Total"],
+        rows,
+    }
+}
+
+fn top_controls_table<'a>(index: &Index<'a>) -> Table<'a> {
+    let mut controls: Vec<_> = index.metrics.controls.iter().filter(|c| c.failures_in_window > 0).collect();
+    controls.sort_by(|a, b| b.failures_in_window.cmp(&a.failures_in_window).then(a.id.cmp(&b.id)));
+    let rows = controls
+        .into_iter()
+        .take(10)
+        .map(|c| vec![linked(index.control(&c.id)), text(c.failures_in_window), text(if c.recurring { "recurring" } else { "" })])
+        .collect();
+    Table {
+        caption: format!("Controls with the most failures in the last {} days", index.metrics.settings.window_days),
+        headers: vec!["Control", "Failures in window", "Status"],
+        rows,
+    }
+}
+
+fn chart_views<'a>(index: &Index<'a>, charts: &'a [Chart]) -> Vec<ChartView<'a>> {
+    charts
+        .iter()
+        .map(|chart| {
+            let table = match chart.file.as_str() {
+                "exceptions-by-age.svg" => age_table(index),
+                "top-recurring-controls.svg" => top_controls_table(index),
+                _ => monthly_table(index),
+            };
+            chart_view(chart, table)
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Dashboard<'a> {
+    figures: Vec<Figure>,
+    charts: Vec<ChartView<'a>>,
+    recurring: Vec<RecurringRow<'a>>,
+    flagged_exceptions: Vec<ExceptionRow<'a>>,
+    gaps: Vec<GapRow<'a>>,
+    overdue_actions: Vec<ActionRow<'a>>,
+    window_days: i64,
+    threshold: usize,
+}
+
+#[derive(Serialize)]
+struct RecurringRow<'a> {
+    control: Link<'a>,
+    owner: Option<Link<'a>>,
+    failures_in_window: usize,
+    mean_days: String,
+    origins: Vec<Origin>,
+}
+
+fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
+    let metrics = index.metrics;
+    let s = &metrics.summary;
+    let figures = vec![
+        figure("Recurring controls", s.recurring_controls, "controls.html", "failing repeatedly: review as process defects"),
+        Figure {
+            label: "Repeat rate",
+            value: percent(s.repeat_rate),
+            tone: if s.repeat_incidents_in_window > 0 { "alert" } else { "ok" },
+            href: "incidents.html",
+            note: "of failures in the window repeat an earlier one",
+        },
+        Figure {
+            label: "Open exceptions",
+            value: s.open_exceptions.to_string(),
+            tone: "neutral",
+            href: "exceptions.html",
+            note: "accepted risks still in force",
+        },
+        figure("Expired, still open", s.expired_exceptions, "exceptions.html", "lapsed without closure or renewal"),
+        figure("Permanent exceptions", s.permanent_exceptions, "exceptions.html", "no expiry date"),
+        figure("Over policy", s.over_policy_exceptions, "exceptions.html", "granted for longer than policy allows"),
+        figure("Self-approved", s.self_approved_exceptions, "exceptions.html", "separation of duties bypassed"),
+        figure("Unauthorized approvals", s.unauthorized_approvals, "exceptions.html", "approver not on the control's list"),
+        figure("Ownership gaps", s.ownership_gaps, "#gaps", "inactive owners or approvers, missing risk sign-off"),
+        figure("Overdue reviews", s.overdue_reviews, "controls.html", "controls past their review date"),
+        figure("Overdue actions", s.overdue_actions, "#actions", "remediation past its due date"),
+    ];
+    let patterns = |control: &str| -> Vec<Origin> {
+        metrics.recurring_patterns.iter().filter(|p| p.control == control).map(|p| p.origin).collect()
+    };
+    let mut recurring: Vec<RecurringRow> = metrics
+        .controls
+        .iter()
+        .filter(|c| c.recurring)
+        .map(|c| RecurringRow {
+            control: index.control(&c.id),
+            owner: c.owner.as_deref().map(|o| index.person(o)),
+            failures_in_window: c.failures_in_window,
+            mean_days: decimal(c.mean_days_between_failures),
+            origins: patterns(&c.id),
+        })
+        .collect();
+    recurring.sort_by(|a, b| b.failures_in_window.cmp(&a.failures_in_window).then(a.control.id.cmp(b.control.id)));
+    let flagged_exceptions = metrics
+        .exceptions
+        .iter()
+        .filter(|e| matches!(e.state, ExceptionState::Expired | ExceptionState::Permanent))
+        .map(|e| exception_row(index, e))
+        .collect();
+    let page = Dashboard {
+        figures,
+        charts: chart_views(index, charts),
+        recurring,
+        flagged_exceptions,
+        gaps: metrics.gaps.iter().map(|g| gap_row(index, g)).collect(),
+        overdue_actions: metrics.actions.iter().filter(|a| a.overdue).map(|a| action_row(index, a)).collect(),
+        window_days: metrics.settings.window_days,
+        threshold: metrics.settings.threshold,
+    };
+    let title = index.site.title.to_string();
+    index.page(0, title, "dashboard", page)
+}
+
+#[derive(Serialize)]
+pub(super) struct ControlRow<'a> {
+    link: Link<'a>,
+    owner: Option<Link<'a>>,
+    status: ControlStatus,
+    nhi: &'a [Nhi],
+    failures_total: usize,
+    failures_in_window: usize,
+    recurring: bool,
+    open_exceptions: usize,
+    review_overdue: bool,
+    shared_platform: bool,
+}
+
+pub(super) fn control_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ControlRow<'a>> {
+    let control = index.model.controls.get(id)?;
+    let metrics = index.control_metrics.get(id)?;
+    Some(ControlRow {
+        link: index.control(&control.id),
+        owner: control.owner.as_deref().map(|o| index.person(o)),
+        status: control.status,
+        nhi: &control.nhi,
+        failures_total: metrics.failures_total,
+        failures_in_window: metrics.failures_in_window,
+        recurring: metrics.recurring,
+        open_exceptions: metrics.open_exceptions,
+        review_overdue: metrics.review_overdue,
+        shared_platform: control.shared_platform.is_some(),
+    })
+}
+
+fn controls_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+    #[derive(Serialize)]
+    struct View<'a> {
+        controls: Vec<ControlRow<'a>>,
+    }
+    let controls = index.model.controls.keys().filter_map(|id| control_row(index, id)).collect();
+    index.page(0, "Controls".into(), "controls", View { controls })
+}
+
+#[derive(Serialize)]
+pub(super) struct ProcessRow<'a> {
+    link: Link<'a>,
+    owner: Option<Link<'a>>,
+    controls: usize,
+    incidents: usize,
+}
+
+pub(super) fn process_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ProcessRow<'a>> {
+    let process = index.model.processes.get(id)?;
+    Some(ProcessRow {
+        link: index.process(&process.id),
+        owner: process.owner.as_deref().map(|o| index.person(o)),
+        controls: process.controls.len(),
+        incidents: index.incidents_by_process.get(id).map_or(0, Vec::len),
+    })
+}
+
+fn processes_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+    #[derive(Serialize)]
+    struct View<'a> {
+        processes: Vec<ProcessRow<'a>>,
+    }
+    let processes = index.model.processes.keys().filter_map(|id| process_row(index, id)).collect();
+    index.page(0, "Processes".into(), "processes", View { processes })
+}
+
+#[derive(Serialize)]
+pub(super) struct ExceptionRow<'a> {
+    link: Link<'a>,
+    title: &'a str,
+    control: Option<Link<'a>>,
+    approver: Option<Link<'a>>,
+    requester: Option<Link<'a>>,
+    state: &'static str,
+    granted: Day,
+    expiry: Option<Day>,
+    age_days: Option<i64>,
+    days_to_expiry: Option<i64>,
+    age_bucket: Option<&'a str>,
+    over_policy: bool,
+    chronic: bool,
+    renewals: usize,
+    risk: Option<Severity>,
+}
+
+pub(super) fn exception_row<'a>(index: &Index<'a>, metrics: &'a ExceptionMetrics) -> ExceptionRow<'a> {
+    let exception = index.model.exceptions.get(&metrics.id);
+    ExceptionRow {
+        link: index.exception(&metrics.id),
+        title: exception.map_or("", |e| e.title.as_str()),
+        control: metrics.control.as_deref().map(|c| index.control(c)),
+        approver: metrics.approved_by.as_deref().map(|p| index.person(p)),
+        requester: exception.and_then(|e| e.requested_by.as_deref()).map(|p| index.person(p)),
+        state: metrics.state.as_str(),
+        granted: exception.map_or(Day::default(), |e| e.granted),
+        expiry: metrics.effective_expiry,
+        age_days: metrics.age_days,
+        days_to_expiry: metrics.days_to_expiry,
+        age_bucket: metrics.age_bucket.as_deref(),
+        over_policy: metrics.over_policy,
+        chronic: metrics.chronic,
+        renewals: metrics.renewals,
+        risk: exception.and_then(|e| e.risk),
+    }
+}
+
+fn exceptions_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
+    #[derive(Serialize)]
+    struct View<'a> {
+        exceptions: Vec<ExceptionRow<'a>>,
+        chart: Option<ChartView<'a>>,
+        by_approver: Vec<CountRow<'a>>,
+        by_control: Vec<CountRow<'a>>,
+        median_age: String,
+        max_validity_days: i64,
+        expiring_soon_days: i64,
+    }
+    let metrics = index.metrics;
+    let chart = charts
+        .iter()
+        .find(|c| c.file == "exceptions-by-age.svg")
+        .map(|c| chart_view(c, age_table(index)));
+    let view = View {
+        exceptions: metrics.exceptions.iter().map(|e| exception_row(index, e)).collect(),
+        chart,
+        by_approver: count_rows(&metrics.open_exceptions_by_approver, |id| index.person(id)),
+        by_control: count_rows(&metrics.open_exceptions_by_control, |id| index.control(id)),
+        median_age: decimal(metrics.summary.median_open_exception_age_days),
+        max_validity_days: metrics.settings.max_validity_days,
+        expiring_soon_days: metrics.settings.expiring_soon_days,
+    };
+    index.page(0, "Exceptions".into(), "exceptions", view)
+}
+
+#[derive(Serialize)]
+pub(super) struct AccountableView<'a> {
+    role: &'static str,
+    person: Option<Link<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct IncidentRow<'a> {
+    pub(super) link: Link<'a>,
+    pub(super) date: Day,
+    control: Option<Link<'a>>,
+    origins: &'a [Origin],
+    severity: Option<Severity>,
+    accountable: Vec<AccountableView<'a>>,
+    in_window: bool,
+    repeat: bool,
+    resolved: Option<Day>,
+}
+
+pub(super) fn accountable_views<'a>(index: &Index<'a>, incident: &'a IncidentMetrics) -> Vec<AccountableView<'a>> {
+    incident
+        .accountable
+        .iter()
+        .map(|a| AccountableView {
+            role: a.role.as_str(),
+            person: a.person.as_deref().map(|p| index.person(p)),
+        })
+        .collect()
+}
+
+pub(super) fn incident_row<'a>(index: &Index<'a>, incident: &'a IncidentMetrics) -> IncidentRow<'a> {
+    IncidentRow {
+        link: index.incident(&incident.id),
+        date: incident.date,
+        control: incident.control.as_deref().map(|c| index.control(c)),
+        origins: &incident.origins,
+        severity: incident.severity,
+        accountable: accountable_views(index, incident),
+        in_window: incident.in_window,
+        repeat: incident.repeat,
+        resolved: index.model.incidents.get(&incident.id).and_then(|i| i.resolved),
+    }
+}
+
+fn incidents_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+    #[derive(Serialize)]
+    struct View<'a> {
+        incidents: Vec<IncidentRow<'a>>,
+        ignored_after_as_of: usize,
+    }
+    let mut incidents: Vec<IncidentRow> = index.metrics.incidents.iter().map(|i| incident_row(index, i)).collect();
+    incidents.sort_by(|a, b| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
+    let view = View {
+        ignored_after_as_of: index.model.incidents.len() - index.metrics.incidents.len(),
+        incidents,
+    };
+    index.page(0, "Incidents".into(), "incidents", view)
+}
+
+#[derive(Serialize)]
+struct PersonRow<'a> {
+    link: Link<'a>,
+    title: Option<&'a str>,
+    team: Option<Link<'a>>,
+    controls_owned: usize,
+    processes_owned: usize,
+    exceptions_approved: usize,
+    failures_as_control_owner: usize,
+    failures_as_process_owner: usize,
+    failures_as_approving_manager: usize,
+    overdue_actions: usize,
+    gaps: usize,
+}
+
+fn person_row<'a>(index: &Index<'a>, id: &'a str) -> Option<PersonRow<'a>> {
+    let person = index.model.people.get(id)?;
+    let m = index.person_metrics.get(id)?;
+    Some(PersonRow {
+        link: index.person(&person.id),
+        title: person.title.as_deref(),
+        team: person.team.as_deref().map(|t| index.team(t)),
+        controls_owned: m.controls_owned,
+        processes_owned: m.processes_owned,
+        exceptions_approved: m.exceptions_approved,
+        failures_as_control_owner: m.failures_as_control_owner,
+        failures_as_process_owner: m.failures_as_process_owner,
+        failures_as_approving_manager: m.failures_as_approving_manager,
+        overdue_actions: m.overdue_actions,
+        gaps: m.gaps,
+    })
+}
+
+fn people_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+    #[derive(Serialize)]
+    struct TeamView<'a> {
+        id: &'a str,
+        name: &'a str,
+        lead: Option<Link<'a>>,
+        members: Vec<Link<'a>>,
+    }
+    #[derive(Serialize)]
+    struct View<'a> {
+        people: Vec<PersonRow<'a>>,
+        teams: Vec<TeamView<'a>>,
+    }
+    let teams = index
+        .model
+        .teams
+        .values()
+        .map(|team| TeamView {
+            id: &team.id,
+            name: &team.name,
+            lead: team.lead.as_deref().map(|l| index.person(l)),
+            members: index.people_links(index.people_by_team.get(team.id.as_str()).map_or(&[], Vec::as_slice)),
+        })
+        .collect();
+    let people = index.model.people.keys().filter_map(|id| person_row(index, id)).collect();
+    index.page(0, "People and teams".into(), "people", View { people, teams })
+}
+
+fn frameworks_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+    #[derive(Serialize)]
+    struct FrameworkRow<'a> {
+        link: Link<'a>,
+        url: Option<&'a str>,
+        references: usize,
+        covered: usize,
+    }
+    #[derive(Serialize)]
+    struct View<'a> {
+        frameworks: Vec<FrameworkRow<'a>>,
+    }
+    let frameworks = index
+        .model
+        .frameworks
+        .values()
+        .map(|f| FrameworkRow {
+            link: super::record_link(&f.id, &f.name, "frameworks"),
+            url: f.url.as_deref(),
+            references: f.references.len(),
+            covered: f
+                .references
+                .iter()
+                .filter(|r| index.controls_by_reference.contains_key(&(f.id.as_str(), r.id.as_str())))
+                .count(),
+        })
+        .collect();
+    index.page(0, "Frameworks".into(), "frameworks", View { frameworks })
+}
+
+#[derive(Serialize)]
+pub(super) struct GapRow<'a> {
+    kind: &'static str,
+    record: Link<'a>,
+    person: Option<Link<'a>>,
+    what: &'static str,
+}
+
+pub(super) fn gap_row<'a>(index: &Index<'a>, gap: &'a Gap) -> GapRow<'a> {
+    let id = gap.record.as_str();
+    let record = if index.model.controls.contains_key(id) {
+        index.control(id)
+    } else if index.model.processes.contains_key(id) {
+        index.process(id)
+    } else {
+        index.exception(id)
+    };
+    let what = match gap.kind {
+        GapKind::InactiveOwner => "owned by a person who is no longer active",
+        GapKind::InactiveApprover => "open exception whose latest approver is no longer active",
+        GapKind::NoRiskSignoff => "shared platform control with nobody signing off residual risk",
+        GapKind::ReviewOverdue => "control review is overdue",
+        GapKind::SelfApproved => "approved by its own requester: separation of duties bypassed",
+        GapKind::UnauthorizedApprover => "approved by someone not on the control's approvers list",
+    };
+    GapRow {
+        kind: gap.kind.as_str(),
+        record,
+        person: gap.person.as_deref().map(|p| index.person(p)),
+        what,
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct ActionRow<'a> {
+    incident: Link<'a>,
+    title: &'a str,
+    owner: Option<Link<'a>>,
+    due: Option<Day>,
+    done: Option<Day>,
+    open: bool,
+    overdue: bool,
+}
+
+pub(super) fn action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> ActionRow<'a> {
+    ActionRow {
+        incident: index.incident(&action.incident),
+        title: &action.title,
+        owner: action.owner.as_deref().map(|o| index.person(o)),
+        due: action.due,
+        done: action.done,
+        open: action.open,
+        overdue: action.overdue,
+    }
+}
+
+fn accountability_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+    #[derive(Serialize)]
+    struct OriginRow {
+        origin: Origin,
+        role: &'static str,
+        failures_in_window: usize,
+        failures_total: usize,
+    }
+    #[derive(Serialize)]
+    struct View<'a> {
+        origins: Vec<OriginRow>,
+        people: Vec<PersonRow<'a>>,
+        unattributed: Vec<IncidentRow<'a>>,
+    }
+    let incidents = &index.metrics.incidents;
+    let origins = Origin::ALL
+        .into_iter()
+        .map(|origin| OriginRow {
+            origin,
+            role: Role::for_origin(origin).as_str(),
+            failures_in_window: incidents.iter().filter(|i| i.in_window && i.origins.contains(&origin)).count(),
+            failures_total: incidents.iter().filter(|i| i.origins.contains(&origin)).count(),
+        })
+        .collect();
+    let people = index
+        .model
+        .people
+        .keys()
+        .filter_map(|id| person_row(index, id))
+        .filter(|row| row.failures_as_control_owner + row.failures_as_process_owner + row.failures_as_approving_manager > 0)
+        .collect();
+    let unattributed = incidents
+        .iter()
+        .filter(|i| i.accountable.iter().any(|a| a.person.is_none()))
+        .map(|i| incident_row(index, i))
+        .collect();
+    index.page(0, "Accountability".into(), "accountability", View { origins, people, unattributed })
+}

@@ -1,0 +1,347 @@
+//! What templates see: plain serializable views built from the model and the metrics.
+//! Templates never compute; every figure comes from `Metrics`, every lookup from the
+//! indexes built once in `Index::new`.
+
+mod lists;
+mod records;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::charts::Chart;
+use crate::exports;
+use crate::metrics::{
+    ActionStatus, ControlMetrics, ExceptionMetrics, Gap, IncidentMetrics, Metrics, PersonMetrics, Role,
+};
+use crate::model::{Day, Model};
+use crate::output::OutputFile;
+use crate::render::{Renderer, STATIC_FILES};
+
+/// Lookups computed once per build, so no page scans all records.
+pub struct Index<'a> {
+    pub model: &'a Model,
+    pub metrics: &'a Metrics,
+    pub site: SiteMeta<'a>,
+    control_metrics: HashMap<&'a str, &'a ControlMetrics>,
+    exception_metrics: HashMap<&'a str, &'a ExceptionMetrics>,
+    incident_metrics: HashMap<&'a str, &'a IncidentMetrics>,
+    person_metrics: HashMap<&'a str, &'a PersonMetrics>,
+    incidents_by_control: HashMap<&'a str, Vec<&'a IncidentMetrics>>,
+    exceptions_by_control: HashMap<&'a str, Vec<&'a str>>,
+    processes_by_control: HashMap<&'a str, Vec<&'a str>>,
+    incidents_by_process: HashMap<&'a str, Vec<&'a str>>,
+    exceptions_by_process: HashMap<&'a str, Vec<&'a str>>,
+    people_by_team: HashMap<&'a str, Vec<&'a str>>,
+    controls_by_reference: HashMap<(&'a str, &'a str), Vec<&'a str>>,
+    gaps_by_record: HashMap<&'a str, Vec<&'a Gap>>,
+    actions_by_incident: HashMap<&'a str, Vec<&'a ActionStatus>>,
+    people: HashMap<&'a str, PersonIndex<'a>>,
+}
+
+/// Everything one person owns, approved or is accountable for.
+#[derive(Default)]
+pub struct PersonIndex<'a> {
+    controls_owned: Vec<&'a str>,
+    controls_owned_before: Vec<(&'a str, Day)>,
+    processes_owned: Vec<&'a str>,
+    exceptions_approved: Vec<&'a str>,
+    accountable: Vec<(&'a IncidentMetrics, Role)>,
+    actions: Vec<&'a ActionStatus>,
+    gaps: Vec<&'a Gap>,
+}
+
+/// Site-wide facts printed on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteMeta<'a> {
+    pub title: &'a str,
+    pub organisation: &'a str,
+    pub as_of: Day,
+    pub version: &'static str,
+}
+
+/// The frame every page shares: where the site root is, the title, which nav item is active.
+#[derive(Serialize)]
+struct Page<'a, T: Serialize> {
+    root: &'static str,
+    title: String,
+    nav: &'static str,
+    site: &'a SiteMeta<'a>,
+    #[serde(flatten)]
+    view: T,
+}
+
+/// A link to a record, relative to the site root.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub href: String,
+    /// For people: no longer active (shown with a badge).
+    pub inactive: bool,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(model: &'a Model, metrics: &'a Metrics) -> Index<'a> {
+        let mut index = Index {
+            model,
+            metrics,
+            site: SiteMeta {
+                title: &model.site.title,
+                organisation: &model.site.organisation,
+                as_of: metrics.as_of,
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            control_metrics: metrics.controls.iter().map(|c| (c.id.as_str(), c)).collect(),
+            exception_metrics: metrics.exceptions.iter().map(|e| (e.id.as_str(), e)).collect(),
+            incident_metrics: metrics.incidents.iter().map(|i| (i.id.as_str(), i)).collect(),
+            person_metrics: metrics.people.iter().map(|p| (p.id.as_str(), p)).collect(),
+            incidents_by_control: HashMap::new(),
+            exceptions_by_control: HashMap::new(),
+            processes_by_control: HashMap::new(),
+            incidents_by_process: HashMap::new(),
+            exceptions_by_process: HashMap::new(),
+            people_by_team: HashMap::new(),
+            controls_by_reference: HashMap::new(),
+            gaps_by_record: HashMap::new(),
+            actions_by_incident: HashMap::new(),
+            people: HashMap::new(),
+        };
+        index.index_records();
+        index.index_people();
+        index
+    }
+
+    fn index_records(&mut self) {
+        let (model, metrics) = (self.model, self.metrics);
+        let mut by_date: Vec<&IncidentMetrics> = metrics.incidents.iter().collect();
+        by_date.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        for incident in by_date {
+            if let Some(control) = &incident.control {
+                self.incidents_by_control.entry(control).or_default().push(incident);
+            }
+            let process = model.incidents.get(&incident.id).and_then(|i| i.process.as_deref());
+            if let Some(process) = process {
+                self.incidents_by_process.entry(process).or_default().push(&incident.id);
+            }
+        }
+        for exception in model.exceptions.values() {
+            if let Some(control) = &exception.control {
+                self.exceptions_by_control.entry(control).or_default().push(&exception.id);
+            }
+            if let Some(process) = &exception.process {
+                self.exceptions_by_process.entry(process).or_default().push(&exception.id);
+            }
+        }
+        for process in model.processes.values() {
+            for control in &process.controls {
+                self.processes_by_control.entry(control).or_default().push(&process.id);
+            }
+        }
+        for control in model.controls.values() {
+            for (framework, references) in &control.frameworks {
+                for reference in references {
+                    self.controls_by_reference.entry((framework, reference)).or_default().push(&control.id);
+                }
+            }
+        }
+        for gap in &metrics.gaps {
+            self.gaps_by_record.entry(&gap.record).or_default().push(gap);
+        }
+        for action in &metrics.actions {
+            self.actions_by_incident.entry(&action.incident).or_default().push(action);
+        }
+    }
+
+    fn index_people(&mut self) {
+        let (model, metrics) = (self.model, self.metrics);
+        let mut people: HashMap<&'a str, PersonIndex<'a>> = HashMap::new();
+        for person in model.people.values() {
+            people.insert(&person.id, PersonIndex::default());
+            if let Some(team) = &person.team {
+                self.people_by_team.entry(team).or_default().push(&person.id);
+            }
+        }
+        for control in model.controls.values() {
+            if let Some(owner) = &control.owner {
+                slot(&mut people, owner).controls_owned.push(&control.id);
+            }
+            for period in &control.owner_history {
+                slot(&mut people, &period.owner).controls_owned_before.push((&control.id, period.until));
+            }
+        }
+        for process in model.processes.values() {
+            if let Some(owner) = &process.owner {
+                slot(&mut people, owner).processes_owned.push(&process.id);
+            }
+        }
+        for exception in model.exceptions.values() {
+            let mut approvers: Vec<&str> = exception.grant_periods().filter_map(|p| p.approved_by).collect();
+            approvers.sort_unstable();
+            approvers.dedup();
+            for approver in approvers {
+                slot(&mut people, approver).exceptions_approved.push(&exception.id);
+            }
+        }
+        for incident in &metrics.incidents {
+            for accountable in &incident.accountable {
+                if let Some(person) = &accountable.person {
+                    slot(&mut people, person).accountable.push((incident, accountable.role));
+                }
+            }
+        }
+        for action in &metrics.actions {
+            if let Some(owner) = &action.owner {
+                slot(&mut people, owner).actions.push(action);
+            }
+        }
+        for gap in &metrics.gaps {
+            if let Some(person) = &gap.person {
+                slot(&mut people, person).gaps.push(gap);
+            }
+        }
+        self.people = people;
+    }
+
+    pub fn person(&self, id: &'a str) -> Link<'a> {
+        let person = self.model.people.get(id);
+        Link {
+            id,
+            label: person.map_or(id, |p| p.name.as_str()),
+            href: format!("people/{id}.html"),
+            inactive: person.is_some_and(|p| !p.active),
+        }
+    }
+
+    pub fn people_links(&self, ids: &[&'a str]) -> Vec<Link<'a>> {
+        ids.iter().map(|id| self.person(id)).collect()
+    }
+
+    pub fn control(&self, id: &'a str) -> Link<'a> {
+        let label = self.model.controls.get(id).map_or(id, |c| c.title.as_str());
+        record_link(id, label, "controls")
+    }
+
+    pub fn process(&self, id: &'a str) -> Link<'a> {
+        let label = self.model.processes.get(id).map_or(id, |p| p.title.as_str());
+        record_link(id, label, "processes")
+    }
+
+    pub fn exception(&self, id: &'a str) -> Link<'a> {
+        record_link(id, id, "exceptions")
+    }
+
+    pub fn incident(&self, id: &'a str) -> Link<'a> {
+        let label = self.model.incidents.get(id).map_or(id, |i| i.title.as_str());
+        record_link(id, label, "incidents")
+    }
+
+    pub fn team(&self, id: &'a str) -> Link<'a> {
+        let label = self.model.teams.get(id).map_or(id, |t| t.name.as_str());
+        Link {
+            id,
+            label,
+            href: format!("people.html#team-{id}"),
+            inactive: false,
+        }
+    }
+}
+
+fn slot<'m, 'a>(people: &'m mut HashMap<&'a str, PersonIndex<'a>>, id: &'a str) -> &'m mut PersonIndex<'a> {
+    people.entry(id).or_default()
+}
+
+fn record_link<'a>(id: &'a str, label: &'a str, folder: &str) -> Link<'a> {
+    Link {
+        id,
+        label: if label.is_empty() { id } else { label },
+        href: format!("{folder}/{id}.html"),
+        inactive: false,
+    }
+}
+
+/// `0.4285` -> `42.9%`; `None` -> `n/a`.
+pub fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "n/a".to_string(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// `12.0` -> `12`, `12.25` -> `12.3`; `None` -> `n/a`.
+pub fn decimal(value: Option<f64>) -> String {
+    match value {
+        None => "n/a".to_string(),
+        Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+    }
+}
+
+impl<'a> Index<'a> {
+    fn page<T: Serialize>(&'a self, depth: usize, title: String, nav: &'static str, view: T) -> Page<'a, T> {
+        Page {
+            root: if depth == 0 { "" } else { "../" },
+            title,
+            nav,
+            site: &self.site,
+            view,
+        }
+    }
+}
+
+/// Renders every page, chart and export of the site.
+pub fn render_site(renderer: &Renderer, index: &Index, charts: &[Chart]) -> anyhow::Result<Vec<OutputFile>> {
+    let mut files = lists::render_list_pages(renderer, index, charts)?;
+    files.extend(records::render_record_pages(renderer, index)?);
+    files.extend(charts.iter().map(|chart| OutputFile::new(format!("charts/{}", chart.file), chart.svg.clone())));
+    files.extend(control_charts(index)?);
+    files.extend(exports::render_exports(index.model, index.metrics)?);
+    files.extend(STATIC_FILES.iter().map(|(path, text)| OutputFile::new(*path, *text)));
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// One chart per control: its failures per month over the trend's 24 months.
+fn control_charts(index: &Index) -> anyhow::Result<Vec<OutputFile>> {
+    let controls: Vec<&str> = index.model.controls.keys().map(String::as_str).collect();
+    controls
+        .par_iter()
+        .map(|id| {
+            let months: Vec<(String, usize)> = records::control_months(index, id)
+                .into_iter()
+                .map(|m| (m.month, m.failures))
+                .collect();
+            let chart = crate::charts::control_chart(id, &months)?;
+            Ok(OutputFile::new(format!("charts/{}", chart.file), chart.svg))
+        })
+        .collect()
+}
+
+/// Renders one page per item in parallel.
+fn render_each<T, V, F>(renderer: &Renderer, template: &str, items: &[T], view: F) -> anyhow::Result<Vec<OutputFile>>
+where
+    T: Sync,
+    V: Serialize,
+    F: Fn(&T) -> anyhow::Result<(String, V)> + Sync,
+{
+    items
+        .par_iter()
+        .map(|item| {
+            let (path, view) = view(item)?;
+            let html = renderer.render(template, &view, &path)?;
+            Ok(OutputFile::new(path, html))
+        })
+        .collect()
+}
+
+/// Counts per key, sorted by key, as rows for a small table.
+#[derive(Serialize)]
+struct CountRow<'a> {
+    link: Link<'a>,
+    count: usize,
+}
+
+fn count_rows<'a>(counts: &'a BTreeMap<String, usize>, link: impl Fn(&'a str) -> Link<'a>) -> Vec<CountRow<'a>> {
+    counts
+        .iter()
+        .map(|(id, &count)| CountRow { link: link(id), count })
+        .collect()
+}

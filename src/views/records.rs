@@ -1,0 +1,382 @@
+//! One page per record: controls, processes, exceptions, incidents, people, frameworks.
+
+use serde::Serialize;
+
+use super::lists::{
+    accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row, AccountableView,
+    ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow, ProcessRow,
+};
+use super::{decimal, render_each, Index, Link};
+use crate::model::{Control, Day, Exception, Framework, Incident, Nhi, Person, Process, Severity, SurfacedBy};
+use crate::output::OutputFile;
+use crate::render::Renderer;
+
+pub(super) fn render_record_pages(renderer: &Renderer, index: &Index) -> anyhow::Result<Vec<OutputFile>> {
+    let model = index.model;
+    let controls: Vec<&Control> = model.controls.values().collect();
+    let processes: Vec<&Process> = model.processes.values().collect();
+    let exceptions: Vec<&Exception> = model.exceptions.values().collect();
+    let incidents: Vec<&Incident> = model
+        .incidents
+        .values()
+        .filter(|i| index.incident_metrics.contains_key(i.id.as_str()))
+        .collect();
+    let people: Vec<&Person> = model.people.values().collect();
+    let frameworks: Vec<&Framework> = model.frameworks.values().collect();
+    let mut files = render_each(renderer, "control.html", &controls, |c| control_page(index, c))?;
+    files.extend(render_each(renderer, "process.html", &processes, |p| process_page(index, p))?);
+    files.extend(render_each(renderer, "exception.html", &exceptions, |e| exception_page(index, e))?);
+    files.extend(render_each(renderer, "incident.html", &incidents, |i| incident_page(index, i))?);
+    files.extend(render_each(renderer, "person.html", &people, |p| person_page(index, p))?);
+    files.extend(render_each(renderer, "framework.html", &frameworks, |f| framework_page(index, f))?);
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct OwnerPeriodView<'a> {
+    owner: Link<'a>,
+    from: Option<Day>,
+    until: Option<Day>,
+}
+
+#[derive(Serialize)]
+struct ReferenceView<'a> {
+    framework: Link<'a>,
+    id: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct MonthCount {
+    pub month: String,
+    pub failures: usize,
+}
+
+fn control_page<'a>(index: &'a Index<'a>, control: &'a Control) -> anyhow::Result<(String, impl Serialize + 'a)> {
+    #[derive(Serialize)]
+    struct View<'a> {
+        control: &'a Control,
+        row: Option<ControlRow<'a>>,
+        owners: Vec<OwnerPeriodView<'a>>,
+        approvers: Vec<Link<'a>>,
+        references: Vec<ReferenceView<'a>>,
+        adoption_owners: Vec<Link<'a>>,
+        risk_signoff: Option<Link<'a>>,
+        review_due: Option<Day>,
+        processes: Vec<ProcessRow<'a>>,
+        failures: Vec<IncidentRow<'a>>,
+        exceptions: Vec<ExceptionRow<'a>>,
+        gaps: Vec<GapRow<'a>>,
+        mean_days: String,
+        chart: String,
+        monthly: Vec<MonthCount>,
+    }
+    let id = control.id.as_str();
+    let incidents = index.incidents_by_control.get(id).map_or(&[][..], Vec::as_slice);
+    let view = View {
+        control,
+        row: control_row(index, id),
+        owners: owner_periods(index, control),
+        approvers: control.approvers.iter().map(|p| index.person(p)).collect(),
+        references: references(index, control),
+        adoption_owners: control
+            .shared_platform
+            .iter()
+            .flat_map(|s| s.adoption_owners.iter().map(|t| index.team(t)))
+            .collect(),
+        risk_signoff: control.shared_platform.as_ref().and_then(|s| s.risk_signoff.as_deref()).map(|p| index.person(p)),
+        review_due: control.review.as_ref().map(|r| r.last.add_days(r.every_days)),
+        processes: ids(&index.processes_by_control, id).iter().filter_map(|p| process_row(index, p)).collect(),
+        failures: incidents.iter().rev().map(|i| incident_row(index, i)).collect(),
+        exceptions: ids(&index.exceptions_by_control, id)
+            .iter()
+            .filter_map(|e| index.exception_metrics.get(e))
+            .map(|e| exception_row(index, e))
+            .collect(),
+        gaps: index.gaps_by_record.get(id).into_iter().flatten().map(|g| gap_row(index, g)).collect(),
+        mean_days: decimal(index.control_metrics.get(id).and_then(|m| m.mean_days_between_failures)),
+        chart: format!("charts/control-{id}.svg"),
+        monthly: control_months(index, id),
+    };
+    let title = format!("{} · {}", control.title, control.id);
+    Ok((format!("controls/{id}.html"), index.page(1, title, "controls", view)))
+}
+
+/// The control's failures per month over the trend's 24 months.
+pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
+    let incidents = index.incidents_by_control.get(control).map_or(&[][..], Vec::as_slice);
+    index
+        .metrics
+        .monthly
+        .iter()
+        .map(|m| MonthCount {
+            month: m.month.clone(),
+            failures: incidents.iter().filter(|i| i.date.month_key() == m.month).count(),
+        })
+        .collect()
+}
+
+fn ids<'a>(map: &std::collections::HashMap<&'a str, Vec<&'a str>>, key: &str) -> Vec<&'a str> {
+    map.get(key).cloned().unwrap_or_default()
+}
+
+fn owner_periods<'a>(index: &Index<'a>, control: &'a Control) -> Vec<OwnerPeriodView<'a>> {
+    let mut periods = Vec::new();
+    let mut from = None;
+    for period in &control.owner_history {
+        periods.push(OwnerPeriodView { owner: index.person(&period.owner), from, until: Some(period.until) });
+        from = Some(period.until.add_days(1));
+    }
+    if let Some(owner) = &control.owner {
+        periods.push(OwnerPeriodView { owner: index.person(owner), from, until: None });
+    }
+    periods.reverse();
+    periods
+}
+
+fn references<'a>(index: &Index<'a>, control: &'a Control) -> Vec<ReferenceView<'a>> {
+    let mut views = Vec::new();
+    for (framework_id, reference_ids) in &control.frameworks {
+        let framework = index.model.frameworks.get(framework_id);
+        for reference in reference_ids {
+            let title = framework
+                .and_then(|f| f.references.iter().find(|r| &r.id == reference))
+                .map_or("", |r| r.title.as_str());
+            let name = framework.map_or(framework_id.as_str(), |f| f.name.as_str());
+            views.push(ReferenceView {
+                framework: super::record_link(framework_id, name, "frameworks"),
+                id: reference,
+                title,
+            });
+        }
+    }
+    views
+}
+
+fn process_page<'a>(index: &'a Index<'a>, process: &'a Process) -> anyhow::Result<(String, impl Serialize + 'a)> {
+    #[derive(Serialize)]
+    struct View<'a> {
+        process: &'a Process,
+        owner: Option<Link<'a>>,
+        controls: Vec<ControlRow<'a>>,
+        incidents: Vec<IncidentRow<'a>>,
+        exceptions: Vec<ExceptionRow<'a>>,
+        gaps: Vec<GapRow<'a>>,
+    }
+    let id = process.id.as_str();
+    let view = View {
+        process,
+        owner: process.owner.as_deref().map(|o| index.person(o)),
+        controls: process.controls.iter().filter_map(|c| control_row(index, c)).collect(),
+        incidents: ids(&index.incidents_by_process, id)
+            .iter()
+            .rev()
+            .filter_map(|i| index.incident_metrics.get(i))
+            .map(|i| incident_row(index, i))
+            .collect(),
+        exceptions: ids(&index.exceptions_by_process, id)
+            .iter()
+            .filter_map(|e| index.exception_metrics.get(e))
+            .map(|e| exception_row(index, e))
+            .collect(),
+        gaps: index.gaps_by_record.get(id).into_iter().flatten().map(|g| gap_row(index, g)).collect(),
+    };
+    let title = if process.title.is_empty() { process.id.clone() } else { process.title.clone() };
+    Ok((format!("processes/{id}.html"), index.page(1, title, "processes", view)))
+}
+
+fn exception_page<'a>(index: &'a Index<'a>, exception: &'a Exception) -> anyhow::Result<(String, impl Serialize + 'a)> {
+    #[derive(Serialize)]
+    struct PeriodView<'a> {
+        kind: String,
+        approver: Option<Link<'a>>,
+        granted: Day,
+        expires: Option<Day>,
+        days: Option<i64>,
+        over_policy: bool,
+        self_approved: bool,
+    }
+    #[derive(Serialize)]
+    struct FailureView<'a> {
+        incident: Link<'a>,
+        date: Day,
+        approver: Option<Link<'a>>,
+    }
+    #[derive(Serialize)]
+    struct View<'a> {
+        exception: &'a Exception,
+        row: Option<ExceptionRow<'a>>,
+        process: Option<Link<'a>>,
+        periods: Vec<PeriodView<'a>>,
+        failures: Vec<FailureView<'a>>,
+        gaps: Vec<GapRow<'a>>,
+        max_validity_days: i64,
+    }
+    let id = exception.id.as_str();
+    let max = index.metrics.settings.max_validity_days;
+    let periods = exception
+        .grant_periods()
+        .enumerate()
+        .map(|(i, p)| {
+            let days = p.expires.map(|e| p.granted.days_until(e));
+            PeriodView {
+                kind: if i == 0 { "Original grant".to_string() } else { format!("Renewal {i}") },
+                approver: p.approved_by.map(|a| index.person(a)),
+                granted: p.granted,
+                expires: p.expires,
+                days,
+                over_policy: days.is_none_or(|d| d > max),
+                self_approved: p.approved_by.is_some() && p.approved_by == exception.requested_by.as_deref(),
+            }
+        })
+        .collect();
+    let failures = index
+        .metrics
+        .failures_during_exception
+        .get(id)
+        .into_iter()
+        .flatten()
+        .map(|f| FailureView {
+            incident: index.incident(&f.incident),
+            date: f.date,
+            approver: f.approver.as_deref().map(|a| index.person(a)),
+        })
+        .collect();
+    let view = View {
+        exception,
+        row: index.exception_metrics.get(id).map(|m| exception_row(index, m)),
+        process: exception.process.as_deref().map(|p| index.process(p)),
+        periods,
+        failures,
+        gaps: index.gaps_by_record.get(id).into_iter().flatten().map(|g| gap_row(index, g)).collect(),
+        max_validity_days: max,
+    };
+    let title = if exception.title.is_empty() { format!("Exception {id}") } else { format!("{} · {id}", exception.title) };
+    Ok((format!("exceptions/{id}.html"), index.page(1, title, "exceptions", view)))
+}
+
+fn incident_page<'a>(index: &'a Index<'a>, incident: &'a Incident) -> anyhow::Result<(String, impl Serialize + 'a)> {
+    #[derive(Serialize)]
+    struct View<'a> {
+        incident: &'a Incident,
+        row: Option<IncidentRow<'a>>,
+        accountable: Vec<AccountableView<'a>>,
+        process: Option<Link<'a>>,
+        exception: Option<Link<'a>>,
+        approved_by: Option<Link<'a>>,
+        nhi: Option<Nhi>,
+        severity: Option<Severity>,
+        surfaced_by: Option<SurfacedBy>,
+        actions: Vec<ActionRow<'a>>,
+    }
+    let id = incident.id.as_str();
+    let metrics = index.incident_metrics.get(id).copied();
+    let view = View {
+        incident,
+        row: metrics.map(|m| incident_row(index, m)),
+        accountable: metrics.map(|m| accountable_views(index, m)).unwrap_or_default(),
+        process: incident.process.as_deref().map(|p| index.process(p)),
+        exception: incident.exception.as_deref().map(|e| index.exception(e)),
+        approved_by: incident.approved_by.as_deref().map(|p| index.person(p)),
+        nhi: incident.nhi,
+        severity: incident.severity,
+        surfaced_by: incident.surfaced_by,
+        actions: index.actions_by_incident.get(id).into_iter().flatten().map(|a| action_row(index, a)).collect(),
+    };
+    let title = if incident.title.is_empty() { id.to_string() } else { format!("{} · {id}", incident.title) };
+    Ok((format!("incidents/{id}.html"), index.page(1, title, "incidents", view)))
+}
+
+fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> anyhow::Result<(String, impl Serialize + 'a)> {
+    #[derive(Serialize)]
+    struct EarlierControl<'a> {
+        control: Link<'a>,
+        until: Day,
+    }
+    #[derive(Serialize)]
+    struct AccountableFor<'a> {
+        role: &'static str,
+        incident: IncidentRow<'a>,
+    }
+    #[derive(Serialize)]
+    struct View<'a> {
+        person: &'a Person,
+        team: Option<Link<'a>>,
+        controls: Vec<ControlRow<'a>>,
+        earlier_controls: Vec<EarlierControl<'a>>,
+        processes: Vec<ProcessRow<'a>>,
+        exceptions: Vec<ExceptionRow<'a>>,
+        accountable: Vec<AccountableFor<'a>>,
+        actions: Vec<ActionRow<'a>>,
+        gaps: Vec<GapRow<'a>>,
+        failures_as_control_owner: usize,
+        failures_as_process_owner: usize,
+        failures_as_approving_manager: usize,
+    }
+    let id = person.id.as_str();
+    let own = index.people.get(id);
+    let metrics = index.person_metrics.get(id);
+    let mut accountable: Vec<AccountableFor> = own
+        .into_iter()
+        .flat_map(|o| o.accountable.iter())
+        .map(|(incident, role)| AccountableFor { role: role.as_str(), incident: incident_row(index, incident) })
+        .collect();
+    accountable.sort_by(|a, b| (b.incident.date, b.incident.link.id).cmp(&(a.incident.date, a.incident.link.id)));
+    let view = View {
+        person,
+        team: person.team.as_deref().map(|t| index.team(t)),
+        controls: own.into_iter().flat_map(|o| &o.controls_owned).filter_map(|c| control_row(index, c)).collect(),
+        earlier_controls: own
+            .into_iter()
+            .flat_map(|o| &o.controls_owned_before)
+            .map(|(c, until)| EarlierControl { control: index.control(c), until: *until })
+            .collect(),
+        processes: own.into_iter().flat_map(|o| &o.processes_owned).filter_map(|p| process_row(index, p)).collect(),
+        exceptions: own
+            .into_iter()
+            .flat_map(|o| &o.exceptions_approved)
+            .filter_map(|e| index.exception_metrics.get(e))
+            .map(|e| exception_row(index, e))
+            .collect(),
+        accountable,
+        actions: own.into_iter().flat_map(|o| &o.actions).map(|a| action_row(index, a)).collect(),
+        gaps: own.into_iter().flat_map(|o| &o.gaps).map(|g| gap_row(index, g)).collect(),
+        failures_as_control_owner: metrics.map_or(0, |m| m.failures_as_control_owner),
+        failures_as_process_owner: metrics.map_or(0, |m| m.failures_as_process_owner),
+        failures_as_approving_manager: metrics.map_or(0, |m| m.failures_as_approving_manager),
+    };
+    Ok((format!("people/{id}.html"), index.page(1, person.name.clone(), "people", view)))
+}
+
+fn framework_page<'a>(index: &'a Index<'a>, framework: &'a Framework) -> anyhow::Result<(String, impl Serialize + 'a)> {
+    #[derive(Serialize)]
+    struct ReferenceRow<'a> {
+        id: &'a str,
+        title: &'a str,
+        controls: Vec<Link<'a>>,
+    }
+    #[derive(Serialize)]
+    struct View<'a> {
+        framework: &'a Framework,
+        references: Vec<ReferenceRow<'a>>,
+        uncovered: usize,
+    }
+    let references: Vec<ReferenceRow> = framework
+        .references
+        .iter()
+        .map(|r| ReferenceRow {
+            id: &r.id,
+            title: &r.title,
+            controls: index
+                .controls_by_reference
+                .get(&(framework.id.as_str(), r.id.as_str()))
+                .into_iter()
+                .flatten()
+                .map(|c| index.control(c))
+                .collect(),
+        })
+        .collect();
+    let uncovered = references.iter().filter(|r| r.controls.is_empty()).count();
+    let view = View { framework, references, uncovered };
+    Ok((format!("frameworks/{}.html", framework.id), index.page(1, framework.name.clone(), "frameworks", view)))
+}
