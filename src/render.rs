@@ -53,6 +53,7 @@ impl Renderer {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
         // Output must depend only on the content: no clock, no environment.
         tera.register_function("now", |_: &_| Err("`now()` is disabled: pages must be reproducible".into()));
         tera.register_function("get_env", |_: &_| Err("`get_env()` is disabled: pages must be reproducible".into()));
@@ -89,6 +90,23 @@ fn read_overrides(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     Ok(found)
 }
 
+/// Escapes text for HTML content and quoted attributes. Unlike Tera's default it leaves `/`
+/// alone, so relative links stay readable in the page source.
+fn escape_html(input: &str) -> String {
+    let mut escaped = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#x27;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 /// Tera nests the useful message in its error sources: join them into one line.
 fn chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
@@ -99,4 +117,36 @@ fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_but_not_slashes() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a> controls/X.html"#),
+            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt; controls/X.html"
+        );
+    }
+
+    #[test]
+    fn template_overrides_replace_built_ins_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("frameworks.html"), "custom {{ title }}").unwrap();
+        let renderer = Renderer::new(Some(dir.path())).unwrap();
+        let view = serde_json::json!({"title": "<b>"});
+        let html = renderer.render("frameworks.html", &view, "test").unwrap();
+        assert_eq!(html, "custom &lt;b&gt;");
+    }
+
+    #[test]
+    fn clock_and_environment_functions_are_disabled() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("frameworks.html"), "{{ get_env(name='HOME') }}").unwrap();
+        let renderer = Renderer::new(Some(dir.path())).unwrap();
+        let error = renderer.render("frameworks.html", &serde_json::json!({}), "test").unwrap_err();
+        assert!(format!("{error:#}").contains("disabled"), "{error:#}");
+    }
 }

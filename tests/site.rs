@@ -1,0 +1,141 @@
+//! Builds the example content in `content/` with the real binary and checks the site as a
+//! whole: every link resolves, every page is reachable, output is byte-identical across builds.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const AS_OF: &str = "2026-11-01";
+
+fn build_example(out: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--content", "content", "--as-of", AS_OF, "--out"])
+        .arg(out)
+        .output()
+        .expect("running govsite");
+    assert!(
+        output.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Every file under `root`, by `/`-separated relative path.
+fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                found.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    found
+}
+
+/// The values of every `href="..."` and `src="..."` in a page.
+fn links(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(start) = rest.find(attribute) {
+            rest = &rest[start + attribute.len()..];
+            let end = rest.find('"').unwrap();
+            found.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    found
+}
+
+/// Resolves a relative link from `page` to a site path; `None` for external or in-page links.
+fn resolve(page: &str, link: &str) -> Option<String> {
+    let external = ["http://", "https://", "mailto:"];
+    if link.starts_with('#') || external.iter().any(|scheme| link.starts_with(scheme)) {
+        return None;
+    }
+    let link = link.split('#').next().unwrap();
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for segment in link.split('/') {
+        match segment {
+            ".." => {
+                assert!(parts.pop().is_some(), "{page}: link {link} leaves the site");
+            }
+            "." | "" => {}
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[test]
+fn every_link_in_the_example_site_resolves_and_every_page_is_reachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_example(&out);
+    let site = files(&out);
+    let mut broken = Vec::new();
+    let mut reachable = BTreeSet::from(["index.html".to_string()]);
+    let mut queue = VecDeque::from(["index.html".to_string()]);
+    while let Some(page) = queue.pop_front() {
+        let html = String::from_utf8(site[&page].clone()).unwrap();
+        for link in links(&html) {
+            assert!(!link.starts_with('/'), "{page}: absolute link {link} breaks file:// and path prefixes");
+            let Some(target) = resolve(&page, link) else { continue };
+            if !site.contains_key(&target) {
+                broken.push(format!("{page} -> {link}"));
+            } else if target.ends_with(".html") && reachable.insert(target.clone()) {
+                queue.push_back(target);
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    let unreachable: Vec<&String> = site
+        .keys()
+        .filter(|path| path.ends_with(".html") && !reachable.contains(*path))
+        .collect();
+    assert!(unreachable.is_empty(), "pages not reachable from index.html: {unreachable:?}");
+    for kind in ["controls", "processes", "exceptions", "incidents", "people", "frameworks"] {
+        let source_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content").join(kind);
+        if source_dir.is_dir() {
+            assert!(site.keys().any(|p| p.starts_with(&format!("{kind}/"))), "no {kind} pages");
+        }
+    }
+}
+
+#[test]
+fn two_builds_of_the_same_content_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second): (PathBuf, PathBuf) = (dir.path().join("a"), dir.path().join("b"));
+    build_example(&first);
+    build_example(&second);
+    let (a, b) = (files(&first), files(&second));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn every_page_prints_the_as_of_date_and_loads_no_remote_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_example(&out);
+    for (path, bytes) in files(&out).iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(html.contains(&format!("<time datetime=\"{AS_OF}\">")), "{path} lacks the as-of date");
+        assert!(html.contains("Content-Security-Policy"), "{path} lacks a CSP");
+        for link in links(&html) {
+            let remote = link.starts_with("http") || link.starts_with("//");
+            assert!(!remote || html.contains(&format!("href=\"{link}\"")), "{path} loads {link}");
+        }
+        assert_eq!(html.matches("<script").count(), 1, "{path}: unexpected script tags");
+    }
+}
