@@ -1,0 +1,213 @@
+//! The example estate's `data/metrics.json` at 2026-11-01, checked against figures worked out
+//! by hand from the records in `content/` and DESIGN.md's definitions (the planted situations
+//! are listed in docs/content-format.md's companion notes and in each record's body).
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn example_metrics() -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--content", "content", "--as-of", "2026-11-01", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&std::fs::read(out.join("data/metrics.json")).unwrap()).unwrap()
+}
+
+fn find<'a>(list: &'a Value, id: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing"))
+}
+
+#[test]
+fn example_summary_matches_the_hand_count() {
+    let metrics = example_metrics();
+    let summary = &metrics["summary"];
+    let expected = [
+        ("controls", 13.0),
+        // 26 incidents dated 2025-11-02..=2026-11-01; all but the first failures of two
+        // controls in the window repeat an earlier failure within 365 days.
+        ("incidents_in_window", 26.0),
+        ("repeat_incidents_in_window", 24.0),
+        ("recurring_controls", 8.0),
+        ("recurring_patterns", 8.0),
+        ("open_exceptions", 9.0),
+        ("expired_exceptions", 1.0),
+        ("permanent_exceptions", 1.0),
+        ("expiring_soon_exceptions", 2.0),
+        ("over_policy_exceptions", 2.0),
+        ("chronic_exceptions", 1.0),
+        // open ages 27, 45, 48, 59, 73, 153, 214, 230, 601 -> the middle one.
+        ("median_open_exception_age_days", 73.0),
+        ("ownership_gaps", 3.0),
+        ("self_approved_exceptions", 1.0),
+        ("unauthorized_approvals", 1.0),
+        ("overdue_reviews", 2.0),
+        ("open_actions", 19.0),
+        ("overdue_actions", 8.0),
+    ];
+    for (key, value) in expected {
+        assert_eq!(summary[key].as_f64(), Some(value), "summary.{key}");
+    }
+    let rate = summary["repeat_rate"].as_f64().unwrap();
+    assert!((rate - 24.0 / 26.0).abs() < 1e-12, "repeat_rate {rate}");
+}
+
+#[test]
+fn example_recurring_controls_and_patterns_match_the_hand_count() {
+    let metrics = example_metrics();
+    let recurring: Vec<(&str, u64)> = metrics["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["recurring"] == true)
+        .map(|c| (c["id"].as_str().unwrap(), c["failures_in_window"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        recurring,
+        [
+            ("CTL-AGENT-SCOPE", 4),
+            ("CTL-CERT-LIFECYCLE", 3),
+            ("CTL-NHI-OFFBOARDING", 2),
+            ("CTL-SECRET-ROTATION", 5),
+            ("CTL-SECRET-SCANNING", 2),
+            ("CTL-SECRETS-MANAGER", 2),
+            ("CTL-TOKEN-TTL", 3),
+            ("CTL-WORKLOAD-IDENTITY", 2),
+        ]
+    );
+    let patterns: Vec<String> = metrics["recurring_patterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{} {} {}", p["control"].as_str().unwrap(), p["origin"].as_str().unwrap(), p["failures_in_window"]))
+        .collect();
+    assert_eq!(
+        patterns,
+        [
+            "CTL-AGENT-SCOPE operation 2",
+            "CTL-AGENT-SCOPE approval 3",
+            "CTL-NHI-OFFBOARDING operation 2",
+            "CTL-SECRET-ROTATION design 3",
+            "CTL-SECRET-ROTATION approval 2",
+            "CTL-SECRET-SCANNING operation 2",
+            "CTL-TOKEN-TTL operation 2",
+            "CTL-TOKEN-TTL approval 2",
+        ]
+    );
+}
+
+#[test]
+fn example_exception_states_match_the_planted_situations() {
+    let metrics = example_metrics();
+    let exceptions = &metrics["exceptions"];
+    let cases = [
+        ("EXC-2025-001", "permanent", Value::Null),
+        ("EXC-2026-003", "expired", Value::from(-124)),
+        ("EXC-2026-005", "expiring-soon", Value::from(16)),
+        ("EXC-2026-006", "expiring-soon", Value::from(30)),
+        ("EXC-2026-007", "active", exceptions_days(exceptions, "EXC-2026-007")),
+        ("EXC-2026-010", "future", Value::Null),
+        ("EXC-2025-002", "closed", Value::Null),
+    ];
+    for (id, state, days_to_expiry) in cases {
+        let exception = find(exceptions, id);
+        assert_eq!(exception["state"], state, "{id}");
+        assert_eq!(exception["days_to_expiry"], days_to_expiry, "{id}");
+    }
+    let permanent = find(exceptions, "EXC-2025-001");
+    assert_eq!(permanent["age_days"], 601);
+    assert_eq!(permanent["age_bucket"], ">365");
+    assert_eq!(permanent["over_policy"], true);
+    let chronic = find(exceptions, "EXC-2026-002");
+    assert_eq!((chronic["chronic"].clone(), chronic["renewals"].clone()), (Value::from(true), Value::from(2)));
+    assert_eq!(chronic["approved_by"], "tomas-berg", "latest approver is the last renewal's");
+    assert_eq!(find(exceptions, "EXC-2026-004")["over_policy"], true, "213-day grant");
+}
+
+fn exceptions_days(exceptions: &Value, id: &str) -> Value {
+    // EXC-2026-007 closed after the as-of date: still open, so it has a days_to_expiry.
+    let value = find(exceptions, id)["days_to_expiry"].clone();
+    assert!(value.is_number(), "{id} should be open with a days_to_expiry");
+    value
+}
+
+#[test]
+fn example_accountability_follows_owner_history_and_renewals() {
+    let metrics = example_metrics();
+    let incidents = &metrics["incidents"];
+    let person = |id: &str, role: &str| -> Value {
+        find(incidents, id)["accountable"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["role"] == role)
+            .map(|a| a["person"].clone())
+            .unwrap_or_else(|| panic!("{id} has no {role}"))
+    };
+    // CTL-SECRET-ROTATION: sam-lee until 2026-03-31 (inclusive), then dana-okafor.
+    assert_eq!(person("INC-2026-006", "control-owner"), "sam-lee");
+    assert_eq!(person("INC-2026-010", "control-owner"), "dana-okafor");
+    // EXC-2026-002: original grant by maria-gomez, renewal granted 2026-09-08 by tomas-berg.
+    assert_eq!(person("INC-2026-009", "approving-manager"), "maria-gomez");
+    assert_eq!(person("INC-2026-020", "approving-manager"), "tomas-berg");
+    // No exception record: the incident's own approver.
+    assert_eq!(person("INC-2026-002", "approving-manager"), "priya-nair");
+    // A boundary failure is shared: both roles, in origin order.
+    let roles: Vec<&str> = find(incidents, "INC-2026-001")["accountable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["control-owner", "process-owner"]);
+    // Ignored: dated after as-of.
+    assert!(incidents.as_array().unwrap().iter().all(|i| i["id"] != "INC-2026-025"));
+}
+
+#[test]
+fn example_repeat_boundaries_follow_the_window_definition() {
+    let metrics = example_metrics();
+    let incidents = &metrics["incidents"];
+    // INC-2025-015 (2025-11-01) is outside the window but makes INC-2026-016 a repeat.
+    assert_eq!(find(incidents, "INC-2025-015")["in_window"], false);
+    assert_eq!(find(incidents, "INC-2026-016")["repeat"], true);
+    // Exactly 365 days after the previous failure: not a repeat.
+    assert_eq!(find(incidents, "INC-2026-017")["repeat"], false);
+    assert_eq!(find(incidents, "INC-2026-014")["repeat"], false);
+    let monthly = metrics["monthly"].as_array().unwrap();
+    assert_eq!(monthly.len(), 24);
+    assert_eq!(monthly[0]["month"], "2024-12");
+    assert_eq!(monthly[23]["month"], "2026-11");
+    assert_eq!(monthly[23]["design"], 0);
+}
+
+#[test]
+fn example_gaps_name_the_person_to_chase() {
+    let metrics = example_metrics();
+    let gaps: Vec<String> = metrics["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| format!("{} {} {}", g["kind"].as_str().unwrap(), g["record"].as_str().unwrap(), g["person"]))
+        .collect();
+    for expected in [
+        "inactive-owner agent-approval-gate \"jonas-weber\"",
+        "inactive-approver EXC-2026-005 \"jonas-weber\"",
+        "no-risk-signoff CTL-WORKLOAD-IDENTITY null",
+        "review-overdue CTL-TOKEN-TTL \"aisha-khan\"",
+        "self-approved EXC-2026-009 \"priya-nair\"",
+        "unauthorized-approver EXC-2026-008 \"tomas-berg\"",
+    ] {
+        assert!(gaps.contains(&expected.to_string()), "missing gap {expected} in {gaps:?}");
+    }
+    assert_eq!(gaps.len(), 7, "{gaps:?}");
+}
