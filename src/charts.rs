@@ -43,8 +43,9 @@ const SLOT: i64 = 100;
 const MONTH_HALF: i64 = 36;
 const BUCKET_HALF: i64 = 28;
 const ROW_HALF: i64 = 34;
-/// How many controls the top-controls chart shows.
+/// How many controls the top-controls chart shows, and how many rows its plot has at least.
 const TOP_CONTROLS: usize = 10;
+const MIN_ROWS: usize = 6;
 /// Longest control id shown in full on an axis; longer ids are shortened with an ellipsis.
 const MAX_LABEL_CHARS: usize = 32;
 
@@ -264,6 +265,7 @@ fn bold(px: f64, color: RGBColor) -> TextStyle<'static> {
     (FONT, px * 1.24, FontStyle::Bold).into_font().color(&color)
 }
 
+/// Tick labels, legend labels and axis titles.
 fn label_style() -> TextStyle<'static> {
     text(12.0, TEXT_INK)
 }
@@ -329,7 +331,7 @@ fn draw_stacked_bars(root: &Area, spec: &StackedBars) -> Result<()> {
         title: spec.x_desc,
     };
     let y = value_axis(max, spec.y_desc);
-    let chart = build_plot(root, &plot, &x, &y, false)?;
+    let chart = build_plot(root, &plot, (&x, &y), false, 24)?;
 
     let area = chart.plotting_area();
     draw_stacks(area, &spec.series, count, spec.bar_half)?;
@@ -374,19 +376,20 @@ type Plot<'a, 'b> = ChartContext<
 >;
 
 /// Lays out a plot in `plot` and draws its gridlines (along the value axis: vertical lines
-/// when `values_on_x`), tick labels and axis titles. The axis lines are left to the caller:
-/// plotters' `disable_*_axis` also drops the tick labels, so the mesh hides them instead.
+/// when `values_on_x`), tick labels and axis titles; `right` is the room kept right of it.
+/// The axis lines are left to the caller: plotters' `disable_*_axis` also drops the tick
+/// labels, so the mesh hides them instead.
 fn build_plot<'a, 'b>(
     root: &Area,
     plot: &'a Area<'b>,
-    x: &Axis,
-    y: &Axis,
+    (x, y): (&Axis, &Axis),
     values_on_x: bool,
+    right: u32,
 ) -> Result<Plot<'a, 'b>> {
     let y_labels: Vec<String> = y.keys.iter().map(|k| (y.label)(k)).collect();
     let mut chart = ChartBuilder::on(plot)
         .margin_left(INSET.unsigned_abs())
-        .margin_right(if values_on_x { 40 } else { 24 })
+        .margin_right(right)
         .margin_top(6)
         .margin_bottom(8)
         .x_label_area_size(46)
@@ -495,20 +498,27 @@ fn draw_top_controls(
         return draw_empty_frame(&plot, "No failures in the window");
     }
 
-    let rows = top.len();
-    // Row 0 is at the top: the plot's y axis runs upwards, so row r sits at rows - 1 - r.
+    // Row 0 is at the top: the plot's y axis runs upwards, so row r sits at slots - 1 - r.
+    // A few controls keep the bar thickness of many, leaving space below them.
+    let slots = top.len().max(MIN_ROWS);
     let ids: Vec<String> = top.iter().map(|c| shorten(&c.id)).collect();
     let max = top.iter().map(|c| c.failures_in_window).max().unwrap_or(0);
-    let x = value_axis(max, "Failures in the window");
+    // Room for one more failure, so the count after the longest bar clears the last gridline.
+    let x = value_axis(max.saturating_add(1), "Failures in the window");
     let y = Axis {
-        range: -SLOT / 2..slot_centre(rows) - SLOT / 2,
-        keys: (0..rows).map(slot_centre).collect(),
-        label: Box::new(|y| row_label(&ids, *y)),
+        range: -SLOT / 2..slot_centre(slots) - SLOT / 2,
+        keys: (0..top.len())
+            .map(|row| slot_centre(slots - 1 - row))
+            .collect(),
+        label: Box::new(|y| row_label(&ids, slots, *y)),
         title: "Control",
     };
-    let chart = build_plot(root, &plot, &x, &y, true)?;
+    let (widest, _) = root
+        .estimate_text_size(&x.range.end.to_string(), &label_style())
+        .context("measuring a bar value")?;
+    let chart = build_plot(root, &plot, (&x, &y), true, widest.max(12) + 16)?;
     let area = chart.plotting_area();
-    draw_rows(area, top)?;
+    draw_rows(area, top, slots)?;
     draw_axis_line(area, [(0, y.range.start), (0, y.range.end)])
 }
 
@@ -522,14 +532,17 @@ where
 }
 
 /// One horizontal bar per control, with its count written after the bar.
-fn draw_rows<CT>(area: &DrawingArea<SVGBackend, CT>, top: &[&ControlMetrics]) -> Result<()>
+fn draw_rows<CT>(
+    area: &DrawingArea<SVGBackend, CT>,
+    top: &[&ControlMetrics],
+    slots: usize,
+) -> Result<()>
 where
     CT: CoordTranslate<From = (i64, i64)>,
 {
-    let rows = top.len();
     let value_style = label_style().pos(Pos::new(HPos::Left, VPos::Center));
     for (row, control) in top.iter().enumerate() {
-        let centre = slot_centre(rows - 1 - row);
+        let centre = slot_centre(slots.saturating_sub(row + 1));
         let value = to_axis(control.failures_in_window);
         let color = if control.recurring {
             VERMILLION
@@ -621,9 +634,9 @@ fn category_label(categories: &[String], x: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The label of the row drawn at axis position `y` (row 0 is the top one).
-fn row_label(ids: &[String], y: i64) -> String {
-    let row = slot_index(y).and_then(|position| ids.len().checked_sub(position + 1));
+/// The label of the row drawn at axis position `y` of `slots` (row 0 is the top one).
+fn row_label(ids: &[String], slots: usize, y: i64) -> String {
+    let row = slot_index(y).and_then(|position| slots.checked_sub(position + 1));
     row.and_then(|r| ids.get(r)).cloned().unwrap_or_default()
 }
 
@@ -687,6 +700,7 @@ fn peak(values: &[usize]) -> Option<(usize, usize)> {
     best
 }
 
+/// The text alternative of the failures-by-month chart.
 fn describe_monthly(months: &[&str], series: &[Series]) -> String {
     let span = month_span(months);
     let totals: Vec<usize> = (0..months.len()).map(|i| stack_total(series, i)).collect();
@@ -711,6 +725,7 @@ fn describe_monthly(months: &[&str], series: &[Series]) -> String {
     )
 }
 
+/// The text alternative of the exceptions-by-age chart: every bucket, with its states.
 fn describe_buckets(names: &[&str], series: &[Series]) -> String {
     let total: usize = (0..names.len()).map(|i| stack_total(series, i)).sum();
     if total == 0 {
@@ -732,12 +747,18 @@ fn describe_buckets(names: &[&str], series: &[Series]) -> String {
             }
         })
         .collect();
+    let noun = if total == 1 {
+        "exception"
+    } else {
+        "exceptions"
+    };
     format!(
-        "{total} open exceptions by age since granted. {}.",
+        "{total} open {noun} by age since granted. {}.",
         buckets.join("; ")
     )
 }
 
+/// The text alternative of the top-controls chart.
 fn describe_top(top: &[&ControlMetrics], window: i64, threshold: usize) -> String {
     if top.is_empty() {
         return format!("No control failed in the last {window} days.");
@@ -756,6 +777,7 @@ fn describe_top(top: &[&ControlMetrics], window: i64, threshold: usize) -> Strin
     )
 }
 
+/// The text alternative of one control's chart.
 fn describe_control(control_id: &str, months: &[&str], values: &[usize]) -> String {
     let span = month_span(months);
     let Some((busiest, most)) = peak(values) else {
@@ -1030,36 +1052,5 @@ mod tests {
         assert_eq!(month_label("2025-03"), "Mar 2025");
         assert_eq!(month_label("2025-13"), "2025-13");
         assert_eq!(month_label("soon"), "soon");
-    }
-
-    #[test]
-    #[ignore]
-    fn dump_for_review() {
-        std::fs::create_dir_all("/tmp/charts").unwrap();
-        let mut all = site_charts(&sample()).unwrap();
-        all.extend(site_charts(&empty()).unwrap().into_iter().map(|mut c| {
-            c.file = format!("empty-{}", c.file);
-            c
-        }));
-        let monthly: Vec<(String, usize)> = months(|i| (i % 4, 0, 0))
-            .into_iter()
-            .map(|m| (m.month, m.design))
-            .collect();
-        all.push(control_chart("CTL-SECRET-ROTATION", &monthly).unwrap());
-        let mut many = sample();
-        for i in 0..12 {
-            many.controls.push(control(
-                &format!("CTL-A-VERY-LONG-CONTROL-IDENTIFIER-NUMBER-{i}"),
-                40 + i,
-                i % 2 == 0,
-            ));
-        }
-        let mut charts = site_charts(&many).unwrap();
-        charts[2].file = "many-top.svg".into();
-        all.push(charts.swap_remove(2));
-        for chart in all {
-            std::fs::write(format!("/tmp/charts/{}", chart.file), &chart.svg).unwrap();
-            println!("{}: {}", chart.file, chart.description);
-        }
     }
 }

@@ -18,7 +18,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate the content, compute the metrics and write the site.
-    #[command(after_help = "Examples:\n  govsite build\n  govsite build --content records --out site --as-of 2026-11-01")]
+    #[command(
+        after_help = "Examples:\n  govsite build\n  govsite build --content records --out site --as-of 2026-11-01"
+    )]
     Build(BuildArgs),
     /// Validate the content and list every problem (and, with --strict, policy findings).
     #[command(after_help = "Examples:\n  govsite check\n  govsite check --strict --format json")]

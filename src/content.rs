@@ -41,12 +41,17 @@ pub fn strip_bom(text: &str) -> &str {
 pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, String> {
     let text = strip_bom(text);
     if text.trim().is_empty() {
-        return Err("the file is empty: a record starts with YAML front matter between `---` lines".into());
+        return Err(
+            "the file is empty: a record starts with YAML front matter between `---` lines".into(),
+        );
     }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or_default();
     if first.trim_end() != "---" {
-        return Err("no front matter: a record must start with a `---` line, then YAML fields, then `---`".into());
+        return Err(
+            "no front matter: a record must start with a `---` line, then YAML fields, then `---`"
+                .into(),
+        );
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -72,14 +77,24 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
     let mut diagnostics = Vec::new();
     // Fast path: clean files deserialize straight from the text.
     let error = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(yaml)) {
-        Ok(value) => return Parsed { value: Some(value), spans, diagnostics },
+        Ok(value) => {
+            return Parsed {
+                value: Some(value),
+                spans,
+                diagnostics,
+            }
+        }
         Err(error) => error,
     };
     let mut document = match serde_yaml::from_str::<Value>(yaml) {
         Ok(document) => document,
         Err(syntax) => {
             diagnostics.push(syntax_error(path, &spans, &syntax));
-            return Parsed { value: None, spans, diagnostics };
+            return Parsed {
+                value: None,
+                spans,
+                diagnostics,
+            };
         }
     };
     let mut error = error;
@@ -89,9 +104,10 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
         let field = field_path(error.path());
         let diagnostic = field_error(path, &spans, &field, error.inner());
         // A required field removed for a bad value comes back as "missing": say it once.
-        if !removed.iter().any(|gone: &String| diagnostic.message.contains(&format!("`{}`", leaf(gone)))
-            && diagnostic.message.starts_with("missing required field"))
-        {
+        if !removed.iter().any(|gone: &String| {
+            diagnostic.message.contains(&format!("`{}`", leaf(gone)))
+                && diagnostic.message.starts_with("missing required field")
+        }) {
             diagnostics.push(diagnostic);
         }
         removed.push(field);
@@ -99,11 +115,21 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
             break;
         }
         match serde_path_to_error::deserialize(document.clone()) {
-            Ok(value) => return Parsed { value: Some(value), spans, diagnostics },
+            Ok(value) => {
+                return Parsed {
+                    value: Some(value),
+                    spans,
+                    diagnostics,
+                }
+            }
             Err(next) => error = next,
         }
     }
-    Parsed { value: None, spans, diagnostics }
+    Parsed {
+        value: None,
+        spans,
+        diagnostics,
+    }
 }
 
 fn syntax_error(path: &Path, spans: &Spans, error: &serde_yaml::Error) -> Diagnostic {
@@ -147,7 +173,11 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("expected one of: {}", expected.join(", ")),
         };
-        return Diagnostic::error(path, spans.key_pos(&key), format!("unknown field `{key}`: {hint}"));
+        return Diagnostic::error(
+            path,
+            spans.key_pos(&key),
+            format!("unknown field `{key}`: {hint}"),
+        );
     }
     if let Some(missing) = message.strip_prefix("missing field `") {
         let name = missing.split('`').next().unwrap_or_default();
@@ -162,8 +192,16 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
             format!("missing required field `{name}`{place}: add `{name}:` with a value"),
         );
     }
-    let subject = if field.is_empty() { "the document".to_string() } else { format!("`{field}`") };
-    Diagnostic::error(path, spans.value_pos(field), format!("{subject}: {message}"))
+    let subject = if field.is_empty() {
+        "the document".to_string()
+    } else {
+        format!("`{field}`")
+    };
+    Diagnostic::error(
+        path,
+        spans.value_pos(field),
+        format!("{subject}: {message}"),
+    )
 }
 
 /// The names listed after "expected one of" in serde's unknown-field message.
@@ -203,7 +241,9 @@ fn remove_node(document: &mut Value, path: &serde_path_to_error::Path) -> bool {
     for segment in parents {
         let next = match segment {
             Segment::Seq { index } => node.as_sequence_mut().and_then(|seq| seq.get_mut(*index)),
-            Segment::Map { key } => node.as_mapping_mut().and_then(|map| map.get_mut(key.as_str())),
+            Segment::Map { key } => node
+                .as_mapping_mut()
+                .and_then(|map| map.get_mut(key.as_str())),
             _ => None,
         };
         match next {
@@ -308,7 +348,10 @@ mod tests {
         let parsed = parse_yaml::<Control>(path(), "title: A\nowner: [dana\n", 1);
         assert_eq!(parsed.diagnostics.len(), 1);
         let diagnostic = &parsed.diagnostics[0];
-        assert!(diagnostic.message.starts_with("YAML syntax error"), "{diagnostic}");
+        assert!(
+            diagnostic.message.starts_with("YAML syntax error"),
+            "{diagnostic}"
+        );
         assert!(diagnostic.line >= 3, "{diagnostic}");
     }
 

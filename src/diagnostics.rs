@@ -74,9 +74,8 @@ impl fmt::Display for Diagnostic {
 /// Sorts diagnostics by file and position so every run prints them in the same order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.path, a.line, a.column, a.level, &a.message).cmp(&(
-            &b.path, b.line, b.column, b.level, &b.message,
-        ))
+        (&a.path, a.line, a.column, a.level, &a.message)
+            .cmp(&(&b.path, b.line, b.column, b.level, &b.message))
     });
 }
 
@@ -89,7 +88,11 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 /// `2 errors, 1 warning` style summary.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let (errors, warnings) = count(diagnostics);
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 pub fn plural(n: usize, word: &str) -> String {
@@ -101,7 +104,10 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// The closest of `candidates` to a misspelt `word`, when one is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::damerau_levenshtein(word, candidate), candidate))

@@ -18,11 +18,14 @@ pub fn render_exports(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<Ou
         OutputFile::new("data/incidents.csv", incidents_csv(model, metrics)?),
         OutputFile::new("data/exceptions.csv", exceptions_csv(model, metrics)?),
         OutputFile::new("data/people.csv", people_csv(model, metrics)?),
-        OutputFile::new("data/gaps.csv", csv_of(metrics.gaps.iter().map(|g| GapCsv {
-            kind: g.kind.as_str(),
-            record: &g.record,
-            person: g.person.as_deref(),
-        }))?),
+        OutputFile::new(
+            "data/gaps.csv",
+            csv_of(metrics.gaps.iter().map(|g| GapCsv {
+                kind: g.kind.as_str(),
+                record: &g.record,
+                person: g.person.as_deref(),
+            }))?,
+        ),
     ])
 }
 
@@ -36,7 +39,11 @@ fn csv_of<T: Serialize>(rows: impl Iterator<Item = T>) -> anyhow::Result<Vec<u8>
 
 /// Joins list values into one CSV cell.
 fn joined<T: AsRef<str>>(values: impl IntoIterator<Item = T>) -> String {
-    values.into_iter().map(|v| v.as_ref().to_string()).collect::<Vec<_>>().join(";")
+    values
+        .into_iter()
+        .map(|v| v.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 #[derive(Serialize)]
@@ -80,7 +87,11 @@ fn controls_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
             review_overdue: m.review_overdue,
             review_last: control.and_then(|c| c.review.as_ref()).map(|r| r.last),
             frameworks: control.map_or_else(String::new, |c| {
-                joined(c.frameworks.iter().flat_map(|(f, refs)| refs.iter().map(move |r| format!("{f}:{r}"))))
+                joined(
+                    c.frameworks
+                        .iter()
+                        .flat_map(|(f, refs)| refs.iter().map(move |r| format!("{f}:{r}"))),
+                )
             }),
         }
     }))
@@ -106,7 +117,12 @@ fn incidents_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
     csv_of(metrics.incidents.iter().map(|m| {
         let incident = model.incidents.get(&m.id);
         let person = |role: crate::metrics::Role| {
-            joined(m.accountable.iter().filter(|a| a.role == role).filter_map(|a| a.person.as_deref()))
+            joined(
+                m.accountable
+                    .iter()
+                    .filter(|a| a.role == role)
+                    .filter_map(|a| a.person.as_deref()),
+            )
         };
         Row {
             id: &m.id,
@@ -115,7 +131,10 @@ fn incidents_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
             control: m.control.as_deref(),
             process: incident.and_then(|i| i.process.as_deref()),
             origins: joined(m.origins.iter().map(|o| o.as_str())),
-            severity: m.severity.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default(),
+            severity: m
+                .severity
+                .map(|s| format!("{s:?}").to_lowercase())
+                .unwrap_or_default(),
             in_window: m.in_window,
             repeat: m.repeat,
             control_owner: person(crate::metrics::Role::ControlOwner),

@@ -13,7 +13,9 @@ use walkdir::WalkDir;
 use crate::content::{self, parse_yaml, MAX_FILE_BYTES};
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
-use crate::model::{SiteConfig, Control, Exception, Framework, Incident, Model, Person, Process, Source, Team};
+use crate::model::{
+    Control, Exception, Framework, Incident, Model, Person, Process, SiteConfig, Source, Team,
+};
 use crate::spans::{Pos, Spans};
 
 /// The model and every problem found while reading it.
@@ -35,7 +37,10 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     let mut model = Model::default();
     let site_path = content_dir.join("site.yaml");
     if let Some((mut site, spans)) = load_yaml_file::<SiteConfig>(&site_path, &mut diagnostics) {
-        site.source = Source { path: site_path, spans };
+        site.source = Source {
+            path: site_path,
+            spans,
+        };
         model.site = site;
     }
     model.people = load_list(content_dir, "people.yaml", &mut diagnostics);
@@ -81,11 +86,16 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Reads and parses one optional YAML file (`site.yaml`, `people.yaml` ...).
-fn load_yaml_file<T: DeserializeOwned>(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<(T, Spans)> {
+fn load_yaml_file<T: DeserializeOwned>(
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(T, Spans)> {
     if !path.exists() {
         return None;
     }
-    let text = read_text(path).map_err(|diagnostic| diagnostics.push(diagnostic)).ok()?;
+    let text = read_text(path)
+        .map_err(|diagnostic| diagnostics.push(diagnostic))
+        .ok()?;
     let parsed = parse_yaml::<Option<T>>(path, content::strip_bom(&text), 0);
     diagnostics.extend(parsed.diagnostics);
     Some((parsed.value.flatten()?, parsed.spans))
@@ -134,7 +144,10 @@ fn load_list<T: ListEntry>(
             diagnostics.push(Diagnostic::error(
                 &path,
                 source.pos(&id_field),
-                format!("duplicate id `{}`: ids must be unique in {file}", entry.id()),
+                format!(
+                    "duplicate id `{}`: ids must be unique in {file}",
+                    entry.id()
+                ),
             ));
             continue;
         }
@@ -170,7 +183,10 @@ macro_rules! record {
 record!(Control => "controls", Process => "processes", Exception => "exceptions", Incident => "incidents");
 
 /// Loads every record of one kind; duplicates and unparseable files become diagnostics.
-fn load_records<T: Record>(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, T> {
+fn load_records<T: Record>(
+    content_dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, T> {
     let folder = content_dir.join(T::FOLDER);
     let files = find_record_files(&folder, diagnostics);
     let parsed: Vec<(PathBuf, Result<T, ()>, Vec<Diagnostic>)> = files
@@ -215,7 +231,11 @@ fn find_record_files(folder: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Pa
             Ok(entry) => entry,
             Err(error) => {
                 let path = error.path().unwrap_or(folder).to_path_buf();
-                diagnostics.push(Diagnostic::error(&path, Pos::START, format!("cannot read: {error}")));
+                diagnostics.push(Diagnostic::error(
+                    &path,
+                    Pos::START,
+                    format!("cannot read: {error}"),
+                ));
                 continue;
             }
         };
@@ -243,7 +263,10 @@ fn find_record_files(folder: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Pa
 }
 
 fn record_id(path: &Path) -> String {
-    path.file_stem().unwrap_or_default().to_string_lossy().into_owned()
+    path.file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Reads and parses one record file; `Err` when nothing usable came out of it.
@@ -260,7 +283,11 @@ fn parse_record<T: Record>(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Re
     };
     let id = record_id(path);
     if let Some(problem) = id_problem(&id) {
-        diagnostics.push(Diagnostic::error(path, Pos::START, format!("file name: {problem}")));
+        diagnostics.push(Diagnostic::error(
+            path,
+            Pos::START,
+            format!("file name: {problem}"),
+        ));
         return Err(());
     }
     if let Some(declared) = record.declared_id() {

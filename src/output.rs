@@ -33,7 +33,11 @@ pub fn write_site(out: &Path, content_dir: &Path, files: &[OutputFile]) -> anyho
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = out.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let name = out
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let staging = parent.join(format!(".{name}.govsite-new-{}", std::process::id()));
     let result = write_files(&staging, files).and_then(|()| swap_in(&staging, out));
     if result.is_err() {
@@ -57,7 +61,10 @@ fn check_out_dir(out: &Path, content_dir: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     if !out.is_dir() {
-        bail!("`{}` exists and is not a folder: choose another --out", out.display());
+        bail!(
+            "`{}` exists and is not a folder: choose another --out",
+            out.display()
+        );
     }
     let empty = std::fs::read_dir(out)
         .with_context(|| format!("reading {}", out.display()))?
@@ -74,7 +81,8 @@ fn check_out_dir(out: &Path, content_dir: &Path) -> anyhow::Result<()> {
 
 /// An absolute, normalised path, without requiring it to exist.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let joined = std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    let joined =
+        std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
     // Resolve symlinks of the part that exists, so `./x` and a linked path compare equal.
     let mut existing = joined.as_path();
     let mut rest = Vec::new();
@@ -87,14 +95,17 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
             _ => break,
         }
     }
-    let mut resolved = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     resolved.extend(rest.iter().rev());
     Ok(resolved)
 }
 
 fn write_files(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     if staging.exists() {
-        std::fs::remove_dir_all(staging).with_context(|| format!("clearing {}", staging.display()))?;
+        std::fs::remove_dir_all(staging)
+            .with_context(|| format!("clearing {}", staging.display()))?;
     }
     std::fs::create_dir_all(staging).with_context(|| format!("creating {}", staging.display()))?;
     let mut folders: Vec<PathBuf> = files
@@ -105,33 +116,51 @@ fn write_files(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     folders.dedup();
     for folder in folders {
         let folder = staging.join(folder);
-        std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
     }
     files.par_iter().try_for_each(|file| {
         let relative = Path::new(&file.path);
-        if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
-            bail!("internal error: output path `{}` leaves the site folder", file.path);
+        if !relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        {
+            bail!(
+                "internal error: output path `{}` leaves the site folder",
+                file.path
+            );
         }
         let path = staging.join(relative);
         std::fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))
     })?;
-    std::fs::write(staging.join(MARKER), "This folder was written by govsite; `govsite build` replaces it.\n")
-        .context("writing the govsite marker")
+    std::fs::write(
+        staging.join(MARKER),
+        "This folder was written by govsite; `govsite build` replaces it.\n",
+    )
+    .context("writing the govsite marker")
 }
 
 /// Replaces `out` with `staging`: the old site stays in place until the new one is complete.
 fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
     if out.exists() {
-        let name = out.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = out
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let retired = out.with_file_name(format!(".{name}.govsite-old-{}", std::process::id()));
-        std::fs::rename(out, &retired).with_context(|| format!("moving the previous site {} aside", out.display()))?;
+        std::fs::rename(out, &retired)
+            .with_context(|| format!("moving the previous site {} aside", out.display()))?;
         if let Err(error) = std::fs::rename(staging, out) {
             let _ = std::fs::rename(&retired, out);
-            return Err(error).with_context(|| format!("moving the new site into {}", out.display()));
+            return Err(error)
+                .with_context(|| format!("moving the new site into {}", out.display()));
         }
-        std::fs::remove_dir_all(&retired).with_context(|| format!("removing the previous site {}", retired.display()))
+        std::fs::remove_dir_all(&retired)
+            .with_context(|| format!("removing the previous site {}", retired.display()))
     } else {
-        std::fs::rename(staging, out).with_context(|| format!("moving the new site into {}", out.display()))
+        std::fs::rename(staging, out)
+            .with_context(|| format!("moving the new site into {}", out.display()))
     }
 }
 
@@ -151,9 +180,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (out, content) = (dir.path().join("public"), dir.path().join("content"));
         write_site(&out, &content, &files()).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("controls/A.html")).unwrap(), "a");
+        assert_eq!(
+            std::fs::read_to_string(out.join("controls/A.html")).unwrap(),
+            "a"
+        );
         write_site(&out, &content, &[OutputFile::new("index.html", "new")]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
         assert!(!out.join("controls/A.html").exists(), "stale page kept");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "temporary folders left behind");
@@ -166,8 +201,14 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "keep me").unwrap();
         let error = write_site(&out, &dir.path().join("content"), &files()).unwrap_err();
-        assert!(error.to_string().contains("was not made by govsite"), "{error}");
-        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "keep me");
+        assert!(
+            error.to_string().contains("was not made by govsite"),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "keep me"
+        );
     }
 
     #[test]
@@ -177,7 +218,10 @@ mod tests {
         std::fs::create_dir(&content).unwrap();
         for out in [content.clone(), dir.path().to_path_buf()] {
             let error = write_site(&out, &content, &files()).unwrap_err();
-            assert!(error.to_string().contains("contains the content directory"), "{error}");
+            assert!(
+                error.to_string().contains("contains the content directory"),
+                "{error}"
+            );
         }
     }
 
@@ -188,7 +232,10 @@ mod tests {
         write_site(&out, &content, &files()).unwrap();
         let escaping = [OutputFile::new("../evil.html", "x")];
         assert!(write_site(&out, &content, &escaping).is_err());
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "home");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "home"
+        );
         assert!(!dir.path().join("evil.html").exists());
     }
 }

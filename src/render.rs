@@ -14,17 +14,38 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("controls.html", include_str!("../templates/controls.html")),
     ("control.html", include_str!("../templates/control.html")),
-    ("processes.html", include_str!("../templates/processes.html")),
+    (
+        "processes.html",
+        include_str!("../templates/processes.html"),
+    ),
     ("process.html", include_str!("../templates/process.html")),
-    ("exceptions.html", include_str!("../templates/exceptions.html")),
-    ("exception.html", include_str!("../templates/exception.html")),
-    ("incidents.html", include_str!("../templates/incidents.html")),
+    (
+        "exceptions.html",
+        include_str!("../templates/exceptions.html"),
+    ),
+    (
+        "exception.html",
+        include_str!("../templates/exception.html"),
+    ),
+    (
+        "incidents.html",
+        include_str!("../templates/incidents.html"),
+    ),
     ("incident.html", include_str!("../templates/incident.html")),
     ("people.html", include_str!("../templates/people.html")),
     ("person.html", include_str!("../templates/person.html")),
-    ("frameworks.html", include_str!("../templates/frameworks.html")),
-    ("framework.html", include_str!("../templates/framework.html")),
-    ("accountability.html", include_str!("../templates/accountability.html")),
+    (
+        "frameworks.html",
+        include_str!("../templates/frameworks.html"),
+    ),
+    (
+        "framework.html",
+        include_str!("../templates/framework.html"),
+    ),
+    (
+        "accountability.html",
+        include_str!("../templates/accountability.html"),
+    ),
 ];
 
 /// The built-in static files (CSS, JS), by path under the site root.
@@ -55,8 +76,12 @@ impl Renderer {
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
         // Output must depend only on the content: no clock, no environment.
-        tera.register_function("now", |_: &_| Err("`now()` is disabled: pages must be reproducible".into()));
-        tera.register_function("get_env", |_: &_| Err("`get_env()` is disabled: pages must be reproducible".into()));
+        tera.register_function("now", |_: &_| {
+            Err("`now()` is disabled: pages must be reproducible".into())
+        });
+        tera.register_function("get_env", |_: &_| {
+            Err("`get_env()` is disabled: pages must be reproducible".into())
+        });
         tera.add_raw_templates(templates)
             .map_err(|error| anyhow::anyhow!(chain(&error)))
             .context("compiling the templates")?;
@@ -64,7 +89,12 @@ impl Renderer {
     }
 
     /// Renders `template` with `view` as its context.
-    pub fn render(&self, template: &str, view: &impl Serialize, what: &str) -> anyhow::Result<String> {
+    pub fn render(
+        &self,
+        template: &str,
+        view: &impl Serialize,
+        what: &str,
+    ) -> anyhow::Result<String> {
         let context = Context::from_serialize(view)
             .map_err(|error| anyhow::anyhow!(chain(&error)))
             .with_context(|| format!("preparing {what}"))?;
@@ -77,12 +107,20 @@ impl Renderer {
 
 fn read_overrides(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut found = Vec::new();
-    let entries = std::fs::read_dir(dir).with_context(|| format!("reading templates from {}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("reading templates from {}", dir.display()))?;
     for entry in entries {
-        let path = entry.with_context(|| format!("reading {}", dir.display()))?.path();
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
         if path.extension().is_some_and(|ext| ext == "html") {
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
             found.push((name, text));
         }
     }
@@ -144,9 +182,15 @@ mod tests {
     #[test]
     fn clock_and_environment_functions_are_disabled() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("frameworks.html"), "{{ get_env(name='HOME') }}").unwrap();
+        std::fs::write(
+            dir.path().join("frameworks.html"),
+            "{{ get_env(name='HOME') }}",
+        )
+        .unwrap();
         let renderer = Renderer::new(Some(dir.path())).unwrap();
-        let error = renderer.render("frameworks.html", &serde_json::json!({}), "test").unwrap_err();
+        let error = renderer
+            .render("frameworks.html", &serde_json::json!({}), "test")
+            .unwrap_err();
         assert!(format!("{error:#}").contains("disabled"), "{error:#}");
     }
 }

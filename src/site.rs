@@ -61,7 +61,12 @@ pub fn render(checked: &Checked, templates: Option<&Path>) -> anyhow::Result<Bui
 }
 
 /// Builds the site into `out`, swapping it in only when everything succeeded.
-pub fn build(checked: &Checked, templates: Option<&Path>, content_dir: &Path, out: &Path) -> anyhow::Result<Built> {
+pub fn build(
+    checked: &Checked,
+    templates: Option<&Path>,
+    content_dir: &Path,
+    out: &Path,
+) -> anyhow::Result<Built> {
     let built = render(checked, templates)?;
     output::write_site(out, content_dir, &built.files)?;
     Ok(built)

@@ -130,7 +130,9 @@ impl Builder {
     fn place(&mut self, pos: Pos, scalar: Option<&str>) -> Option<String> {
         let (path, key) = match self.stack.last_mut() {
             None => (String::new(), pos),
-            Some(Frame::Map { key: slot @ None, .. }) => {
+            Some(Frame::Map {
+                key: slot @ None, ..
+            }) => {
                 *slot = Some((scalar.unwrap_or("?").to_string(), pos));
                 return None;
             }
@@ -191,7 +193,10 @@ impl MarkedEventReceiver for Builder {
         let pos = self.pos(mark);
         if matches!(
             event,
-            Event::Scalar(..) | Event::Alias(_) | Event::MappingStart(..) | Event::SequenceStart(..)
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
         ) {
             self.pull_container_start(pos);
         }
@@ -236,7 +241,10 @@ mod tests {
     fn falls_back_to_the_nearest_parent() {
         let yaml = "review:\n  last: 2026-01-01\n";
         let spans = spans(yaml, 0);
-        assert_eq!(spans.value_pos("review.every_days"), Pos { line: 2, col: 3 });
+        assert_eq!(
+            spans.value_pos("review.every_days"),
+            Pos { line: 2, col: 3 }
+        );
         assert_eq!(spans.value_pos("missing"), Pos { line: 1, col: 1 });
     }
 

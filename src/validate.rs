@@ -15,10 +15,22 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     validator.validate_settings();
     validator.validate_people_and_teams();
     validator.validate_frameworks();
-    model.controls.values().for_each(|c| validator.validate_control(c));
-    model.processes.values().for_each(|p| validator.validate_process(p));
-    model.exceptions.values().for_each(|e| validator.validate_exception(e));
-    model.incidents.values().for_each(|i| validator.validate_incident(i));
+    model
+        .controls
+        .values()
+        .for_each(|c| validator.validate_control(c));
+    model
+        .processes
+        .values()
+        .for_each(|p| validator.validate_process(p));
+    model
+        .exceptions
+        .values()
+        .for_each(|e| validator.validate_exception(e));
+    model
+        .incidents
+        .values()
+        .for_each(|i| validator.validate_incident(i));
     validator.diagnostics
 }
 
@@ -43,18 +55,30 @@ impl<'a> Validator<'a> {
     }
 
     fn warning(&mut self, source: &Source, field: &str, message: String) {
-        self.diagnostics
-            .push(Diagnostic::warning(&source.path, source.pos(field), message));
+        self.diagnostics.push(Diagnostic::warning(
+            &source.path,
+            source.pos(field),
+            message,
+        ));
     }
 
     /// Reports a reference to a record that does not exist, with the closest existing id.
-    fn check_ref<T>(&mut self, source: &Source, field: &str, id: &str, kind: &str, records: &BTreeMap<String, T>) -> bool {
+    fn check_ref<T>(
+        &mut self,
+        source: &Source,
+        field: &str,
+        id: &str,
+        kind: &str,
+        records: &BTreeMap<String, T>,
+    ) -> bool {
         if records.contains_key(id) {
             return true;
         }
         let hint = match did_you_mean(id, records.keys().map(String::as_str)) {
             Some(close) => format!("did you mean `{close}`?"),
-            None => format!("add it, or fix the id (known {kind}s are listed in the content reference)"),
+            None => {
+                format!("add it, or fix the id (known {kind}s are listed in the content reference)")
+            }
         };
         self.error(source, field, format!("unknown {kind} `{id}`: {hint}"));
         false
@@ -64,12 +88,18 @@ impl<'a> Validator<'a> {
         if !self.check_ref(source, field, id, "person", &self.model.people) {
             return;
         }
-        let inactive = self.model.people.get(id).is_some_and(|person| !person.active);
+        let inactive = self
+            .model
+            .people
+            .get(id)
+            .is_some_and(|person| !person.active);
         if inactive && duty == Duty::Accountable {
             self.warning(
                 source,
                 field,
-                format!("`{id}` is inactive: hand this to an active person (shown as an ownership gap)"),
+                format!(
+                    "`{id}` is inactive: hand this to an active person (shown as an ownership gap)"
+                ),
             );
         }
     }
@@ -84,8 +114,13 @@ impl<'a> Validator<'a> {
             problems.push(("recurrence.threshold", "must be at least 1"));
         }
         let buckets = &site.exceptions.aging_buckets;
-        if buckets.first().is_some_and(|&first| first < 0) || buckets.windows(2).any(|w| w[0] >= w[1]) {
-            problems.push(("exceptions.aging_buckets", "must be increasing day counts, e.g. [30, 90, 180, 365]"));
+        if buckets.first().is_some_and(|&first| first < 0)
+            || buckets.windows(2).any(|w| w[0] >= w[1])
+        {
+            problems.push((
+                "exceptions.aging_buckets",
+                "must be increasing day counts, e.g. [30, 90, 180, 365]",
+            ));
         }
         for (field, problem) in problems {
             self.error(&site.source, field, format!("`{field}` {problem}"));
@@ -117,7 +152,10 @@ impl<'a> Validator<'a> {
                     self.error(
                         &framework.source,
                         &field,
-                        format!("duplicate reference `{}` in framework `{}`", reference.id, framework.id),
+                        format!(
+                            "duplicate reference `{}` in framework `{}`",
+                            reference.id, framework.id
+                        ),
                     );
                 }
             }
@@ -131,15 +169,26 @@ impl<'a> Validator<'a> {
             None => self.error(
                 source,
                 "",
-                "the control has no owner: add `owner:` with the one person accountable for it".into(),
+                "the control has no owner: add `owner:` with the one person accountable for it"
+                    .into(),
             ),
         }
         for (i, approver) in control.approvers.iter().enumerate() {
-            self.check_person(source, &format!("approvers[{i}]"), approver, Duty::Accountable);
+            self.check_person(
+                source,
+                &format!("approvers[{i}]"),
+                approver,
+                Duty::Accountable,
+            );
         }
         let mut previous = None;
         for (i, period) in control.owner_history.iter().enumerate() {
-            self.check_person(source, &format!("owner_history[{i}].owner"), &period.owner, Duty::Record);
+            self.check_person(
+                source,
+                &format!("owner_history[{i}].owner"),
+                &period.owner,
+                Duty::Record,
+            );
             if previous.is_some_and(|earlier| period.until <= earlier) {
                 self.error(
                     source,
@@ -156,12 +205,21 @@ impl<'a> Validator<'a> {
                 self.check_ref(source, &field, team, "team", &self.model.teams);
             }
             if let Some(signoff) = &shared.risk_signoff {
-                self.check_person(source, "shared_platform.risk_signoff", signoff, Duty::Accountable);
+                self.check_person(
+                    source,
+                    "shared_platform.risk_signoff",
+                    signoff,
+                    Duty::Accountable,
+                );
             }
         }
         if let Some(review) = &control.review {
             if review.every_days < 1 {
-                self.error(source, "review.every_days", "review.every_days must be at least 1".into());
+                self.error(
+                    source,
+                    "review.every_days",
+                    "review.every_days must be at least 1".into(),
+                );
             }
         }
     }
@@ -170,11 +228,21 @@ impl<'a> Validator<'a> {
         let source = &control.source;
         for (framework_id, references) in &control.frameworks {
             let Some(framework) = self.model.frameworks.get(framework_id) else {
-                self.check_ref(source, &format!("frameworks.{framework_id}"), framework_id, "framework", &self.model.frameworks);
+                self.check_ref(
+                    source,
+                    &format!("frameworks.{framework_id}"),
+                    framework_id,
+                    "framework",
+                    &self.model.frameworks,
+                );
                 continue;
             };
             for (i, reference) in references.iter().enumerate() {
-                if framework.references.iter().all(|known| &known.id != reference) {
+                if framework
+                    .references
+                    .iter()
+                    .all(|known| &known.id != reference)
+                {
                     let known = framework.references.iter().map(|r| r.id.as_str());
                     let hint = did_you_mean(reference, known)
                         .map(|close| format!("did you mean `{close}`?"))
@@ -182,7 +250,9 @@ impl<'a> Validator<'a> {
                     self.error(
                         source,
                         &format!("frameworks.{framework_id}[{i}]"),
-                        format!("unknown reference `{reference}` in framework `{framework_id}`: {hint}"),
+                        format!(
+                            "unknown reference `{reference}` in framework `{framework_id}`: {hint}"
+                        ),
                     );
                 }
             }
@@ -196,11 +266,18 @@ impl<'a> Validator<'a> {
             None => self.error(
                 source,
                 "",
-                "the process has no owner: add `owner:` with the person who owns this workflow".into(),
+                "the process has no owner: add `owner:` with the person who owns this workflow"
+                    .into(),
             ),
         }
         for (i, control) in process.controls.iter().enumerate() {
-            self.check_ref(source, &format!("controls[{i}]"), control, "control", &self.model.controls);
+            self.check_ref(
+                source,
+                &format!("controls[{i}]"),
+                control,
+                "control",
+                &self.model.controls,
+            );
         }
     }
 
@@ -210,7 +287,11 @@ impl<'a> Validator<'a> {
             Some(control) => {
                 self.check_ref(source, "control", control, "control", &self.model.controls);
             }
-            None => self.error(source, "", "the exception names no control: add `control:`".into()),
+            None => self.error(
+                source,
+                "",
+                "the exception names no control: add `control:`".into(),
+            ),
         }
         if let Some(process) = &exception.process {
             self.check_ref(source, "process", process, "process", &self.model.processes);
@@ -223,7 +304,8 @@ impl<'a> Validator<'a> {
             None => self.error(
                 source,
                 "",
-                "the exception has no approver: add `approved_by:` with the approving manager".into(),
+                "the exception has no approver: add `approved_by:` with the approving manager"
+                    .into(),
             ),
         }
         self.validate_grant_periods(exception);
@@ -233,15 +315,31 @@ impl<'a> Validator<'a> {
         let source = &exception.source;
         if let Some(closed) = exception.closed {
             if closed < exception.granted {
-                self.warning(source, "closed", format!("closed {closed} before it was granted {}", exception.granted));
+                self.warning(
+                    source,
+                    "closed",
+                    format!(
+                        "closed {closed} before it was granted {}",
+                        exception.granted
+                    ),
+                );
             }
         }
         let mut previous = exception.granted;
         for (i, period) in exception.grant_periods().enumerate() {
-            let prefix = if i == 0 { String::new() } else { format!("renewals[{}].", i - 1) };
+            let prefix = if i == 0 {
+                String::new()
+            } else {
+                format!("renewals[{}].", i - 1)
+            };
             if i > 0 {
                 if let Some(approver) = period.approved_by {
-                    self.check_person(source, &format!("{prefix}approved_by"), approver, Duty::Accountable);
+                    self.check_person(
+                        source,
+                        &format!("{prefix}approved_by"),
+                        approver,
+                        Duty::Accountable,
+                    );
                 }
                 if period.granted < previous {
                     self.error(
@@ -255,7 +353,10 @@ impl<'a> Validator<'a> {
                 self.warning(
                     source,
                     &format!("{prefix}expires"),
-                    format!("granted {} after it expires {expires}: check the dates", period.granted),
+                    format!(
+                        "granted {} after it expires {expires}: check the dates",
+                        period.granted
+                    ),
                 );
             }
             previous = period.granted;
@@ -269,7 +370,11 @@ impl<'a> Validator<'a> {
             Some(control) => {
                 self.check_ref(source, "control", control, "control", &model.controls);
             }
-            None => self.error(source, "", "the incident names no control: add `control:` with the control that failed".into()),
+            None => self.error(
+                source,
+                "",
+                "the incident names no control: add `control:` with the control that failed".into(),
+            ),
         }
         if let Some(process) = &incident.process {
             self.check_ref(source, "process", process, "process", &model.processes);
@@ -278,8 +383,17 @@ impl<'a> Validator<'a> {
             self.check_person(source, "approved_by", approver, Duty::Record);
         }
         if let Some(exception_id) = &incident.exception {
-            if self.check_ref(source, "exception", exception_id, "exception", &model.exceptions) {
-                let exception_control = model.exceptions.get(exception_id).and_then(|e| e.control.as_ref());
+            if self.check_ref(
+                source,
+                "exception",
+                exception_id,
+                "exception",
+                &model.exceptions,
+            ) {
+                let exception_control = model
+                    .exceptions
+                    .get(exception_id)
+                    .and_then(|e| e.control.as_ref());
                 if exception_control.is_some() && exception_control != incident.control.as_ref() {
                     self.warning(
                         source,
@@ -300,13 +414,26 @@ impl<'a> Validator<'a> {
     fn validate_origins(&mut self, incident: &Incident) {
         let source = &incident.source;
         if incident.origin.is_empty() {
-            self.error(source, "", "the incident has no origin: add `origin:` with design, operation and/or approval".into());
+            self.error(
+                source,
+                "",
+                "the incident has no origin: add `origin:` with design, operation and/or approval"
+                    .into(),
+            );
         }
         let mut seen = HashSet::new();
         for (i, origin) in incident.origin.iter().enumerate() {
             if !seen.insert(origin) {
-                let field = if incident.origin.len() > 1 { format!("origin[{i}]") } else { "origin".into() };
-                self.error(source, &field, format!("origin `{}` is listed twice", origin.as_str()));
+                let field = if incident.origin.len() > 1 {
+                    format!("origin[{i}]")
+                } else {
+                    "origin".into()
+                };
+                self.error(
+                    source,
+                    &field,
+                    format!("origin `{}` is listed twice", origin.as_str()),
+                );
             }
         }
         if seen.contains(&Origin::Operation) && incident.process.is_none() {
@@ -316,11 +443,15 @@ impl<'a> Validator<'a> {
                 "`operation` origin without a `process`: add `process:` so the process owner is accountable".into(),
             );
         }
-        if seen.contains(&Origin::Approval) && incident.exception.is_none() && incident.approved_by.is_none() {
+        if seen.contains(&Origin::Approval)
+            && incident.exception.is_none()
+            && incident.approved_by.is_none()
+        {
             self.error(
                 source,
                 "origin",
-                "`approval` origin with no approver: link the `exception:` or add `approved_by:`".into(),
+                "`approval` origin with no approver: link the `exception:` or add `approved_by:`"
+                    .into(),
             );
         }
     }

@@ -17,7 +17,11 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<ExitCode> {
     }
     let built = site::build(&checked, args.templates.as_deref(), content, &args.out)?;
     let findings = metrics::findings(&built.metrics);
-    let pages = built.files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let pages = built
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count();
     eprintln!(
         "built {} pages ({} files) as of {} into {}; open {}",
         pages,

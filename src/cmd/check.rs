@@ -20,11 +20,21 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let (errors, warnings) = diagnostics::count(&checked.diagnostics);
     match args.format {
-        Format::Json => print_json(&checked.diagnostics, &findings, checked.as_of.to_string(), errors, warnings)?,
+        Format::Json => print_json(
+            &checked.diagnostics,
+            &findings,
+            checked.as_of.to_string(),
+            errors,
+            warnings,
+        )?,
         Format::Text => print_text(&checked.diagnostics, &findings, args.strict),
     }
     let failed = errors > 0 || (args.strict && !findings.is_empty());
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_text(diagnostics: &[Diagnostic], findings: &[Finding], strict: bool) {
@@ -55,7 +65,13 @@ fn print_json(
         diagnostics: &'a [Diagnostic],
         findings: &'a [Finding],
     }
-    let report = Report { as_of, errors, warnings, diagnostics, findings };
+    let report = Report {
+        as_of,
+        errors,
+        warnings,
+        diagnostics,
+        findings,
+    };
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
 }

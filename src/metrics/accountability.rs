@@ -92,9 +92,12 @@ mod tests {
             ("2026-04-01", "new-owner"),
         ];
         for (date, owner) in cases {
-            let kit = Kit::default()
-                .control(ctl.clone())
-                .incident(incident("INC-1", "CTL-A", date, &[Design]));
+            let kit = Kit::default().control(ctl.clone()).incident(incident(
+                "INC-1",
+                "CTL-A",
+                date,
+                &[Design],
+            ));
             let expected = vec![entry(Role::ControlOwner, Some(owner))];
             assert_eq!(accountable(&kit, "INC-1"), expected, "failure on {date}");
         }
@@ -168,7 +171,10 @@ mod tests {
             entry(Role::ProcessOwner, None),
         ];
         assert_eq!(accountable(&kit, "INC-1"), expected);
-        assert_eq!(accountable(&kit, "INC-2"), vec![entry(Role::ControlOwner, None)]);
+        assert_eq!(
+            accountable(&kit, "INC-2"),
+            vec![entry(Role::ControlOwner, None)]
+        );
         let metrics = kit.compute(AS_OF);
         assert_eq!(metrics.summary.incidents_in_window, 2);
         assert_eq!(metrics.summary.repeat_incidents_in_window, 0);

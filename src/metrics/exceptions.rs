@@ -51,7 +51,7 @@ impl AgeBuckets {
 
 /// Whether the exception is open on `as_of`: granted, and not closed on or before that day.
 pub(super) fn is_open(exception: &Exception, as_of: Day) -> bool {
-    exception.granted <= as_of && !exception.closed.is_some_and(|closed| closed <= as_of)
+    exception.granted <= as_of && exception.closed.is_none_or(|closed| closed > as_of)
 }
 
 /// One entry per exception (every state, `future` included), sorted by id.
@@ -104,7 +104,10 @@ fn classify(exception: &Exception, as_of: Day, expiring_soon_days: i64) -> Excep
     if !is_open(exception, as_of) {
         return ExceptionState::Closed;
     }
-    match exception.effective_expiry().map(|expiry| as_of.days_until(expiry)) {
+    match exception
+        .effective_expiry()
+        .map(|expiry| as_of.days_until(expiry))
+    {
         None => ExceptionState::Permanent,
         Some(days) if days < 0 => ExceptionState::Expired,
         Some(days) if days <= expiring_soon_days => ExceptionState::ExpiringSoon,
@@ -220,7 +223,11 @@ fn failures_during(exception: &Exception, timeline: &Timeline) -> Vec<FailureDur
     failures
         .iter()
         .skip(start)
-        .take_while(|incident| exception.closed.is_none_or(|closed| incident.date <= closed))
+        .take_while(|incident| {
+            exception
+                .closed
+                .is_none_or(|closed| incident.date <= closed)
+        })
         .map(|incident| FailureDuringException {
             incident: incident.id.clone(),
             date: incident.date,
@@ -254,7 +261,10 @@ mod tests {
         for (age, label) in cases {
             assert_eq!(default.label_of(age), label, "age {age}");
         }
-        assert_eq!(default.labels(), ["0-30", "31-90", "91-180", "181-365", ">365"]);
+        assert_eq!(
+            default.labels(),
+            ["0-30", "31-90", "91-180", "181-365", ">365"]
+        );
         assert_eq!(AgeBuckets::new(&[14, 7]).labels(), ["0-7", "8-14", ">14"]);
         assert_eq!(AgeBuckets::new(&[]).labels(), ["0+"]);
     }
@@ -289,7 +299,8 @@ mod tests {
         }
         let metrics = kit.compute(AS_OF);
         assert_eq!(metrics.exceptions.len(), cases.len());
-        for ((id, .., state, age, to_expiry, bucket), got) in cases.iter().zip(&metrics.exceptions) {
+        for ((id, .., state, age, to_expiry, bucket), got) in cases.iter().zip(&metrics.exceptions)
+        {
             assert_eq!(&got.id, id);
             assert_eq!(got.state, *state, "{id} state");
             assert_eq!(got.age_days, *age, "{id} age");
@@ -330,7 +341,10 @@ mod tests {
         // Ages 17, 30, 31, 92, 365, 669: (31 + 92) / 2.
         assert_eq!(summary.median_open_exception_age_days, Some(61.5));
         let by_approver: Vec<_> = metrics.open_exceptions_by_approver.into_iter().collect();
-        assert_eq!(by_approver, [("lee".to_string(), 2), ("maria".to_string(), 4)]);
+        assert_eq!(
+            by_approver,
+            [("lee".to_string(), 2), ("maria".to_string(), 4)]
+        );
         let by_control: Vec<_> = metrics.open_exceptions_by_control.into_iter().collect();
         assert_eq!(by_control, [("CTL-A".to_string(), 6)]);
         assert_eq!(metrics.controls[0].open_exceptions, 6);
@@ -403,14 +417,32 @@ mod tests {
         closed.closed = Some(day("2021-01-01"));
         let base = Kit::default()
             .control(control("CTL-A", "dana"))
-            .exception(exception("E-10", "CTL-A", "maria", "2026-10-22", Some("2026-12-01")))
-            .exception(exception("E-40", "CTL-A", "maria", "2026-09-22", Some("2026-12-01")))
+            .exception(exception(
+                "E-10",
+                "CTL-A",
+                "maria",
+                "2026-10-22",
+                Some("2026-12-01"),
+            ))
+            .exception(exception(
+                "E-40",
+                "CTL-A",
+                "maria",
+                "2026-09-22",
+                Some("2026-12-01"),
+            ))
             .exception(closed)
             .exception(exception("E-FUT", "CTL-A", "maria", "2027-01-01", None));
         let even = base.compute(AS_OF).summary.median_open_exception_age_days;
         assert_eq!(even, Some(25.0));
         let odd = base
-            .exception(exception("E-100", "CTL-A", "maria", "2026-07-24", Some("2026-12-01")))
+            .exception(exception(
+                "E-100",
+                "CTL-A",
+                "maria",
+                "2026-07-24",
+                Some("2026-12-01"),
+            ))
             .compute(AS_OF);
         assert_eq!(odd.summary.median_open_exception_age_days, Some(40.0));
     }
@@ -436,7 +468,10 @@ mod tests {
         let got = &metrics.exceptions[0];
         assert_eq!(got.effective_expiry, Some(day("2026-08-30")));
         assert_eq!(got.approved_by.as_deref(), Some("maria"));
-        assert_eq!((got.renewals, got.chronic, got.over_policy), (2, true, true));
+        assert_eq!(
+            (got.renewals, got.chronic, got.over_policy),
+            (2, true, true)
+        );
         // Aug 30 -> Nov 1 = 2 + 30 + 31 = 63 days ago; Jan 1 -> Nov 1 = 304 days old.
         assert_eq!(got.state, Expired);
         assert_eq!((got.days_to_expiry, got.age_days), (Some(-63), Some(304)));
@@ -467,10 +502,22 @@ mod tests {
             (Some("2026-04-01"), vec![], false), // 31 + 28 + 31 = 90 days
             (Some("2026-04-02"), vec![], true),  // 91 days
             (None, vec![], true),                // permanent
-            (Some("2026-04-01"), vec![renewal("lee", "2026-04-01", "2026-07-01")], true), // 91
-            (Some("2026-04-01"), vec![renewal("lee", "2026-04-01", "2026-06-30")], false), // 90
+            (
+                Some("2026-04-01"),
+                vec![renewal("lee", "2026-04-01", "2026-07-01")],
+                true,
+            ), // 91
+            (
+                Some("2026-04-01"),
+                vec![renewal("lee", "2026-04-01", "2026-06-30")],
+                false,
+            ), // 90
             (None, vec![renewal("lee", "2026-04-01", "2026-06-30")], true), // unbounded original
-            (Some("2026-04-01"), vec![unbounded("lee", "2026-04-01")], true),
+            (
+                Some("2026-04-01"),
+                vec![unbounded("lee", "2026-04-01")],
+                true,
+            ),
         ];
         for (expires, renewals, over_policy) in cases {
             let mut exc = exception("EXC-1", "CTL-A", "maria", "2026-01-01", expires);
@@ -478,7 +525,11 @@ mod tests {
             exc.closed = Some(day("2026-10-01"));
             let metrics = Kit::default().exception(exc).compute(AS_OF);
             let got = &metrics.exceptions[0];
-            assert_eq!(got.over_policy, over_policy, "{expires:?} {:?}", got.effective_expiry);
+            assert_eq!(
+                got.over_policy, over_policy,
+                "{expires:?} {:?}",
+                got.effective_expiry
+            );
             assert!(!got.chronic);
         }
     }

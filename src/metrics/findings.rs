@@ -120,7 +120,12 @@ fn action_finding(metrics: &Metrics, action: &ActionStatus) -> Finding {
     let owner = action.owner.as_deref();
     let late = action
         .due
-        .map(|due| format!("was due {due} ({} ago)", days(due.days_until(metrics.as_of))))
+        .map(|due| {
+            format!(
+                "was due {due} ({} ago)",
+                days(due.days_until(metrics.as_of))
+            )
+        })
         .unwrap_or_default();
     let message = format!(
         "action \"{}\" of incident {incident} {late} and is still open (owner {})",
@@ -156,11 +161,18 @@ mod tests {
     /// (kind, record, person) of every finding, in order.
     fn keys(kit: &Kit) -> Vec<(String, String, Option<String>)> {
         let found = findings(&kit.compute(AS_OF));
-        found.into_iter().map(|f| (f.kind, f.record, f.person)).collect()
+        found
+            .into_iter()
+            .map(|f| (f.kind, f.record, f.person))
+            .collect()
     }
 
     fn key(kind: &str, record: &str, person: Option<&str>) -> (String, String, Option<String>) {
-        (kind.to_string(), record.to_string(), person.map(str::to_string))
+        (
+            kind.to_string(),
+            record.to_string(),
+            person.map(str::to_string),
+        )
     }
 
     fn policy_kit() -> Kit {
@@ -171,17 +183,34 @@ mod tests {
         let mut failure = incident("INC-1", "CTL-A", "2026-10-01", &[Design]);
         failure.actions = vec![
             action("Enforce rotation", "dana", Some("2026-10-20"), None),
-            action("Done already", "dana", Some("2026-10-20"), Some("2026-10-30")),
+            action(
+                "Done already",
+                "dana",
+                Some("2026-10-20"),
+                Some("2026-10-30"),
+            ),
             action("Due yesterday", "lee", Some("2026-10-31"), None),
         ];
         // Expires 2026-10-20, 12 days before the as-of date; Aug 1 -> Oct 20 = 80 days.
-        let expired = exception("EXC-2026-014", "CTL-A", "maria-gomez", "2026-08-01", Some("2026-10-20"));
+        let expired = exception(
+            "EXC-2026-014",
+            "CTL-A",
+            "maria-gomez",
+            "2026-08-01",
+            Some("2026-10-20"),
+        );
         Kit::default()
             .control(reviewed)
             .exception(expired)
             .exception(exception("EXC-P", "CTL-A", "lee", "2026-10-01", None))
             // Oct 1 -> Jan 31 = 31 + 30 + 31 + 30 = 122 days > 90
-            .exception(exception("EXC-L", "CTL-A", "maria-gomez", "2026-10-01", Some("2027-01-31")))
+            .exception(exception(
+                "EXC-L",
+                "CTL-A",
+                "maria-gomez",
+                "2026-10-01",
+                Some("2027-01-31"),
+            ))
             .exception(closed)
             .incident(failure)
     }
@@ -224,7 +253,11 @@ mod tests {
         for finding in &found {
             let person = finding.person.as_deref().unwrap_or("dana"); // CTL-B's owner
             assert!(finding.message.contains(person), "{}", finding.message);
-            assert!(finding.message.contains(&finding.record), "{}", finding.message);
+            assert!(
+                finding.message.contains(&finding.record),
+                "{}",
+                finding.message
+            );
         }
         let unauthorized = found.iter().find(|f| f.kind == "unauthorized-approver");
         assert_eq!(
@@ -239,7 +272,13 @@ mod tests {
             .people(&["dana"])
             .control(control("CTL-A", "dana"))
             // Oct 1 -> Dec 30 = 31 + 30 + 29 = 90 days: exactly the maximum, so within policy.
-            .exception(exception("EXC-1", "CTL-A", "maria", "2026-10-01", Some("2026-12-30")));
+            .exception(exception(
+                "EXC-1",
+                "CTL-A",
+                "maria",
+                "2026-10-01",
+                Some("2026-12-30"),
+            ));
         assert!(keys(&kit).is_empty());
     }
 }

@@ -73,7 +73,10 @@ fn control_gaps(model: &Model, control: &Control, as_of: Day, grace: i64, gaps: 
 /// `unauthorized-approver` per approver missing from the control's `approvers` list.
 fn exception_gaps(model: &Model, exception: &Exception, gaps: &mut Vec<Gap>) {
     let id = exception.id.as_str();
-    if let Some(latest) = exception.latest_approver().filter(|a| is_inactive(model, a)) {
+    if let Some(latest) = exception
+        .latest_approver()
+        .filter(|a| is_inactive(model, a))
+    {
         gaps.push(gap(GapKind::InactiveApprover, id, Some(latest)));
     }
     let approvers: BTreeSet<&str> = exception
@@ -85,8 +88,14 @@ fn exception_gaps(model: &Model, exception: &Exception, gaps: &mut Vec<Gap>) {
             gaps.push(gap(GapKind::SelfApproved, id, Some(requester)));
         }
     }
-    let control = exception.control.as_deref().and_then(|c| model.controls.get(c));
-    let Some(allowed) = control.map(|c| &c.approvers).filter(|list| !list.is_empty()) else {
+    let control = exception
+        .control
+        .as_deref()
+        .and_then(|c| model.controls.get(c));
+    let Some(allowed) = control
+        .map(|c| &c.approvers)
+        .filter(|list| !list.is_empty())
+    else {
         return;
     };
     for approver in approvers {
@@ -103,7 +112,7 @@ pub(super) fn compute_actions(model: &Model, as_of: Day) -> Vec<ActionStatus> {
     incidents
         .flat_map(|incident| {
             incident.actions.iter().enumerate().map(|(index, action)| {
-                let open = !action.done.is_some_and(|done| done <= as_of);
+                let open = action.done.is_none_or(|done| done > as_of);
                 ActionStatus {
                     incident: incident.id.clone(),
                     index,
@@ -249,8 +258,12 @@ mod tests {
 
     #[test]
     fn people_figures_list_every_person_even_with_nothing_to_count() {
-        let kit = kit_with_every_gap()
-            .incident(incident("INC-1", "CTL-A", "2026-10-10", &[Design, Approval]));
+        let kit = kit_with_every_gap().incident(incident(
+            "INC-1",
+            "CTL-A",
+            "2026-10-10",
+            &[Design, Approval],
+        ));
         let metrics = kit.compute(AS_OF);
         let ids: Vec<&str> = metrics.people.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["dana", "gone", "idle", "lee", "maria", "ravi"]);
@@ -259,7 +272,7 @@ mod tests {
             id: "gone".to_string(),
             controls_owned: 1,
             processes_owned: 1,
-            exceptions_approved: 1,      // EXC-2's renewal
+            exceptions_approved: 1,       // EXC-2's renewal
             failures_as_control_owner: 1, // INC-1 design; its approval has no approver
             gaps: 5,                      // CTL-A x2, EXC-2 x2, ci
             ..PersonMetrics::default()
@@ -286,7 +299,12 @@ mod tests {
             action("due yesterday", "dana", Some("2026-10-31"), None),
             action("due today", "dana", Some("2026-11-01"), None),
             action("done today", "dana", Some("2026-10-01"), Some("2026-11-01")),
-            action("done tomorrow", "lee", Some("2026-10-01"), Some("2026-11-02")),
+            action(
+                "done tomorrow",
+                "lee",
+                Some("2026-10-01"),
+                Some("2026-11-02"),
+            ),
             action("no due date", "lee", None, None),
         ];
         let mut later = incident("INC-2", "CTL-A", "2026-11-02", &[Design]);
@@ -310,7 +328,13 @@ mod tests {
             ("INC-1", 4, true, false),
         ];
         assert_eq!(rows, expected);
-        assert_eq!((metrics.summary.open_actions, metrics.summary.overdue_actions), (4, 2));
+        assert_eq!(
+            (
+                metrics.summary.open_actions,
+                metrics.summary.overdue_actions
+            ),
+            (4, 2)
+        );
         let per_person: Vec<_> = metrics
             .people
             .iter()
@@ -334,7 +358,10 @@ mod tests {
         assert!(metrics.actions.is_empty());
         assert_eq!(metrics.controls[0].failures_total, 0);
         assert!(metrics.monthly.iter().all(|m| m.design + m.approval == 0));
-        assert_eq!(metrics.failures_during_exception.get("EXC-1"), Some(&Vec::new()));
+        assert_eq!(
+            metrics.failures_during_exception.get("EXC-1"),
+            Some(&Vec::new())
+        );
         let attributed = |p: &PersonMetrics| {
             p.failures_as_control_owner + p.failures_as_approving_manager + p.open_actions
         };

@@ -200,7 +200,8 @@ mod tests {
     fn flags(kit: &Kit) -> Vec<(String, bool, bool)> {
         let metrics = kit.compute(AS_OF);
         let rows = metrics.incidents.iter();
-        rows.map(|i| (i.id.clone(), i.in_window, i.repeat)).collect()
+        rows.map(|i| (i.id.clone(), i.in_window, i.repeat))
+            .collect()
     }
 
     #[test]
@@ -304,7 +305,14 @@ mod tests {
         let rows: Vec<_> = metrics
             .controls
             .iter()
-            .map(|c| (c.id.as_str(), c.failures_total, c.failures_in_window, c.recurring))
+            .map(|c| {
+                (
+                    c.id.as_str(),
+                    c.failures_total,
+                    c.failures_in_window,
+                    c.recurring,
+                )
+            })
             .collect();
         let expected = [
             ("CTL-A", 4, 3, true),
@@ -313,7 +321,10 @@ mod tests {
         ];
         assert_eq!(rows, expected);
         // CTL-A: 2025-06-01 -> 2026-06-01 is 365 days over 3 gaps.
-        assert_eq!(metrics.controls[0].mean_days_between_failures, Some(365.0 / 3.0));
+        assert_eq!(
+            metrics.controls[0].mean_days_between_failures,
+            Some(365.0 / 3.0)
+        );
         assert_eq!(metrics.controls[1].mean_days_between_failures, None);
         // CTL-C: 2026-06-01 -> 2026-07-01 = 30 days.
         assert_eq!(metrics.controls[2].mean_days_between_failures, Some(30.0));
@@ -350,7 +361,12 @@ mod tests {
     fn monthly_trend_has_all_24_months_ending_with_the_as_of_month() {
         let kit = Kit::default()
             .control(control("CTL-A", "dana"))
-            .incident(incident("INC-1", "CTL-A", "2026-11-01", &[Operation, Design]))
+            .incident(incident(
+                "INC-1",
+                "CTL-A",
+                "2026-11-01",
+                &[Operation, Design],
+            ))
             .incident(incident("INC-2", "CTL-A", "2024-12-01", &[Approval]))
             .incident(incident("INC-3", "CTL-A", "2024-11-30", &[Design])) // month 25 back
             .incident(incident("INC-4", "CTL-A", "2026-11-02", &[Design])); // after as_of

@@ -47,7 +47,13 @@ pub fn incident(id: &str, control: &str, date: &str, origins: &[Origin]) -> Inci
     }
 }
 
-pub fn exception(id: &str, control: &str, approver: &str, granted: &str, expires: Option<&str>) -> Exception {
+pub fn exception(
+    id: &str,
+    control: &str,
+    approver: &str,
+    granted: &str,
+    expires: Option<&str>,
+) -> Exception {
     Exception {
         id: id.to_string(),
         control: Some(control.to_string()),
@@ -127,7 +133,9 @@ impl Kit {
     }
 
     pub fn exception(mut self, exception: Exception) -> Kit {
-        self.model.exceptions.insert(exception.id.clone(), exception);
+        self.model
+            .exceptions
+            .insert(exception.id.clone(), exception);
         self
     }
 
@@ -175,5 +183,11 @@ pub fn kit_with_every_gap() -> Kit {
         .exception(exc_2)
         .exception(exc_3)
         // CTL-A has no approvers list, so nobody is unauthorized for it.
-        .exception(exception("EXC-4", "CTL-A", "anyone", "2026-10-01", Some("2026-12-01")))
+        .exception(exception(
+            "EXC-4",
+            "CTL-A",
+            "anyone",
+            "2026-10-01",
+            Some("2026-12-01"),
+        ))
 }

@@ -4,23 +4,68 @@ use serde::Serialize;
 
 use super::{count_rows, decimal, percent, CountRow, Index, Link};
 use crate::charts::Chart;
-use crate::metrics::{ActionStatus, ExceptionMetrics, ExceptionState, Gap, GapKind, IncidentMetrics, Role};
+use crate::metrics::{
+    ActionStatus, ExceptionMetrics, ExceptionState, Gap, GapKind, IncidentMetrics, Role,
+};
 use crate::model::{ControlStatus, Day, Nhi, Origin, Severity};
 use crate::output::OutputFile;
 use crate::render::Renderer;
 
-pub(super) fn render_list_pages(renderer: &Renderer, index: &Index, charts: &[Chart]) -> anyhow::Result<Vec<OutputFile>> {
+pub(super) fn render_list_pages(
+    renderer: &Renderer,
+    index: &Index,
+    charts: &[Chart],
+) -> anyhow::Result<Vec<OutputFile>> {
     let pages: Vec<(&str, String)> = vec![
-        ("index.html", renderer.render("index.html", &dashboard(index, charts), "the dashboard")?),
-        ("controls.html", renderer.render("controls.html", &controls_page(index), "controls.html")?),
-        ("processes.html", renderer.render("processes.html", &processes_page(index), "processes.html")?),
-        ("exceptions.html", renderer.render("exceptions.html", &exceptions_page(index, charts), "exceptions.html")?),
-        ("incidents.html", renderer.render("incidents.html", &incidents_page(index), "incidents.html")?),
-        ("people.html", renderer.render("people.html", &people_page(index), "people.html")?),
-        ("frameworks.html", renderer.render("frameworks.html", &frameworks_page(index), "frameworks.html")?),
-        ("accountability.html", renderer.render("accountability.html", &accountability_page(index), "accountability.html")?),
+        (
+            "index.html",
+            renderer.render("index.html", &dashboard(index, charts), "the dashboard")?,
+        ),
+        (
+            "controls.html",
+            renderer.render("controls.html", &controls_page(index), "controls.html")?,
+        ),
+        (
+            "processes.html",
+            renderer.render("processes.html", &processes_page(index), "processes.html")?,
+        ),
+        (
+            "exceptions.html",
+            renderer.render(
+                "exceptions.html",
+                &exceptions_page(index, charts),
+                "exceptions.html",
+            )?,
+        ),
+        (
+            "incidents.html",
+            renderer.render("incidents.html", &incidents_page(index), "incidents.html")?,
+        ),
+        (
+            "people.html",
+            renderer.render("people.html", &people_page(index), "people.html")?,
+        ),
+        (
+            "frameworks.html",
+            renderer.render(
+                "frameworks.html",
+                &frameworks_page(index),
+                "frameworks.html",
+            )?,
+        ),
+        (
+            "accountability.html",
+            renderer.render(
+                "accountability.html",
+                &accountability_page(index),
+                "accountability.html",
+            )?,
+        ),
     ];
-    Ok(pages.into_iter().map(|(path, html)| OutputFile::new(path, html)).collect())
+    Ok(pages
+        .into_iter()
+        .map(|(path, html)| OutputFile::new(path, html))
+        .collect())
 }
 
 /// A headline figure on the dashboard.
@@ -67,11 +112,17 @@ pub(super) struct Cell<'a> {
 }
 
 fn text<'a>(value: impl ToString) -> Cell<'a> {
-    Cell { text: value.to_string(), link: None }
+    Cell {
+        text: value.to_string(),
+        link: None,
+    }
 }
 
 fn linked(link: Link<'_>) -> Cell<'_> {
-    Cell { text: link.label.to_string(), link: Some(link) }
+    Cell {
+        text: link.label.to_string(),
+        link: Some(link),
+    }
 }
 
 pub(super) fn chart_view<'a>(chart: &'a Chart, table: Table<'a>) -> ChartView<'a> {
@@ -90,11 +141,18 @@ fn monthly_table<'a>(index: &Index<'a>) -> Table<'a> {
         .iter()
         .map(|m| {
             let total = m.design + m.operation + m.approval;
-            vec![text(&m.month), text(m.design), text(m.operation), text(m.approval), text(total)]
+            vec![
+                text(&m.month),
+                text(m.design),
+                text(m.operation),
+                text(m.approval),
+                text(total),
+            ]
         })
         .collect();
     Table {
-        caption: "Failures per month by origin (an incident with two origins counts under both)".into(),
+        caption: "Failures per month by origin (an incident with two origins counts under both)"
+            .into(),
         headers: vec!["Month", "Design", "Operation", "Approval", "Total"],
         rows,
     }
@@ -107,26 +165,58 @@ fn age_table<'a>(index: &Index<'a>) -> Table<'a> {
         .iter()
         .map(|b| {
             let total = b.active + b.expiring_soon + b.expired + b.permanent;
-            vec![text(format!("{} days", b.bucket)), text(b.active), text(b.expiring_soon), text(b.expired), text(b.permanent), text(total)]
+            vec![
+                text(format!("{} days", b.bucket)),
+                text(b.active),
+                text(b.expiring_soon),
+                text(b.expired),
+                text(b.permanent),
+                text(total),
+            ]
         })
         .collect();
     Table {
         caption: "Open exceptions by age and state".into(),
-        headers: vec!["Age", "Active", "Expiring soon", "Expired", "Permanent", "Total"],
+        headers: vec![
+            "Age",
+            "Active",
+            "Expiring soon",
+            "Expired",
+            "Permanent",
+            "Total",
+        ],
         rows,
     }
 }
 
 fn top_controls_table<'a>(index: &Index<'a>) -> Table<'a> {
-    let mut controls: Vec<_> = index.metrics.controls.iter().filter(|c| c.failures_in_window > 0).collect();
-    controls.sort_by(|a, b| b.failures_in_window.cmp(&a.failures_in_window).then(a.id.cmp(&b.id)));
+    let mut controls: Vec<_> = index
+        .metrics
+        .controls
+        .iter()
+        .filter(|c| c.failures_in_window > 0)
+        .collect();
+    controls.sort_by(|a, b| {
+        b.failures_in_window
+            .cmp(&a.failures_in_window)
+            .then(a.id.cmp(&b.id))
+    });
     let rows = controls
         .into_iter()
         .take(10)
-        .map(|c| vec![linked(index.control(&c.id)), text(c.failures_in_window), text(if c.recurring { "recurring" } else { "" })])
+        .map(|c| {
+            vec![
+                linked(index.control(&c.id)),
+                text(c.failures_in_window),
+                text(if c.recurring { "recurring" } else { "" }),
+            ]
+        })
         .collect();
     Table {
-        caption: format!("Controls with the most failures in the last {} days", index.metrics.settings.window_days),
+        caption: format!(
+            "Controls with the most failures in the last {} days",
+            index.metrics.settings.window_days
+        ),
         headers: vec!["Control", "Failures in window", "Status"],
         rows,
     }
@@ -171,11 +261,20 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
     let metrics = index.metrics;
     let s = &metrics.summary;
     let figures = vec![
-        figure("Recurring controls", s.recurring_controls, "controls.html", "failing repeatedly: review as process defects"),
+        figure(
+            "Recurring controls",
+            s.recurring_controls,
+            "controls.html",
+            "failing repeatedly: review as process defects",
+        ),
         Figure {
             label: "Repeat rate",
             value: percent(s.repeat_rate),
-            tone: if s.repeat_incidents_in_window > 0 { "alert" } else { "ok" },
+            tone: if s.repeat_incidents_in_window > 0 {
+                "alert"
+            } else {
+                "ok"
+            },
             href: "incidents.html",
             note: "of failures in the window repeat an earlier one",
         },
@@ -186,17 +285,62 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
             href: "exceptions.html",
             note: "accepted risks still in force",
         },
-        figure("Expired, still open", s.expired_exceptions, "exceptions.html", "lapsed without closure or renewal"),
-        figure("Permanent exceptions", s.permanent_exceptions, "exceptions.html", "no expiry date"),
-        figure("Over policy", s.over_policy_exceptions, "exceptions.html", "granted for longer than policy allows"),
-        figure("Self-approved", s.self_approved_exceptions, "exceptions.html", "separation of duties bypassed"),
-        figure("Unauthorized approvals", s.unauthorized_approvals, "exceptions.html", "approver not on the control's list"),
-        figure("Ownership gaps", s.ownership_gaps, "#gaps", "inactive owners or approvers, missing risk sign-off"),
-        figure("Overdue reviews", s.overdue_reviews, "controls.html", "controls past their review date"),
-        figure("Overdue actions", s.overdue_actions, "#actions", "remediation past its due date"),
+        figure(
+            "Expired, still open",
+            s.expired_exceptions,
+            "exceptions.html",
+            "lapsed without closure or renewal",
+        ),
+        figure(
+            "Permanent exceptions",
+            s.permanent_exceptions,
+            "exceptions.html",
+            "no expiry date",
+        ),
+        figure(
+            "Over policy",
+            s.over_policy_exceptions,
+            "exceptions.html",
+            "granted for longer than policy allows",
+        ),
+        figure(
+            "Self-approved",
+            s.self_approved_exceptions,
+            "exceptions.html",
+            "separation of duties bypassed",
+        ),
+        figure(
+            "Unauthorized approvals",
+            s.unauthorized_approvals,
+            "exceptions.html",
+            "approver not on the control's list",
+        ),
+        figure(
+            "Ownership gaps",
+            s.ownership_gaps,
+            "#gaps",
+            "inactive owners or approvers, missing risk sign-off",
+        ),
+        figure(
+            "Overdue reviews",
+            s.overdue_reviews,
+            "controls.html",
+            "controls past their review date",
+        ),
+        figure(
+            "Overdue actions",
+            s.overdue_actions,
+            "#actions",
+            "remediation past its due date",
+        ),
     ];
     let patterns = |control: &str| -> Vec<Origin> {
-        metrics.recurring_patterns.iter().filter(|p| p.control == control).map(|p| p.origin).collect()
+        metrics
+            .recurring_patterns
+            .iter()
+            .filter(|p| p.control == control)
+            .map(|p| p.origin)
+            .collect()
     };
     let mut recurring: Vec<RecurringRow> = metrics
         .controls
@@ -210,7 +354,11 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
             origins: patterns(&c.id),
         })
         .collect();
-    recurring.sort_by(|a, b| b.failures_in_window.cmp(&a.failures_in_window).then(a.control.id.cmp(b.control.id)));
+    recurring.sort_by(|a, b| {
+        b.failures_in_window
+            .cmp(&a.failures_in_window)
+            .then(a.control.id.cmp(b.control.id))
+    });
     let flagged_exceptions = metrics
         .exceptions
         .iter()
@@ -223,7 +371,12 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
         recurring,
         flagged_exceptions,
         gaps: metrics.gaps.iter().map(|g| gap_row(index, g)).collect(),
-        overdue_actions: metrics.actions.iter().filter(|a| a.overdue).map(|a| action_row(index, a)).collect(),
+        overdue_actions: metrics
+            .actions
+            .iter()
+            .filter(|a| a.overdue)
+            .map(|a| action_row(index, a))
+            .collect(),
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
     };
@@ -267,7 +420,12 @@ fn controls_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
     struct View<'a> {
         controls: Vec<ControlRow<'a>>,
     }
-    let controls = index.model.controls.keys().filter_map(|id| control_row(index, id)).collect();
+    let controls = index
+        .model
+        .controls
+        .keys()
+        .filter_map(|id| control_row(index, id))
+        .collect();
     index.page(0, "Controls".into(), "controls", View { controls })
 }
 
@@ -294,7 +452,12 @@ fn processes_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
     struct View<'a> {
         processes: Vec<ProcessRow<'a>>,
     }
-    let processes = index.model.processes.keys().filter_map(|id| process_row(index, id)).collect();
+    let processes = index
+        .model
+        .processes
+        .keys()
+        .filter_map(|id| process_row(index, id))
+        .collect();
     index.page(0, "Processes".into(), "processes", View { processes })
 }
 
@@ -317,14 +480,19 @@ pub(super) struct ExceptionRow<'a> {
     risk: Option<Severity>,
 }
 
-pub(super) fn exception_row<'a>(index: &Index<'a>, metrics: &'a ExceptionMetrics) -> ExceptionRow<'a> {
+pub(super) fn exception_row<'a>(
+    index: &Index<'a>,
+    metrics: &'a ExceptionMetrics,
+) -> ExceptionRow<'a> {
     let exception = index.model.exceptions.get(&metrics.id);
     ExceptionRow {
         link: index.exception(&metrics.id),
         title: exception.map_or("", |e| e.title.as_str()),
         control: metrics.control.as_deref().map(|c| index.control(c)),
         approver: metrics.approved_by.as_deref().map(|p| index.person(p)),
-        requester: exception.and_then(|e| e.requested_by.as_deref()).map(|p| index.person(p)),
+        requester: exception
+            .and_then(|e| e.requested_by.as_deref())
+            .map(|p| index.person(p)),
         state: metrics.state.as_str(),
         granted: exception.map_or(Day::default(), |e| e.granted),
         expiry: metrics.effective_expiry,
@@ -355,7 +523,11 @@ fn exceptions_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serial
         .find(|c| c.file == "exceptions-by-age.svg")
         .map(|c| chart_view(c, age_table(index)));
     let view = View {
-        exceptions: metrics.exceptions.iter().map(|e| exception_row(index, e)).collect(),
+        exceptions: metrics
+            .exceptions
+            .iter()
+            .map(|e| exception_row(index, e))
+            .collect(),
         chart,
         by_approver: count_rows(&metrics.open_exceptions_by_approver, |id| index.person(id)),
         by_control: count_rows(&metrics.open_exceptions_by_control, |id| index.control(id)),
@@ -385,7 +557,10 @@ pub(super) struct IncidentRow<'a> {
     resolved: Option<Day>,
 }
 
-pub(super) fn accountable_views<'a>(index: &Index<'a>, incident: &'a IncidentMetrics) -> Vec<AccountableView<'a>> {
+pub(super) fn accountable_views<'a>(
+    index: &Index<'a>,
+    incident: &'a IncidentMetrics,
+) -> Vec<AccountableView<'a>> {
     incident
         .accountable
         .iter()
@@ -396,7 +571,10 @@ pub(super) fn accountable_views<'a>(index: &Index<'a>, incident: &'a IncidentMet
         .collect()
 }
 
-pub(super) fn incident_row<'a>(index: &Index<'a>, incident: &'a IncidentMetrics) -> IncidentRow<'a> {
+pub(super) fn incident_row<'a>(
+    index: &Index<'a>,
+    incident: &'a IncidentMetrics,
+) -> IncidentRow<'a> {
     IncidentRow {
         link: index.incident(&incident.id),
         date: incident.date,
@@ -406,7 +584,11 @@ pub(super) fn incident_row<'a>(index: &Index<'a>, incident: &'a IncidentMetrics)
         accountable: accountable_views(index, incident),
         in_window: incident.in_window,
         repeat: incident.repeat,
-        resolved: index.model.incidents.get(&incident.id).and_then(|i| i.resolved),
+        resolved: index
+            .model
+            .incidents
+            .get(&incident.id)
+            .and_then(|i| i.resolved),
     }
 }
 
@@ -416,7 +598,12 @@ fn incidents_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         incidents: Vec<IncidentRow<'a>>,
         ignored_after_as_of: usize,
     }
-    let mut incidents: Vec<IncidentRow> = index.metrics.incidents.iter().map(|i| incident_row(index, i)).collect();
+    let mut incidents: Vec<IncidentRow> = index
+        .metrics
+        .incidents
+        .iter()
+        .map(|i| incident_row(index, i))
+        .collect();
     incidents.sort_by(|a, b| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
     let view = View {
         ignored_after_as_of: index.model.incidents.len() - index.metrics.incidents.len(),
@@ -479,11 +666,26 @@ fn people_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
             id: &team.id,
             name: &team.name,
             lead: team.lead.as_deref().map(|l| index.person(l)),
-            members: index.people_links(index.people_by_team.get(team.id.as_str()).map_or(&[], Vec::as_slice)),
+            members: index.people_links(
+                index
+                    .people_by_team
+                    .get(team.id.as_str())
+                    .map_or(&[], Vec::as_slice),
+            ),
         })
         .collect();
-    let people = index.model.people.keys().filter_map(|id| person_row(index, id)).collect();
-    index.page(0, "People and teams".into(), "people", View { people, teams })
+    let people = index
+        .model
+        .people
+        .keys()
+        .filter_map(|id| person_row(index, id))
+        .collect();
+    index.page(
+        0,
+        "People and teams".into(),
+        "people",
+        View { people, teams },
+    )
 }
 
 fn frameworks_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
@@ -509,7 +711,11 @@ fn frameworks_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
             covered: f
                 .references
                 .iter()
-                .filter(|r| index.controls_by_reference.contains_key(&(f.id.as_str(), r.id.as_str())))
+                .filter(|r| {
+                    index
+                        .controls_by_reference
+                        .contains_key(&(f.id.as_str(), r.id.as_str()))
+                })
                 .count(),
         })
         .collect();
@@ -592,8 +798,14 @@ fn accountability_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         .map(|origin| OriginRow {
             origin,
             role: Role::for_origin(origin).as_str(),
-            failures_in_window: incidents.iter().filter(|i| i.in_window && i.origins.contains(&origin)).count(),
-            failures_total: incidents.iter().filter(|i| i.origins.contains(&origin)).count(),
+            failures_in_window: incidents
+                .iter()
+                .filter(|i| i.in_window && i.origins.contains(&origin))
+                .count(),
+            failures_total: incidents
+                .iter()
+                .filter(|i| i.origins.contains(&origin))
+                .count(),
         })
         .collect();
     let people = index
@@ -601,12 +813,26 @@ fn accountability_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         .people
         .keys()
         .filter_map(|id| person_row(index, id))
-        .filter(|row| row.failures_as_control_owner + row.failures_as_process_owner + row.failures_as_approving_manager > 0)
+        .filter(|row| {
+            row.failures_as_control_owner
+                + row.failures_as_process_owner
+                + row.failures_as_approving_manager
+                > 0
+        })
         .collect();
     let unattributed = incidents
         .iter()
         .filter(|i| i.accountable.iter().any(|a| a.person.is_none()))
         .map(|i| incident_row(index, i))
         .collect();
-    index.page(0, "Accountability".into(), "accountability", View { origins, people, unattributed })
+    index.page(
+        0,
+        "Accountability".into(),
+        "accountability",
+        View {
+            origins,
+            people,
+            unattributed,
+        },
+    )
 }

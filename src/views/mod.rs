@@ -13,7 +13,8 @@ use serde::Serialize;
 use crate::charts::Chart;
 use crate::exports;
 use crate::metrics::{
-    ActionStatus, ControlMetrics, ExceptionMetrics, Gap, IncidentMetrics, Metrics, PersonMetrics, Role,
+    ActionStatus, ControlMetrics, ExceptionMetrics, Gap, IncidentMetrics, Metrics, PersonMetrics,
+    Role,
 };
 use crate::model::{Day, Model};
 use crate::output::OutputFile;
@@ -93,9 +94,21 @@ impl<'a> Index<'a> {
                 as_of: metrics.as_of,
                 version: env!("CARGO_PKG_VERSION"),
             },
-            control_metrics: metrics.controls.iter().map(|c| (c.id.as_str(), c)).collect(),
-            exception_metrics: metrics.exceptions.iter().map(|e| (e.id.as_str(), e)).collect(),
-            incident_metrics: metrics.incidents.iter().map(|i| (i.id.as_str(), i)).collect(),
+            control_metrics: metrics
+                .controls
+                .iter()
+                .map(|c| (c.id.as_str(), c))
+                .collect(),
+            exception_metrics: metrics
+                .exceptions
+                .iter()
+                .map(|e| (e.id.as_str(), e))
+                .collect(),
+            incident_metrics: metrics
+                .incidents
+                .iter()
+                .map(|i| (i.id.as_str(), i))
+                .collect(),
             person_metrics: metrics.people.iter().map(|p| (p.id.as_str(), p)).collect(),
             incidents_by_control: HashMap::new(),
             exceptions_by_control: HashMap::new(),
@@ -119,38 +132,65 @@ impl<'a> Index<'a> {
         by_date.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         for incident in by_date {
             if let Some(control) = &incident.control {
-                self.incidents_by_control.entry(control).or_default().push(incident);
+                self.incidents_by_control
+                    .entry(control)
+                    .or_default()
+                    .push(incident);
             }
-            let process = model.incidents.get(&incident.id).and_then(|i| i.process.as_deref());
+            let process = model
+                .incidents
+                .get(&incident.id)
+                .and_then(|i| i.process.as_deref());
             if let Some(process) = process {
-                self.incidents_by_process.entry(process).or_default().push(&incident.id);
+                self.incidents_by_process
+                    .entry(process)
+                    .or_default()
+                    .push(&incident.id);
             }
         }
         for exception in model.exceptions.values() {
             if let Some(control) = &exception.control {
-                self.exceptions_by_control.entry(control).or_default().push(&exception.id);
+                self.exceptions_by_control
+                    .entry(control)
+                    .or_default()
+                    .push(&exception.id);
             }
             if let Some(process) = &exception.process {
-                self.exceptions_by_process.entry(process).or_default().push(&exception.id);
+                self.exceptions_by_process
+                    .entry(process)
+                    .or_default()
+                    .push(&exception.id);
             }
         }
         for process in model.processes.values() {
             for control in &process.controls {
-                self.processes_by_control.entry(control).or_default().push(&process.id);
+                self.processes_by_control
+                    .entry(control)
+                    .or_default()
+                    .push(&process.id);
             }
         }
         for control in model.controls.values() {
             for (framework, references) in &control.frameworks {
                 for reference in references {
-                    self.controls_by_reference.entry((framework, reference)).or_default().push(&control.id);
+                    self.controls_by_reference
+                        .entry((framework, reference))
+                        .or_default()
+                        .push(&control.id);
                 }
             }
         }
         for gap in &metrics.gaps {
-            self.gaps_by_record.entry(&gap.record).or_default().push(gap);
+            self.gaps_by_record
+                .entry(&gap.record)
+                .or_default()
+                .push(gap);
         }
         for action in &metrics.actions {
-            self.actions_by_incident.entry(&action.incident).or_default().push(action);
+            self.actions_by_incident
+                .entry(&action.incident)
+                .or_default()
+                .push(action);
         }
     }
 
@@ -160,7 +200,10 @@ impl<'a> Index<'a> {
         for person in model.people.values() {
             people.insert(&person.id, PersonIndex::default());
             if let Some(team) = &person.team {
-                self.people_by_team.entry(team).or_default().push(&person.id);
+                self.people_by_team
+                    .entry(team)
+                    .or_default()
+                    .push(&person.id);
             }
         }
         for control in model.controls.values() {
@@ -168,7 +211,9 @@ impl<'a> Index<'a> {
                 slot(&mut people, owner).controls_owned.push(&control.id);
             }
             for period in &control.owner_history {
-                slot(&mut people, &period.owner).controls_owned_before.push((&control.id, period.until));
+                slot(&mut people, &period.owner)
+                    .controls_owned_before
+                    .push((&control.id, period.until));
             }
         }
         for process in model.processes.values() {
@@ -177,17 +222,24 @@ impl<'a> Index<'a> {
             }
         }
         for exception in model.exceptions.values() {
-            let mut approvers: Vec<&str> = exception.grant_periods().filter_map(|p| p.approved_by).collect();
+            let mut approvers: Vec<&str> = exception
+                .grant_periods()
+                .filter_map(|p| p.approved_by)
+                .collect();
             approvers.sort_unstable();
             approvers.dedup();
             for approver in approvers {
-                slot(&mut people, approver).exceptions_approved.push(&exception.id);
+                slot(&mut people, approver)
+                    .exceptions_approved
+                    .push(&exception.id);
             }
         }
         for incident in &metrics.incidents {
             for accountable in &incident.accountable {
                 if let Some(person) = &accountable.person {
-                    slot(&mut people, person).accountable.push((incident, accountable.role));
+                    slot(&mut people, person)
+                        .accountable
+                        .push((incident, accountable.role));
                 }
             }
         }
@@ -224,7 +276,11 @@ impl<'a> Index<'a> {
     }
 
     pub fn process(&self, id: &'a str) -> Link<'a> {
-        let label = self.model.processes.get(id).map_or(id, |p| p.title.as_str());
+        let label = self
+            .model
+            .processes
+            .get(id)
+            .map_or(id, |p| p.title.as_str());
         record_link(id, label, "processes")
     }
 
@@ -233,7 +289,11 @@ impl<'a> Index<'a> {
     }
 
     pub fn incident(&self, id: &'a str) -> Link<'a> {
-        let label = self.model.incidents.get(id).map_or(id, |i| i.title.as_str());
+        let label = self
+            .model
+            .incidents
+            .get(id)
+            .map_or(id, |i| i.title.as_str());
         record_link(id, label, "incidents")
     }
 
@@ -248,7 +308,10 @@ impl<'a> Index<'a> {
     }
 }
 
-fn slot<'m, 'a>(people: &'m mut HashMap<&'a str, PersonIndex<'a>>, id: &'a str) -> &'m mut PersonIndex<'a> {
+fn slot<'m, 'a>(
+    people: &'m mut HashMap<&'a str, PersonIndex<'a>>,
+    id: &'a str,
+) -> &'m mut PersonIndex<'a> {
     people.entry(id).or_default()
 }
 
@@ -276,7 +339,13 @@ pub fn decimal(value: Option<f64>) -> String {
 }
 
 impl<'a> Index<'a> {
-    fn page<T: Serialize>(&'a self, depth: usize, title: String, nav: &'static str, view: T) -> Page<'a, T> {
+    fn page<T: Serialize>(
+        &'a self,
+        depth: usize,
+        title: String,
+        nav: &'static str,
+        view: T,
+    ) -> Page<'a, T> {
         Page {
             root: if depth == 0 { "" } else { "../" },
             title,
@@ -288,13 +357,25 @@ impl<'a> Index<'a> {
 }
 
 /// Renders every page, chart and export of the site.
-pub fn render_site(renderer: &Renderer, index: &Index, charts: &[Chart]) -> anyhow::Result<Vec<OutputFile>> {
+pub fn render_site(
+    renderer: &Renderer,
+    index: &Index,
+    charts: &[Chart],
+) -> anyhow::Result<Vec<OutputFile>> {
     let mut files = lists::render_list_pages(renderer, index, charts)?;
     files.extend(records::render_record_pages(renderer, index)?);
-    files.extend(charts.iter().map(|chart| OutputFile::new(format!("charts/{}", chart.file), chart.svg.clone())));
+    files.extend(
+        charts
+            .iter()
+            .map(|chart| OutputFile::new(format!("charts/{}", chart.file), chart.svg.clone())),
+    );
     files.extend(control_charts(index)?);
     files.extend(exports::render_exports(index.model, index.metrics)?);
-    files.extend(STATIC_FILES.iter().map(|(path, text)| OutputFile::new(*path, *text)));
+    files.extend(
+        STATIC_FILES
+            .iter()
+            .map(|(path, text)| OutputFile::new(*path, *text)),
+    );
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -316,7 +397,12 @@ fn control_charts(index: &Index) -> anyhow::Result<Vec<OutputFile>> {
 }
 
 /// Renders one page per item in parallel.
-fn render_each<T, V, F>(renderer: &Renderer, template: &str, items: &[T], view: F) -> anyhow::Result<Vec<OutputFile>>
+fn render_each<T, V, F>(
+    renderer: &Renderer,
+    template: &str,
+    items: &[T],
+    view: F,
+) -> anyhow::Result<Vec<OutputFile>>
 where
     T: Sync,
     V: Serialize,
@@ -339,9 +425,15 @@ struct CountRow<'a> {
     count: usize,
 }
 
-fn count_rows<'a>(counts: &'a BTreeMap<String, usize>, link: impl Fn(&'a str) -> Link<'a>) -> Vec<CountRow<'a>> {
+fn count_rows<'a>(
+    counts: &'a BTreeMap<String, usize>,
+    link: impl Fn(&'a str) -> Link<'a>,
+) -> Vec<CountRow<'a>> {
     counts
         .iter()
-        .map(|(id, &count)| CountRow { link: link(id), count })
+        .map(|(id, &count)| CountRow {
+            link: link(id),
+            count,
+        })
         .collect()
 }

@@ -3,15 +3,20 @@
 use serde::Serialize;
 
 use super::lists::{
-    accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row, AccountableView,
-    ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow, ProcessRow,
+    accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row,
+    AccountableView, ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow, ProcessRow,
 };
 use super::{decimal, render_each, Index, Link};
-use crate::model::{Control, Day, Exception, Framework, Incident, Nhi, Person, Process, Severity, SurfacedBy};
+use crate::model::{
+    Control, Day, Exception, Framework, Incident, Nhi, Person, Process, Severity, SurfacedBy,
+};
 use crate::output::OutputFile;
 use crate::render::Renderer;
 
-pub(super) fn render_record_pages(renderer: &Renderer, index: &Index) -> anyhow::Result<Vec<OutputFile>> {
+pub(super) fn render_record_pages(
+    renderer: &Renderer,
+    index: &Index,
+) -> anyhow::Result<Vec<OutputFile>> {
     let model = index.model;
     let controls: Vec<&Control> = model.controls.values().collect();
     let processes: Vec<&Process> = model.processes.values().collect();
@@ -23,12 +28,24 @@ pub(super) fn render_record_pages(renderer: &Renderer, index: &Index) -> anyhow:
         .collect();
     let people: Vec<&Person> = model.people.values().collect();
     let frameworks: Vec<&Framework> = model.frameworks.values().collect();
-    let mut files = render_each(renderer, "control.html", &controls, |c| control_page(index, c))?;
-    files.extend(render_each(renderer, "process.html", &processes, |p| process_page(index, p))?);
-    files.extend(render_each(renderer, "exception.html", &exceptions, |e| exception_page(index, e))?);
-    files.extend(render_each(renderer, "incident.html", &incidents, |i| incident_page(index, i))?);
-    files.extend(render_each(renderer, "person.html", &people, |p| person_page(index, p))?);
-    files.extend(render_each(renderer, "framework.html", &frameworks, |f| framework_page(index, f))?);
+    let mut files = render_each(renderer, "control.html", &controls, |c| {
+        control_page(index, c)
+    })?;
+    files.extend(render_each(renderer, "process.html", &processes, |p| {
+        process_page(index, p)
+    })?);
+    files.extend(render_each(renderer, "exception.html", &exceptions, |e| {
+        exception_page(index, e)
+    })?);
+    files.extend(render_each(renderer, "incident.html", &incidents, |i| {
+        incident_page(index, i)
+    })?);
+    files.extend(render_each(renderer, "person.html", &people, |p| {
+        person_page(index, p)
+    })?);
+    files.extend(render_each(renderer, "framework.html", &frameworks, |f| {
+        framework_page(index, f)
+    })?);
     Ok(files)
 }
 
@@ -52,7 +69,10 @@ pub(super) struct MonthCount {
     pub failures: usize,
 }
 
-fn control_page<'a>(index: &'a Index<'a>, control: &'a Control) -> anyhow::Result<(String, impl Serialize + 'a)> {
+fn control_page<'a>(
+    index: &'a Index<'a>,
+    control: &'a Control,
+) -> anyhow::Result<(String, impl Serialize + 'a)> {
     #[derive(Serialize)]
     struct View<'a> {
         control: &'a Control,
@@ -72,7 +92,10 @@ fn control_page<'a>(index: &'a Index<'a>, control: &'a Control) -> anyhow::Resul
         monthly: Vec<MonthCount>,
     }
     let id = control.id.as_str();
-    let incidents = index.incidents_by_control.get(id).map_or(&[][..], Vec::as_slice);
+    let incidents = index
+        .incidents_by_control
+        .get(id)
+        .map_or(&[][..], Vec::as_slice);
     let view = View {
         control,
         row: control_row(index, id),
@@ -84,34 +107,68 @@ fn control_page<'a>(index: &'a Index<'a>, control: &'a Control) -> anyhow::Resul
             .iter()
             .flat_map(|s| s.adoption_owners.iter().map(|t| index.team(t)))
             .collect(),
-        risk_signoff: control.shared_platform.as_ref().and_then(|s| s.risk_signoff.as_deref()).map(|p| index.person(p)),
-        review_due: control.review.as_ref().map(|r| r.last.add_days(r.every_days)),
-        processes: ids(&index.processes_by_control, id).iter().filter_map(|p| process_row(index, p)).collect(),
-        failures: incidents.iter().rev().map(|i| incident_row(index, i)).collect(),
+        risk_signoff: control
+            .shared_platform
+            .as_ref()
+            .and_then(|s| s.risk_signoff.as_deref())
+            .map(|p| index.person(p)),
+        review_due: control
+            .review
+            .as_ref()
+            .map(|r| r.last.add_days(r.every_days)),
+        processes: ids(&index.processes_by_control, id)
+            .iter()
+            .filter_map(|p| process_row(index, p))
+            .collect(),
+        failures: incidents
+            .iter()
+            .rev()
+            .map(|i| incident_row(index, i))
+            .collect(),
         exceptions: ids(&index.exceptions_by_control, id)
             .iter()
             .filter_map(|e| index.exception_metrics.get(e))
             .map(|e| exception_row(index, e))
             .collect(),
-        gaps: index.gaps_by_record.get(id).into_iter().flatten().map(|g| gap_row(index, g)).collect(),
-        mean_days: decimal(index.control_metrics.get(id).and_then(|m| m.mean_days_between_failures)),
+        gaps: index
+            .gaps_by_record
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|g| gap_row(index, g))
+            .collect(),
+        mean_days: decimal(
+            index
+                .control_metrics
+                .get(id)
+                .and_then(|m| m.mean_days_between_failures),
+        ),
         chart: format!("charts/control-{id}.svg"),
         monthly: control_months(index, id),
     };
     let title = format!("{} · {}", control.title, control.id);
-    Ok((format!("controls/{id}.html"), index.page(1, title, "controls", view)))
+    Ok((
+        format!("controls/{id}.html"),
+        index.page(1, title, "controls", view),
+    ))
 }
 
 /// The control's failures per month over the trend's 24 months.
 pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
-    let incidents = index.incidents_by_control.get(control).map_or(&[][..], Vec::as_slice);
+    let incidents = index
+        .incidents_by_control
+        .get(control)
+        .map_or(&[][..], Vec::as_slice);
     index
         .metrics
         .monthly
         .iter()
         .map(|m| MonthCount {
             month: m.month.clone(),
-            failures: incidents.iter().filter(|i| i.date.month_key() == m.month).count(),
+            failures: incidents
+                .iter()
+                .filter(|i| i.date.month_key() == m.month)
+                .count(),
         })
         .collect()
 }
@@ -124,11 +181,19 @@ fn owner_periods<'a>(index: &Index<'a>, control: &'a Control) -> Vec<OwnerPeriod
     let mut periods = Vec::new();
     let mut from = None;
     for period in &control.owner_history {
-        periods.push(OwnerPeriodView { owner: index.person(&period.owner), from, until: Some(period.until) });
+        periods.push(OwnerPeriodView {
+            owner: index.person(&period.owner),
+            from,
+            until: Some(period.until),
+        });
         from = Some(period.until.add_days(1));
     }
     if let Some(owner) = &control.owner {
-        periods.push(OwnerPeriodView { owner: index.person(owner), from, until: None });
+        periods.push(OwnerPeriodView {
+            owner: index.person(owner),
+            from,
+            until: None,
+        });
     }
     periods.reverse();
     periods
@@ -153,7 +218,10 @@ fn references<'a>(index: &Index<'a>, control: &'a Control) -> Vec<ReferenceView<
     views
 }
 
-fn process_page<'a>(index: &'a Index<'a>, process: &'a Process) -> anyhow::Result<(String, impl Serialize + 'a)> {
+fn process_page<'a>(
+    index: &'a Index<'a>,
+    process: &'a Process,
+) -> anyhow::Result<(String, impl Serialize + 'a)> {
     #[derive(Serialize)]
     struct View<'a> {
         process: &'a Process,
@@ -167,7 +235,11 @@ fn process_page<'a>(index: &'a Index<'a>, process: &'a Process) -> anyhow::Resul
     let view = View {
         process,
         owner: process.owner.as_deref().map(|o| index.person(o)),
-        controls: process.controls.iter().filter_map(|c| control_row(index, c)).collect(),
+        controls: process
+            .controls
+            .iter()
+            .filter_map(|c| control_row(index, c))
+            .collect(),
         incidents: ids(&index.incidents_by_process, id)
             .iter()
             .rev()
@@ -179,13 +251,29 @@ fn process_page<'a>(index: &'a Index<'a>, process: &'a Process) -> anyhow::Resul
             .filter_map(|e| index.exception_metrics.get(e))
             .map(|e| exception_row(index, e))
             .collect(),
-        gaps: index.gaps_by_record.get(id).into_iter().flatten().map(|g| gap_row(index, g)).collect(),
+        gaps: index
+            .gaps_by_record
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|g| gap_row(index, g))
+            .collect(),
     };
-    let title = if process.title.is_empty() { process.id.clone() } else { process.title.clone() };
-    Ok((format!("processes/{id}.html"), index.page(1, title, "processes", view)))
+    let title = if process.title.is_empty() {
+        process.id.clone()
+    } else {
+        process.title.clone()
+    };
+    Ok((
+        format!("processes/{id}.html"),
+        index.page(1, title, "processes", view),
+    ))
 }
 
-fn exception_page<'a>(index: &'a Index<'a>, exception: &'a Exception) -> anyhow::Result<(String, impl Serialize + 'a)> {
+fn exception_page<'a>(
+    index: &'a Index<'a>,
+    exception: &'a Exception,
+) -> anyhow::Result<(String, impl Serialize + 'a)> {
     #[derive(Serialize)]
     struct PeriodView<'a> {
         kind: String,
@@ -220,13 +308,18 @@ fn exception_page<'a>(index: &'a Index<'a>, exception: &'a Exception) -> anyhow:
         .map(|(i, p)| {
             let days = p.expires.map(|e| p.granted.days_until(e));
             PeriodView {
-                kind: if i == 0 { "Original grant".to_string() } else { format!("Renewal {i}") },
+                kind: if i == 0 {
+                    "Original grant".to_string()
+                } else {
+                    format!("Renewal {i}")
+                },
                 approver: p.approved_by.map(|a| index.person(a)),
                 granted: p.granted,
                 expires: p.expires,
                 days,
                 over_policy: days.is_none_or(|d| d > max),
-                self_approved: p.approved_by.is_some() && p.approved_by == exception.requested_by.as_deref(),
+                self_approved: p.approved_by.is_some()
+                    && p.approved_by == exception.requested_by.as_deref(),
             }
         })
         .collect();
@@ -244,18 +337,37 @@ fn exception_page<'a>(index: &'a Index<'a>, exception: &'a Exception) -> anyhow:
         .collect();
     let view = View {
         exception,
-        row: index.exception_metrics.get(id).map(|m| exception_row(index, m)),
+        row: index
+            .exception_metrics
+            .get(id)
+            .map(|m| exception_row(index, m)),
         process: exception.process.as_deref().map(|p| index.process(p)),
         periods,
         failures,
-        gaps: index.gaps_by_record.get(id).into_iter().flatten().map(|g| gap_row(index, g)).collect(),
+        gaps: index
+            .gaps_by_record
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|g| gap_row(index, g))
+            .collect(),
         max_validity_days: max,
     };
-    let title = if exception.title.is_empty() { format!("Exception {id}") } else { format!("{} · {id}", exception.title) };
-    Ok((format!("exceptions/{id}.html"), index.page(1, title, "exceptions", view)))
+    let title = if exception.title.is_empty() {
+        format!("Exception {id}")
+    } else {
+        format!("{} · {id}", exception.title)
+    };
+    Ok((
+        format!("exceptions/{id}.html"),
+        index.page(1, title, "exceptions", view),
+    ))
 }
 
-fn incident_page<'a>(index: &'a Index<'a>, incident: &'a Incident) -> anyhow::Result<(String, impl Serialize + 'a)> {
+fn incident_page<'a>(
+    index: &'a Index<'a>,
+    incident: &'a Incident,
+) -> anyhow::Result<(String, impl Serialize + 'a)> {
     #[derive(Serialize)]
     struct View<'a> {
         incident: &'a Incident,
@@ -274,20 +386,38 @@ fn incident_page<'a>(index: &'a Index<'a>, incident: &'a Incident) -> anyhow::Re
     let view = View {
         incident,
         row: metrics.map(|m| incident_row(index, m)),
-        accountable: metrics.map(|m| accountable_views(index, m)).unwrap_or_default(),
+        accountable: metrics
+            .map(|m| accountable_views(index, m))
+            .unwrap_or_default(),
         process: incident.process.as_deref().map(|p| index.process(p)),
         exception: incident.exception.as_deref().map(|e| index.exception(e)),
         approved_by: incident.approved_by.as_deref().map(|p| index.person(p)),
         nhi: incident.nhi,
         severity: incident.severity,
         surfaced_by: incident.surfaced_by,
-        actions: index.actions_by_incident.get(id).into_iter().flatten().map(|a| action_row(index, a)).collect(),
+        actions: index
+            .actions_by_incident
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|a| action_row(index, a))
+            .collect(),
     };
-    let title = if incident.title.is_empty() { id.to_string() } else { format!("{} · {id}", incident.title) };
-    Ok((format!("incidents/{id}.html"), index.page(1, title, "incidents", view)))
+    let title = if incident.title.is_empty() {
+        id.to_string()
+    } else {
+        format!("{} · {id}", incident.title)
+    };
+    Ok((
+        format!("incidents/{id}.html"),
+        index.page(1, title, "incidents", view),
+    ))
 }
 
-fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> anyhow::Result<(String, impl Serialize + 'a)> {
+fn person_page<'a>(
+    index: &'a Index<'a>,
+    person: &'a Person,
+) -> anyhow::Result<(String, impl Serialize + 'a)> {
     #[derive(Serialize)]
     struct EarlierControl<'a> {
         control: Link<'a>,
@@ -319,19 +449,35 @@ fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> anyhow::Result<(
     let mut accountable: Vec<AccountableFor> = own
         .into_iter()
         .flat_map(|o| o.accountable.iter())
-        .map(|(incident, role)| AccountableFor { role: role.as_str(), incident: incident_row(index, incident) })
+        .map(|(incident, role)| AccountableFor {
+            role: role.as_str(),
+            incident: incident_row(index, incident),
+        })
         .collect();
-    accountable.sort_by(|a, b| (b.incident.date, b.incident.link.id).cmp(&(a.incident.date, a.incident.link.id)));
+    accountable.sort_by(|a, b| {
+        (b.incident.date, b.incident.link.id).cmp(&(a.incident.date, a.incident.link.id))
+    });
     let view = View {
         person,
         team: person.team.as_deref().map(|t| index.team(t)),
-        controls: own.into_iter().flat_map(|o| &o.controls_owned).filter_map(|c| control_row(index, c)).collect(),
+        controls: own
+            .into_iter()
+            .flat_map(|o| &o.controls_owned)
+            .filter_map(|c| control_row(index, c))
+            .collect(),
         earlier_controls: own
             .into_iter()
             .flat_map(|o| &o.controls_owned_before)
-            .map(|(c, until)| EarlierControl { control: index.control(c), until: *until })
+            .map(|(c, until)| EarlierControl {
+                control: index.control(c),
+                until: *until,
+            })
             .collect(),
-        processes: own.into_iter().flat_map(|o| &o.processes_owned).filter_map(|p| process_row(index, p)).collect(),
+        processes: own
+            .into_iter()
+            .flat_map(|o| &o.processes_owned)
+            .filter_map(|p| process_row(index, p))
+            .collect(),
         exceptions: own
             .into_iter()
             .flat_map(|o| &o.exceptions_approved)
@@ -339,16 +485,30 @@ fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> anyhow::Result<(
             .map(|e| exception_row(index, e))
             .collect(),
         accountable,
-        actions: own.into_iter().flat_map(|o| &o.actions).map(|a| action_row(index, a)).collect(),
-        gaps: own.into_iter().flat_map(|o| &o.gaps).map(|g| gap_row(index, g)).collect(),
+        actions: own
+            .into_iter()
+            .flat_map(|o| &o.actions)
+            .map(|a| action_row(index, a))
+            .collect(),
+        gaps: own
+            .into_iter()
+            .flat_map(|o| &o.gaps)
+            .map(|g| gap_row(index, g))
+            .collect(),
         failures_as_control_owner: metrics.map_or(0, |m| m.failures_as_control_owner),
         failures_as_process_owner: metrics.map_or(0, |m| m.failures_as_process_owner),
         failures_as_approving_manager: metrics.map_or(0, |m| m.failures_as_approving_manager),
     };
-    Ok((format!("people/{id}.html"), index.page(1, person.name.clone(), "people", view)))
+    Ok((
+        format!("people/{id}.html"),
+        index.page(1, person.name.clone(), "people", view),
+    ))
 }
 
-fn framework_page<'a>(index: &'a Index<'a>, framework: &'a Framework) -> anyhow::Result<(String, impl Serialize + 'a)> {
+fn framework_page<'a>(
+    index: &'a Index<'a>,
+    framework: &'a Framework,
+) -> anyhow::Result<(String, impl Serialize + 'a)> {
     #[derive(Serialize)]
     struct ReferenceRow<'a> {
         id: &'a str,
@@ -377,6 +537,13 @@ fn framework_page<'a>(index: &'a Index<'a>, framework: &'a Framework) -> anyhow:
         })
         .collect();
     let uncovered = references.iter().filter(|r| r.controls.is_empty()).count();
-    let view = View { framework, references, uncovered };
-    Ok((format!("frameworks/{}.html", framework.id), index.page(1, framework.name.clone(), "frameworks", view)))
+    let view = View {
+        framework,
+        references,
+        uncovered,
+    };
+    Ok((
+        format!("frameworks/{}.html", framework.id),
+        index.page(1, framework.name.clone(), "frameworks", view),
+    ))
 }
