@@ -11,11 +11,22 @@ fn example_metrics() -> Value {
     let out = dir.path().join("public");
     let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--content", "content", "--as-of", "2026-11-01", "--out"])
+        .args([
+            "build",
+            "--content",
+            "content",
+            "--as-of",
+            "2026-11-01",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&std::fs::read(out.join("data/metrics.json")).unwrap()).unwrap()
 }
 
@@ -69,7 +80,12 @@ fn example_recurring_controls_and_patterns_match_the_hand_count() {
         .unwrap()
         .iter()
         .filter(|c| c["recurring"] == true)
-        .map(|c| (c["id"].as_str().unwrap(), c["failures_in_window"].as_u64().unwrap()))
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap(),
+                c["failures_in_window"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         recurring,
@@ -88,7 +104,14 @@ fn example_recurring_controls_and_patterns_match_the_hand_count() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| format!("{} {} {}", p["control"].as_str().unwrap(), p["origin"].as_str().unwrap(), p["failures_in_window"]))
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                p["control"].as_str().unwrap(),
+                p["origin"].as_str().unwrap(),
+                p["failures_in_window"]
+            )
+        })
         .collect();
     assert_eq!(
         patterns,
@@ -114,7 +137,11 @@ fn example_exception_states_match_the_planted_situations() {
         ("EXC-2026-003", "expired", Value::from(-124)),
         ("EXC-2026-005", "expiring-soon", Value::from(16)),
         ("EXC-2026-006", "expiring-soon", Value::from(30)),
-        ("EXC-2026-007", "active", exceptions_days(exceptions, "EXC-2026-007")),
+        (
+            "EXC-2026-007",
+            "active",
+            exceptions_days(exceptions, "EXC-2026-007"),
+        ),
         ("EXC-2026-010", "future", Value::Null),
         ("EXC-2025-002", "closed", Value::Null),
     ];
@@ -128,15 +155,28 @@ fn example_exception_states_match_the_planted_situations() {
     assert_eq!(permanent["age_bucket"], ">365");
     assert_eq!(permanent["over_policy"], true);
     let chronic = find(exceptions, "EXC-2026-002");
-    assert_eq!((chronic["chronic"].clone(), chronic["renewals"].clone()), (Value::from(true), Value::from(2)));
-    assert_eq!(chronic["approved_by"], "tomas-berg", "latest approver is the last renewal's");
-    assert_eq!(find(exceptions, "EXC-2026-004")["over_policy"], true, "213-day grant");
+    assert_eq!(
+        (chronic["chronic"].clone(), chronic["renewals"].clone()),
+        (Value::from(true), Value::from(2))
+    );
+    assert_eq!(
+        chronic["approved_by"], "tomas-berg",
+        "latest approver is the last renewal's"
+    );
+    assert_eq!(
+        find(exceptions, "EXC-2026-004")["over_policy"],
+        true,
+        "213-day grant"
+    );
 }
 
 fn exceptions_days(exceptions: &Value, id: &str) -> Value {
     // EXC-2026-007 closed after the as-of date: still open, so it has a days_to_expiry.
     let value = find(exceptions, id)["days_to_expiry"].clone();
-    assert!(value.is_number(), "{id} should be open with a days_to_expiry");
+    assert!(
+        value.is_number(),
+        "{id} should be open with a days_to_expiry"
+    );
     value
 }
 
@@ -170,7 +210,11 @@ fn example_accountability_follows_owner_history_and_renewals() {
         .collect();
     assert_eq!(roles, ["control-owner", "process-owner"]);
     // Ignored: dated after as-of.
-    assert!(incidents.as_array().unwrap().iter().all(|i| i["id"] != "INC-2026-025"));
+    assert!(incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["id"] != "INC-2026-025"));
 }
 
 #[test]
@@ -197,7 +241,14 @@ fn example_gaps_name_the_person_to_chase() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| format!("{} {} {}", g["kind"].as_str().unwrap(), g["record"].as_str().unwrap(), g["person"]))
+        .map(|g| {
+            format!(
+                "{} {} {}",
+                g["kind"].as_str().unwrap(),
+                g["record"].as_str().unwrap(),
+                g["person"]
+            )
+        })
         .collect();
     for expected in [
         "inactive-owner agent-approval-gate \"jonas-weber\"",
@@ -207,7 +258,10 @@ fn example_gaps_name_the_person_to_chase() {
         "self-approved EXC-2026-009 \"priya-nair\"",
         "unauthorized-approver EXC-2026-008 \"tomas-berg\"",
     ] {
-        assert!(gaps.contains(&expected.to_string()), "missing gap {expected} in {gaps:?}");
+        assert!(
+            gaps.contains(&expected.to_string()),
+            "missing gap {expected} in {gaps:?}"
+        );
     }
     assert_eq!(gaps.len(), 7, "{gaps:?}");
 }

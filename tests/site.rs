@@ -31,7 +31,11 @@ fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 found.insert(relative, std::fs::read(&path).unwrap());
             }
         }
@@ -87,8 +91,13 @@ fn every_link_in_the_example_site_resolves_and_every_page_is_reachable() {
     while let Some(page) = queue.pop_front() {
         let html = String::from_utf8(site[&page].clone()).unwrap();
         for link in links(&html) {
-            assert!(!link.starts_with('/'), "{page}: absolute link {link} breaks file:// and path prefixes");
-            let Some(target) = resolve(&page, link) else { continue };
+            assert!(
+                !link.starts_with('/'),
+                "{page}: absolute link {link} breaks file:// and path prefixes"
+            );
+            let Some(target) = resolve(&page, link) else {
+                continue;
+            };
             if !site.contains_key(&target) {
                 broken.push(format!("{page} -> {link}"));
             } else if target.ends_with(".html") && reachable.insert(target.clone()) {
@@ -101,11 +110,26 @@ fn every_link_in_the_example_site_resolves_and_every_page_is_reachable() {
         .keys()
         .filter(|path| path.ends_with(".html") && !reachable.contains(*path))
         .collect();
-    assert!(unreachable.is_empty(), "pages not reachable from index.html: {unreachable:?}");
-    for kind in ["controls", "processes", "exceptions", "incidents", "people", "frameworks"] {
-        let source_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content").join(kind);
+    assert!(
+        unreachable.is_empty(),
+        "pages not reachable from index.html: {unreachable:?}"
+    );
+    for kind in [
+        "controls",
+        "processes",
+        "exceptions",
+        "incidents",
+        "people",
+        "frameworks",
+    ] {
+        let source_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("content")
+            .join(kind);
         if source_dir.is_dir() {
-            assert!(site.keys().any(|p| p.starts_with(&format!("{kind}/"))), "no {kind} pages");
+            assert!(
+                site.keys().any(|p| p.starts_with(&format!("{kind}/"))),
+                "no {kind} pages"
+            );
         }
     }
 }
@@ -130,12 +154,25 @@ fn every_page_prints_the_as_of_date_and_loads_no_remote_resources() {
     build_example(&out);
     for (path, bytes) in files(&out).iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
-        assert!(html.contains(&format!("<time datetime=\"{AS_OF}\">")), "{path} lacks the as-of date");
-        assert!(html.contains("Content-Security-Policy"), "{path} lacks a CSP");
+        assert!(
+            html.contains(&format!("<time datetime=\"{AS_OF}\">")),
+            "{path} lacks the as-of date"
+        );
+        assert!(
+            html.contains("Content-Security-Policy"),
+            "{path} lacks a CSP"
+        );
         for link in links(&html) {
             let remote = link.starts_with("http") || link.starts_with("//");
-            assert!(!remote || html.contains(&format!("href=\"{link}\"")), "{path} loads {link}");
+            assert!(
+                !remote || html.contains(&format!("href=\"{link}\"")),
+                "{path} loads {link}"
+            );
         }
-        assert_eq!(html.matches("<script").count(), 1, "{path}: unexpected script tags");
+        assert_eq!(
+            html.matches("<script").count(),
+            1,
+            "{path}: unexpected script tags"
+        );
     }
 }
