@@ -25,6 +25,11 @@ pub enum Command {
     /// Validate the content and list every problem (and, with --strict, policy findings).
     #[command(after_help = "Examples:\n  govsite check\n  govsite check --strict --format json")]
     Check(CheckArgs),
+    /// Build the site into one zip archive for auditors: site, exports, evidence, SHA256SUMS.
+    #[command(
+        after_help = "Examples:\n  govsite package\n  govsite package --as-of 2026-11-01 -o acme-q4-audit.zip\n\nUnzip it and run `sha256sum -c SHA256SUMS` inside the folder to verify every file."
+    )]
+    Package(PackageArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -62,6 +67,18 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PackageArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// The archive to write; default: `<organisation>-nhi-governance-<as-of>.zip`.
+    #[arg(long, short, value_name = "FILE.zip")]
+    pub output: Option<PathBuf>,
+    /// A folder of templates that replace the built-in ones of the same file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -42,6 +42,10 @@ impl Day {
         self.0.month()
     }
 
+    pub fn day(self) -> i8 {
+        self.0.day()
+    }
+
     /// The month this day lies in, as `YYYY-MM`.
     pub fn month_key(self) -> String {
         format!("{:04}-{:02}", self.0.year(), self.0.month())

@@ -12,6 +12,7 @@ use walkdir::WalkDir;
 
 use crate::content::{self, parse_yaml, MAX_FILE_BYTES};
 use crate::diagnostics::Diagnostic;
+use crate::evidence;
 use crate::markdown;
 use crate::model::{
     Control, Exception, Framework, Incident, Model, Person, Process, SiteConfig, Source, Team,
@@ -50,6 +51,9 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.processes = load_records(content_dir, &mut diagnostics);
     model.exceptions = load_records(content_dir, &mut diagnostics);
     model.incidents = load_records(content_dir, &mut diagnostics);
+    let (evidence, problems) = evidence::load_evidence(content_dir, &model);
+    model.evidence = evidence;
+    diagnostics.extend(problems);
     Ok(Loaded { model, diagnostics })
 }
 

@@ -23,6 +23,20 @@ pub struct Model {
     pub processes: BTreeMap<String, Process>,
     pub exceptions: BTreeMap<String, Exception>,
     pub incidents: BTreeMap<String, Incident>,
+    /// Evidence files referenced by records, by their path under `content/evidence/`.
+    pub evidence: BTreeMap<String, EvidenceFile>,
+}
+
+/// An evidence attachment: copied into the site with its size and SHA-256.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceFile {
+    /// The path under `content/evidence/`, `/`-separated.
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+    /// Where the file is on disk.
+    #[serde(skip)]
+    pub source: PathBuf,
 }
 
 /// Where a record came from, so later stages can point diagnostics into the file.
@@ -278,6 +292,9 @@ pub struct Control {
     pub frameworks: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub shared_platform: Option<SharedPlatform>,
+    /// Evidence files, as paths under `content/evidence/`.
+    #[serde(default)]
+    pub evidence: Vec<String>,
     #[serde(default)]
     pub review: Option<Review>,
     #[serde(default)]
@@ -363,6 +380,9 @@ pub struct Exception {
     pub risk: Option<Severity>,
     #[serde(default)]
     pub renewals: Vec<Renewal>,
+    /// Evidence files, as paths under `content/evidence/`.
+    #[serde(default)]
+    pub evidence: Vec<String>,
     #[serde(skip_deserializing)]
     pub body_html: String,
     #[serde(skip)]
@@ -457,6 +477,9 @@ pub struct Incident {
     pub surfaced_by: Option<SurfacedBy>,
     #[serde(default)]
     pub actions: Vec<Action>,
+    /// Evidence files, as paths under `content/evidence/`.
+    #[serde(default)]
+    pub evidence: Vec<String>,
     #[serde(skip_deserializing)]
     pub body_html: String,
     #[serde(skip)]

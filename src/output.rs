@@ -25,6 +25,32 @@ impl OutputFile {
     }
 }
 
+/// The marker file's text.
+const MARKER_TEXT: &str = "This folder was written by govsite; `govsite build` replaces it.\n";
+
+/// The manifest at the root of every build, in the format `sha256sum -c SHA256SUMS` checks.
+pub const MANIFEST: &str = "SHA256SUMS";
+
+/// Adds the govsite marker and a `SHA256SUMS` manifest covering every other file, and sorts
+/// the files by path.
+pub fn seal(files: &mut Vec<OutputFile>) {
+    files.retain(|file| file.path != MARKER && file.path != MANIFEST);
+    files.push(OutputFile::new(MARKER, MARKER_TEXT));
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
+    let hashes: Vec<String> = files
+        .par_iter()
+        .map(|file| {
+            format!(
+                "{}  {}\n",
+                crate::evidence::sha256_hex(&file.bytes),
+                file.path
+            )
+        })
+        .collect();
+    files.push(OutputFile::new(MANIFEST, hashes.concat()));
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
+}
+
 /// Writes `files` as the new content of `out`.
 pub fn write_site(out: &Path, content_dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     check_out_dir(out, content_dir)?;
@@ -173,6 +199,24 @@ mod tests {
             OutputFile::new("index.html", "home"),
             OutputFile::new("controls/A.html", "a"),
         ]
+    }
+
+    #[test]
+    fn seal_adds_a_manifest_of_every_other_file() {
+        let mut sealed = files();
+        seal(&mut sealed);
+        let paths: Vec<&str> = sealed.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, [MARKER, MANIFEST, "controls/A.html", "index.html"]);
+        let manifest = String::from_utf8(sealed[1].bytes.clone()).unwrap();
+        let listed: Vec<&str> = manifest
+            .lines()
+            .map(|line| line.split_once("  ").unwrap().1)
+            .collect();
+        assert_eq!(listed, [MARKER, "controls/A.html", "index.html"]);
+        // `printf a | sha256sum`
+        assert!(manifest.contains(
+            "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb  controls/A.html\n"
+        ));
     }
 
     #[test]

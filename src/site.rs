@@ -10,6 +10,7 @@ use crate::load;
 use crate::metrics::{self, Metrics};
 use crate::model::{Day, Model};
 use crate::output::{self, OutputFile};
+use crate::provenance::Provenance;
 use crate::render::Renderer;
 use crate::validate;
 use crate::views;
@@ -18,6 +19,7 @@ use crate::views;
 pub struct Checked {
     pub model: Model,
     pub as_of: Day,
+    pub provenance: Provenance,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -40,6 +42,7 @@ pub fn check(content_dir: &Path, as_of: Option<Day>) -> anyhow::Result<Checked> 
     Ok(Checked {
         model: loaded.model,
         as_of,
+        provenance: Provenance::of_content(content_dir),
         diagnostics,
     })
 }
@@ -55,8 +58,9 @@ pub fn render(checked: &Checked, templates: Option<&Path>) -> anyhow::Result<Bui
     let metrics = metrics::compute(&checked.model, checked.as_of);
     let renderer = Renderer::new(templates)?;
     let charts = charts::site_charts(&metrics).context("drawing the charts")?;
-    let index = views::Index::new(&checked.model, &metrics);
-    let files = views::render_site(&renderer, &index, &charts)?;
+    let index = views::Index::new(&checked.model, &metrics, &checked.provenance);
+    let mut files = views::render_site(&renderer, &index, &charts)?;
+    output::seal(&mut files);
     Ok(Built { metrics, files })
 }
 

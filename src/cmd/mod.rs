@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod package;
 
 use std::io::Write;
 

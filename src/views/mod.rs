@@ -7,6 +7,7 @@ mod records;
 
 use std::collections::{BTreeMap, HashMap};
 
+use anyhow::Context;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -18,6 +19,7 @@ use crate::metrics::{
 };
 use crate::model::{Day, Model};
 use crate::output::OutputFile;
+use crate::provenance::Provenance;
 use crate::render::{Renderer, STATIC_FILES};
 
 /// Lookups computed once per build, so no page scans all records.
@@ -60,6 +62,8 @@ pub struct SiteMeta<'a> {
     pub organisation: &'a str,
     pub as_of: Day,
     pub version: &'static str,
+    /// `git commit 1a2b3c4d5e6f` or `not under version control`.
+    pub provenance: String,
 }
 
 /// The frame every page shares: where the site root is, the title, which nav item is active.
@@ -84,7 +88,7 @@ pub struct Link<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(model: &'a Model, metrics: &'a Metrics) -> Index<'a> {
+    pub fn new(model: &'a Model, metrics: &'a Metrics, provenance: &Provenance) -> Index<'a> {
         let mut index = Index {
             model,
             metrics,
@@ -93,6 +97,7 @@ impl<'a> Index<'a> {
                 organisation: &model.site.organisation,
                 as_of: metrics.as_of,
                 version: env!("CARGO_PKG_VERSION"),
+                provenance: provenance.describe(),
             },
             control_metrics: metrics
                 .controls
@@ -371,6 +376,7 @@ pub fn render_site(
     );
     files.extend(control_charts(index)?);
     files.extend(exports::render_exports(index.model, index.metrics)?);
+    files.extend(evidence_files(index.model)?);
     files.extend(
         STATIC_FILES
             .iter()
@@ -378,6 +384,47 @@ pub fn render_site(
     );
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Copies of every evidence file under `evidence/`.
+fn evidence_files(model: &Model) -> anyhow::Result<Vec<OutputFile>> {
+    let files: Vec<&crate::model::EvidenceFile> = model.evidence.values().collect();
+    files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file.source)
+                .with_context(|| format!("reading evidence {}", file.source.display()))?;
+            Ok(OutputFile::new(
+                format!("{}/{}", crate::evidence::FOLDER, file.path),
+                bytes,
+            ))
+        })
+        .collect()
+}
+
+/// An evidence attachment as a record page lists it.
+#[derive(Serialize)]
+pub struct EvidenceView<'a> {
+    pub path: &'a str,
+    pub href: String,
+    pub size: String,
+    pub sha256: &'a str,
+}
+
+impl<'a> Index<'a> {
+    /// The listed evidence files that exist (missing ones failed validation).
+    pub fn evidence(&self, paths: &'a [String]) -> Vec<EvidenceView<'a>> {
+        paths
+            .iter()
+            .filter_map(|path| self.model.evidence.get(path))
+            .map(|file| EvidenceView {
+                path: &file.path,
+                href: format!("{}/{}", crate::evidence::FOLDER, file.path),
+                size: crate::evidence::human_size(file.size),
+                sha256: &file.sha256,
+            })
+            .collect()
+    }
 }
 
 /// One chart per control: its failures per month over the trend's 24 months.

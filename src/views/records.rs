@@ -6,7 +6,7 @@ use super::lists::{
     accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row,
     AccountableView, ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow, ProcessRow,
 };
-use super::{decimal, render_each, Index, Link};
+use super::{decimal, render_each, EvidenceView, Index, Link};
 use crate::model::{
     Control, Day, Exception, Framework, Incident, Nhi, Person, Process, Severity, SurfacedBy,
 };
@@ -90,6 +90,7 @@ fn control_page<'a>(
         mean_days: String,
         chart: String,
         monthly: Vec<MonthCount>,
+        evidence: Vec<EvidenceView<'a>>,
     }
     let id = control.id.as_str();
     let incidents = index
@@ -145,6 +146,7 @@ fn control_page<'a>(
         ),
         chart: format!("charts/control-{id}.svg"),
         monthly: control_months(index, id),
+        evidence: index.evidence(&control.evidence),
     };
     let title = format!("{} · {}", control.title, control.id);
     Ok((
@@ -299,6 +301,7 @@ fn exception_page<'a>(
         failures: Vec<FailureView<'a>>,
         gaps: Vec<GapRow<'a>>,
         max_validity_days: i64,
+        evidence: Vec<EvidenceView<'a>>,
     }
     let id = exception.id.as_str();
     let max = index.metrics.settings.max_validity_days;
@@ -352,6 +355,7 @@ fn exception_page<'a>(
             .map(|g| gap_row(index, g))
             .collect(),
         max_validity_days: max,
+        evidence: index.evidence(&exception.evidence),
     };
     let title = if exception.title.is_empty() {
         format!("Exception {id}")
@@ -380,6 +384,7 @@ fn incident_page<'a>(
         severity: Option<Severity>,
         surfaced_by: Option<SurfacedBy>,
         actions: Vec<ActionRow<'a>>,
+        evidence: Vec<EvidenceView<'a>>,
     }
     let id = incident.id.as_str();
     let metrics = index.incident_metrics.get(id).copied();
@@ -395,6 +400,7 @@ fn incident_page<'a>(
         nhi: incident.nhi,
         severity: incident.severity,
         surfaced_by: incident.surfaced_by,
+        evidence: index.evidence(&incident.evidence),
         actions: index
             .actions_by_incident
             .get(id)

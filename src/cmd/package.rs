@@ -1,0 +1,36 @@
+//! `govsite package`: the auditor handoff archive.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::print_diagnostics;
+use crate::cli::PackageArgs;
+use crate::package;
+use crate::site;
+
+pub fn run(args: &PackageArgs) -> anyhow::Result<ExitCode> {
+    let checked = site::check(&args.content.content, args.content.as_of)?;
+    print_diagnostics(&checked.diagnostics);
+    if checked.has_errors() {
+        eprintln!("package refused: fix the errors above");
+        return Ok(ExitCode::from(1));
+    }
+    let built = site::render(&checked, args.templates.as_deref())?;
+    let site_config = &checked.model.site;
+    let name = package::default_name(&site_config.organisation, &site_config.title, checked.as_of);
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{name}.zip")));
+    let folder = path
+        .file_stem()
+        .map_or(name.clone(), |stem| stem.to_string_lossy().into_owned());
+    package::write_zip(&built.files, &folder, checked.as_of, &path)?;
+    eprintln!(
+        "packaged {} files as of {} into {}; unzip it, open {folder}/index.html, and verify with `sha256sum -c SHA256SUMS` inside {folder}/",
+        built.files.len(),
+        checked.as_of,
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
