@@ -45,6 +45,10 @@ pub fn write_zip(
     as_of: Day,
     path: &Path,
 ) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
     let partial = path.with_extension("zip.partial");
     let result = write_entries(files, folder, as_of, &partial).and_then(|()| {
         std::fs::rename(&partial, path)

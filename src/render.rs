@@ -7,45 +7,32 @@ use anyhow::Context as _;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+/// Embeds files from `templates/` under their file names.
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
 /// The built-in templates, by file name.
-const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("controls.html", include_str!("../templates/controls.html")),
-    ("control.html", include_str!("../templates/control.html")),
-    (
-        "processes.html",
-        include_str!("../templates/processes.html"),
-    ),
-    ("process.html", include_str!("../templates/process.html")),
-    (
-        "exceptions.html",
-        include_str!("../templates/exceptions.html"),
-    ),
-    (
-        "exception.html",
-        include_str!("../templates/exception.html"),
-    ),
-    (
-        "incidents.html",
-        include_str!("../templates/incidents.html"),
-    ),
-    ("incident.html", include_str!("../templates/incident.html")),
-    ("people.html", include_str!("../templates/people.html")),
-    ("person.html", include_str!("../templates/person.html")),
-    (
-        "frameworks.html",
-        include_str!("../templates/frameworks.html"),
-    ),
-    (
-        "framework.html",
-        include_str!("../templates/framework.html"),
-    ),
-    (
-        "accountability.html",
-        include_str!("../templates/accountability.html"),
-    ),
+const TEMPLATES: &[(&str, &str)] = embedded![
+    "base.html",
+    "macros.html",
+    "index.html",
+    "controls.html",
+    "control.html",
+    "processes.html",
+    "process.html",
+    "exceptions.html",
+    "exception.html",
+    "incidents.html",
+    "incident.html",
+    "people.html",
+    "person.html",
+    "frameworks.html",
+    "framework.html",
+    "accountability.html",
+    "report.html",
 ];
 
 /// The built-in static files (CSS, JS), by path under the site root.

@@ -16,61 +16,31 @@ pub(super) fn render_list_pages(
     index: &Index,
     charts: &[Chart],
 ) -> anyhow::Result<Vec<OutputFile>> {
-    let pages: Vec<(&str, String)> = vec![
-        (
-            "index.html",
-            renderer.render("index.html", &dashboard(index, charts), "the dashboard")?,
-        ),
-        (
-            "controls.html",
-            renderer.render("controls.html", &controls_page(index), "controls.html")?,
-        ),
-        (
-            "processes.html",
-            renderer.render("processes.html", &processes_page(index), "processes.html")?,
-        ),
-        (
-            "exceptions.html",
-            renderer.render(
-                "exceptions.html",
-                &exceptions_page(index, charts),
-                "exceptions.html",
-            )?,
-        ),
-        (
-            "incidents.html",
-            renderer.render("incidents.html", &incidents_page(index), "incidents.html")?,
-        ),
-        (
-            "people.html",
-            renderer.render("people.html", &people_page(index), "people.html")?,
-        ),
-        (
-            "frameworks.html",
-            renderer.render(
-                "frameworks.html",
-                &frameworks_page(index),
-                "frameworks.html",
-            )?,
-        ),
-        (
-            "accountability.html",
-            renderer.render(
-                "accountability.html",
-                &accountability_page(index),
-                "accountability.html",
-            )?,
-        ),
-    ];
-    Ok(pages
-        .into_iter()
-        .map(|(path, html)| OutputFile::new(path, html))
-        .collect())
+    Ok(vec![
+        page(renderer, "index.html", dashboard(index, charts))?,
+        page(renderer, "controls.html", controls_page(index))?,
+        page(renderer, "processes.html", processes_page(index))?,
+        page(renderer, "exceptions.html", exceptions_page(index, charts))?,
+        page(renderer, "incidents.html", incidents_page(index))?,
+        page(renderer, "people.html", people_page(index))?,
+        page(renderer, "frameworks.html", frameworks_page(index))?,
+        page(renderer, "accountability.html", accountability_page(index))?,
+        page(
+            renderer,
+            "report.html",
+            super::report::report_page(index, charts),
+        )?,
+    ])
+}
+
+/// Renders a top-level page whose template has the same name as the file.
+fn page(renderer: &Renderer, name: &str, view: impl Serialize) -> anyhow::Result<OutputFile> {
+    Ok(OutputFile::new(name, renderer.render(name, &view, name)?))
 }
 
 /// A headline figure on the dashboard.
 #[derive(Serialize)]
-struct Figure {
+pub(super) struct Figure {
     label: &'static str,
     value: String,
     /// `alert` when it needs attention, `ok` when clean, `neutral` otherwise.
@@ -222,7 +192,7 @@ fn top_controls_table<'a>(index: &Index<'a>) -> Table<'a> {
     }
 }
 
-fn chart_views<'a>(index: &Index<'a>, charts: &'a [Chart]) -> Vec<ChartView<'a>> {
+pub(super) fn chart_views<'a>(index: &Index<'a>, charts: &'a [Chart]) -> Vec<ChartView<'a>> {
     charts
         .iter()
         .map(|chart| {
@@ -257,10 +227,10 @@ struct RecurringRow<'a> {
     origins: Vec<Origin>,
 }
 
-fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
-    let metrics = index.metrics;
-    let s = &metrics.summary;
-    let figures = vec![
+/// The dashboard's headline figures, in the order a governance review reads them.
+pub(super) fn headline_figures(index: &Index) -> Vec<Figure> {
+    let s = &index.metrics.summary;
+    vec![
         figure(
             "Recurring controls",
             s.recurring_controls,
@@ -333,7 +303,12 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
             "#actions",
             "remediation past its due date",
         ),
-    ];
+    ]
+}
+
+fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
+    let metrics = index.metrics;
+    let figures = headline_figures(index);
     let patterns = |control: &str| -> Vec<Origin> {
         metrics
             .recurring_patterns

@@ -4,6 +4,7 @@
 
 mod lists;
 mod records;
+mod report;
 
 use std::collections::{BTreeMap, HashMap};
 
