@@ -1,6 +1,7 @@
 //! Parsing one content file: front matter split, YAML into typed records, every problem
 //! collected with its position in the file. Pure: callers hand in the text.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,6 +18,8 @@ pub struct Parsed<T> {
     pub value: Option<T>,
     pub spans: Spans,
     pub diagnostics: Vec<Diagnostic>,
+    /// Field paths dropped because of a reported problem; later checks skip them.
+    pub removed: Vec<String>,
 }
 
 /// A Markdown file split into its YAML front matter and body.
@@ -73,62 +76,109 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, String> {
 /// serde stops at the first problem, so after each one the offending node is removed and the
 /// rest is parsed again: a file with three typos gets three diagnostics in one run.
 pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -> Parsed<T> {
-    let spans = Spans::new(Arc::from(yaml), line_offset);
-    let mut diagnostics = Vec::new();
+    let mut parsed = Parsed {
+        value: None,
+        spans: Spans::new(Arc::from(yaml), line_offset),
+        diagnostics: Vec::new(),
+        removed: Vec::new(),
+    };
     // Fast path: clean files deserialize straight from the text.
-    let error = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(yaml)) {
+    let mut error = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(yaml))
+    {
         Ok(value) => {
-            return Parsed {
-                value: Some(value),
-                spans,
-                diagnostics,
-            }
+            parsed.value = Some(value);
+            return parsed;
         }
         Err(error) => error,
     };
     let mut document = match serde_yaml::from_str::<Value>(yaml) {
         Ok(document) => document,
         Err(syntax) => {
-            diagnostics.push(syntax_error(path, &spans, &syntax));
-            return Parsed {
-                value: None,
-                spans,
-                diagnostics,
-            };
+            parsed
+                .diagnostics
+                .push(syntax_error(path, &parsed.spans, &syntax));
+            return parsed;
         }
     };
-    let mut error = error;
-    let mut removed = Vec::new();
+    let mut removals = Removals::default();
     // Each retry removes one node, so this ends; the bound only guards against surprises.
     for _ in 0..256 {
-        let field = field_path(error.path());
-        let diagnostic = field_error(path, &spans, &field, error.inner());
+        let field = removals.original(error.path());
+        let diagnostic = field_error(path, &parsed.spans, &field, error.inner());
         // A required field removed for a bad value comes back as "missing": say it once.
-        if !removed.iter().any(|gone: &String| {
-            diagnostic.message.contains(&format!("`{}`", leaf(gone)))
-                && diagnostic.message.starts_with("missing required field")
-        }) {
-            diagnostics.push(diagnostic);
+        let repeated = diagnostic.message.starts_with("missing required field")
+            && parsed
+                .removed
+                .iter()
+                .any(|gone| diagnostic.message.contains(&format!("`{}`", leaf(gone))));
+        if !repeated {
+            parsed.diagnostics.push(diagnostic);
         }
-        removed.push(field);
         if !remove_node(&mut document, error.path()) {
-            break;
+            return parsed;
         }
+        removals.record(&field);
+        parsed.removed.push(field);
         match serde_path_to_error::deserialize(document.clone()) {
             Ok(value) => {
-                return Parsed {
-                    value: Some(value),
-                    spans,
-                    diagnostics,
-                }
+                parsed.value = Some(value);
+                return parsed;
             }
             Err(next) => error = next,
         }
     }
-    Parsed {
-        value: None,
-        spans,
-        diagnostics,
+    parsed
+}
+
+/// Sequence elements removed so far, so later errors are reported at their original index
+/// (`nhi[2]`, not the `nhi[1]` it became after an earlier bad element was dropped).
+#[derive(Default)]
+struct Removals {
+    /// Original path of a sequence -> original indices removed from it, ascending.
+    by_sequence: HashMap<String, Vec<usize>>,
+}
+
+impl Removals {
+    /// The original field path of a path in the pruned document.
+    fn original(&self, path: &serde_path_to_error::Path) -> String {
+        let mut text = String::new();
+        for segment in path {
+            match segment {
+                Segment::Seq { index } => {
+                    let mut original = *index;
+                    for &gone in self.by_sequence.get(&text).into_iter().flatten() {
+                        if gone <= original {
+                            original += 1;
+                        }
+                    }
+                    text.push_str(&format!("[{original}]"));
+                }
+                Segment::Map { key } => {
+                    if !text.is_empty() {
+                        text.push('.');
+                    }
+                    text.push_str(key);
+                }
+                Segment::Enum { .. } | Segment::Unknown => {}
+            }
+        }
+        text
+    }
+
+    /// Notes that the node at `field` (an original path) was removed.
+    fn record(&mut self, field: &str) {
+        let Some(open) = field.strip_suffix(']').and_then(|f| f.rfind('[')) else {
+            return;
+        };
+        let Ok(index) = field[open + 1..field.len() - 1].parse::<usize>() else {
+            return;
+        };
+        let removed = self
+            .by_sequence
+            .entry(field[..open].to_string())
+            .or_default();
+        let at = removed.partition_point(|&gone| gone < index);
+        removed.insert(at, index);
     }
 }
 
@@ -142,6 +192,16 @@ fn syntax_error(path: &Path, spans: &Spans, error: &serde_yaml::Error) -> Diagno
         None => start,
     };
     let message = error.to_string();
+    // serde_yaml reports a repeated key at the document start; point at the repeat instead.
+    if message.contains("duplicate") {
+        if let Some((field, pos)) = spans.first_duplicate() {
+            return Diagnostic::error(
+                path,
+                pos,
+                format!("`{field}` is given twice: keep one (the second is here)"),
+            );
+        }
+    }
     // serde_yaml appends " at line L column C"; the position is printed in front already.
     let message = message.split(" at line ").next().unwrap_or(&message);
     Diagnostic::error(path, pos, format!("YAML syntax error: {message}"))
@@ -192,6 +252,7 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
             format!("missing required field `{name}`{place}: add `{name}:` with a value"),
         );
     }
+    let message = plain_types(&message);
     let subject = if field.is_empty() {
         "the document".to_string()
     } else {
@@ -204,30 +265,32 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
     )
 }
 
+/// serde names Rust types (`expected i64`); say what a user should write instead.
+fn plain_types(message: &str) -> String {
+    const PLAIN: [(&str, &str); 6] = [
+        ("expected i64", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected fields (`name: value` lines)"),
+        (
+            "expected struct ",
+            "expected fields (`name: value` lines) for a ",
+        ),
+    ];
+    let mut plain = message.to_string();
+    for (rust, user) in PLAIN {
+        plain = plain.replace(rust, user);
+    }
+    plain
+}
+
 /// The names listed after "expected one of" in serde's unknown-field message.
 fn expected_names(message: &str) -> Vec<&str> {
     let Some((_, list)) = message.split_once("expected ") else {
         return Vec::new();
     };
     list.split('`').skip(1).step_by(2).collect()
-}
-
-/// `owner_history[0].until` from serde_path_to_error's segments.
-fn field_path(path: &serde_path_to_error::Path) -> String {
-    let mut text = String::new();
-    for segment in path {
-        match segment {
-            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
-            Segment::Map { key } => {
-                if !text.is_empty() {
-                    text.push('.');
-                }
-                text.push_str(key);
-            }
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    text
 }
 
 /// Removes the node at `path` (or, for an unknown field, that key). Returns false when there
@@ -329,7 +392,7 @@ mod tests {
             messages(&parsed),
             [
                 "controls/X.md:5:12: error: `owner_history[0].until`: invalid date `2026-02-30`: there is no day 30 in 2026-02",
-                "controls/X.md:8:15: error: `review.every_days`: invalid type: string \"often\", expected i64",
+                "controls/X.md:8:15: error: `review.every_days`: invalid type: string \"often\", expected a whole number",
             ]
         );
     }

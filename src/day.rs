@@ -110,6 +110,11 @@ impl FromStr for Day {
         }
         let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap_or(0);
         let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+        if !(1..=12).contains(&month) {
+            return Err(BadDay(format!(
+                "invalid date `{text}`: there is no month {month}; months run from 01 to 12"
+            )));
+        }
         Day::new(year, month as i8, day as i8).ok_or_else(|| {
             BadDay(format!(
                 "invalid date `{text}`: there is no day {day} in {year}-{month:02}"

@@ -17,7 +17,7 @@ use crate::markdown;
 use crate::model::{
     Control, Exception, Framework, Incident, Model, Person, Process, SiteConfig, Source, Team,
 };
-use crate::spans::{Pos, Spans};
+use crate::spans::Pos;
 
 /// The model and every problem found while reading it.
 pub struct Loaded {
@@ -37,11 +37,8 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     let mut diagnostics = Vec::new();
     let mut model = Model::default();
     let site_path = content_dir.join("site.yaml");
-    if let Some((mut site, spans)) = load_yaml_file::<SiteConfig>(&site_path, &mut diagnostics) {
-        site.source = Source {
-            path: site_path,
-            spans,
-        };
+    if let Some((mut site, source)) = load_yaml_file::<SiteConfig>(&site_path, &mut diagnostics) {
+        site.source = source;
         model.site = site;
     }
     model.people = load_list(content_dir, "people.yaml", &mut diagnostics);
@@ -80,7 +77,11 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|error| {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         Diagnostic::error(
             path,
             Pos { line, col },
@@ -93,7 +94,7 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
 fn load_yaml_file<T: DeserializeOwned>(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(T, Spans)> {
+) -> Option<(T, Source)> {
     if !path.exists() {
         return None;
     }
@@ -102,7 +103,12 @@ fn load_yaml_file<T: DeserializeOwned>(
         .ok()?;
     let parsed = parse_yaml::<Option<T>>(path, content::strip_bom(&text), 0);
     diagnostics.extend(parsed.diagnostics);
-    Some((parsed.value.flatten()?, parsed.spans))
+    let source = Source {
+        path: path.to_path_buf(),
+        spans: parsed.spans,
+        removed: parsed.removed,
+    };
+    Some((parsed.value.flatten()?, source))
 }
 
 /// An entry of a list file (`people.yaml`, `teams.yaml`, `frameworks.yaml`).
@@ -133,14 +139,11 @@ fn load_list<T: ListEntry>(
 ) -> BTreeMap<String, T> {
     let path = content_dir.join(file);
     let mut entries = BTreeMap::new();
-    let Some((list, spans)) = load_yaml_file::<Vec<T>>(&path, diagnostics) else {
+    let Some((list, file_source)) = load_yaml_file::<Vec<T>>(&path, diagnostics) else {
         return entries;
     };
     for (index, mut entry) in list.into_iter().enumerate() {
-        let source = Source {
-            path: path.clone(),
-            spans: spans.clone(),
-        };
+        let source = file_source.clone();
         let id_field = format!("[{index}].id");
         if let Some(problem) = id_problem(entry.id()) {
             diagnostics.push(Diagnostic::error(&path, source.pos(&id_field), problem));
@@ -165,14 +168,17 @@ fn load_list<T: ListEntry>(
 pub trait Record: DeserializeOwned + Send {
     /// The folder under the content directory, e.g. `controls`.
     const FOLDER: &'static str;
+    /// The record kind in messages, e.g. `control`.
+    const KIND: &'static str;
     fn declared_id(&self) -> Option<&str>;
     fn fill(&mut self, id: String, source: Source, body_html: String);
 }
 
 macro_rules! record {
-    ($($kind:ty => $folder:literal),*) => {$(
+    ($($kind:ty => $folder:literal, $kind_name:literal);* $(;)?) => {$(
         impl Record for $kind {
             const FOLDER: &'static str = $folder;
+            const KIND: &'static str = $kind_name;
             fn declared_id(&self) -> Option<&str> {
                 self.declared_id.as_deref()
             }
@@ -184,7 +190,12 @@ macro_rules! record {
         }
     )*};
 }
-record!(Control => "controls", Process => "processes", Exception => "exceptions", Incident => "incidents");
+record!(
+    Control => "controls", "control";
+    Process => "processes", "process";
+    Exception => "exceptions", "exception";
+    Incident => "incidents", "incident";
+);
 
 /// Loads every record of one kind; duplicates and unparseable files become diagnostics.
 fn load_records<T: Record>(
@@ -208,7 +219,7 @@ fn load_records<T: Record>(
         let Ok(record) = record else { continue };
         let id = record_id(&path);
         if let Some(first) = seen.insert(id.to_lowercase(), path.clone()) {
-            let kind = T::FOLDER.trim_end_matches('s');
+            let kind = T::KIND;
             diagnostics.push(Diagnostic::error(
                 &path,
                 Pos::START,
@@ -284,6 +295,7 @@ fn parse_record<T: Record>(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Re
     let source = Source {
         path: path.to_path_buf(),
         spans: parsed.spans,
+        removed: parsed.removed,
     };
     let id = record_id(path);
     if let Some(problem) = id_problem(&id) {

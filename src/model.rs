@@ -46,12 +46,19 @@ pub struct Source {
     pub path: PathBuf,
     /// Positions of every key and value, by field path (`owner_history[0].until`).
     pub spans: Spans,
+    /// Fields dropped while parsing because of a problem already reported.
+    pub removed: Vec<String>,
 }
 
 impl Source {
     /// Position of the value at `field`, else of its nearest parent, else the file start.
     pub fn pos(&self, field: &str) -> Pos {
         self.spans.value_pos(field)
+    }
+
+    /// Whether `field` was dropped for a problem already reported (so "missing" is no news).
+    pub fn was_removed(&self, field: &str) -> bool {
+        self.removed.iter().any(|gone| gone == field)
     }
 
     /// Position of the key naming `field` (for map keys such as a framework id).
@@ -496,27 +503,35 @@ impl Incident {
     }
 }
 
-/// Accepts `origin: design` as well as `origin: [design, operation]`.
+/// Accepts `origin: design` as well as `origin: [design, operation]`. The list is read
+/// element by element so a bad value is reported at its own index.
 fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany<T> {
-        One(T),
-        Many(Vec<T>),
+    struct OneOrMany<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OneOrMany<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("one value or a list of values")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Vec<T>, E> {
+            use serde::de::IntoDeserializer;
+            T::deserialize(text.into_deserializer()).map(|one| vec![one])
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut many = Vec::new();
+            while let Some(one) = seq.next_element()? {
+                many.push(one);
+            }
+            Ok(many)
+        }
     }
-    // Try the list first so that a list's own error (a bad element) is the one reported.
-    let value = serde_yaml::Value::deserialize(deserializer)?;
-    let result = if value.is_sequence() {
-        Vec::<T>::deserialize(value).map(OneOrMany::Many)
-    } else {
-        T::deserialize(value).map(OneOrMany::One)
-    };
-    match result.map_err(serde::de::Error::custom)? {
-        OneOrMany::One(one) => Ok(vec![one]),
-        OneOrMany::Many(many) => Ok(many),
-    }
+
+    deserializer.deserialize_any(OneOrMany(std::marker::PhantomData))
 }

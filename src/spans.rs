@@ -80,14 +80,23 @@ impl Spans {
         }
     }
 
+    /// The first key that appears twice in one mapping, with the position of its repeat.
+    pub fn first_duplicate(&self) -> Option<(String, Pos)> {
+        self.build().duplicates.into_iter().next()
+    }
+
     fn index(&self) -> HashMap<String, Entry> {
+        self.build().entries
+    }
+
+    fn build(&self) -> Builder {
         let mut builder = Builder {
             line_offset: self.line_offset,
             ..Builder::default()
         };
         // A YAML syntax error is reported elsewhere; the positions read up to it still help.
         let _ = Parser::new_from_str(&self.yaml).load(&mut builder, false);
-        builder.entries
+        builder
     }
 }
 
@@ -116,6 +125,8 @@ struct Builder {
     line_offset: usize,
     stack: Vec<Frame>,
     entries: HashMap<String, Entry>,
+    /// Field paths seen a second time, with the repeated key's position, in document order.
+    duplicates: Vec<(String, Pos)>,
 }
 
 impl Builder {
@@ -145,9 +156,11 @@ impl Builder {
                 (format!("{path}[{}]", *next - 1), pos)
             }
         };
-        self.entries
-            .entry(path.clone())
-            .or_insert(Entry { key, value: pos });
+        if self.entries.contains_key(&path) {
+            self.duplicates.push((path.clone(), key));
+        } else {
+            self.entries.insert(path.clone(), Entry { key, value: pos });
+        }
         Some(path)
     }
 
@@ -246,6 +259,15 @@ mod tests {
             Pos { line: 2, col: 3 }
         );
         assert_eq!(spans.value_pos("missing"), Pos { line: 1, col: 1 });
+    }
+
+    #[test]
+    fn finds_the_repeat_of_a_duplicated_key() {
+        let yaml = "title: A\nowner: x\nreview:\n  last: 1\nowner: y\n";
+        assert_eq!(
+            spans(yaml, 1).first_duplicate(),
+            Some(("owner".to_string(), Pos { line: 6, col: 1 }))
+        );
     }
 
     #[test]

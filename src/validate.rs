@@ -54,6 +54,13 @@ impl<'a> Validator<'a> {
             .push(Diagnostic::error(&source.path, source.pos(field), message));
     }
 
+    /// Reports a missing required field, unless it was dropped for a problem already reported.
+    fn missing(&mut self, source: &Source, field: &str, message: &str) {
+        if !source.was_removed(field) {
+            self.error(source, "", message.to_string());
+        }
+    }
+
     fn warning(&mut self, source: &Source, field: &str, message: String) {
         self.diagnostics.push(Diagnostic::warning(
             &source.path,
@@ -74,13 +81,23 @@ impl<'a> Validator<'a> {
         if records.contains_key(id) {
             return true;
         }
-        let hint = match did_you_mean(id, records.keys().map(String::as_str)) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => {
-                format!("add it, or fix the id (known {kind}s are listed in the content reference)")
-            }
+        let hint = match (did_you_mean(id, records.keys().map(String::as_str)), kind) {
+            (Some(close), _) => format!("did you mean `{close}`?"),
+            (None, "person") => "add them to people.yaml, or fix the id".to_string(),
+            (None, "team" | "framework") => format!("add it to {kind}s.yaml, or fix the id"),
+            (None, _) => format!("no {kind} has this id: create it, or fix the id"),
         };
-        self.error(source, field, format!("unknown {kind} `{id}`: {hint}"));
+        // Framework ids are map keys (`frameworks: {nist-csf-2: [...]}`): point at the key.
+        let pos = if kind == "framework" {
+            source.key_pos(field)
+        } else {
+            source.pos(field)
+        };
+        self.diagnostics.push(Diagnostic::error(
+            &source.path,
+            pos,
+            format!("unknown {kind} `{id}`: {hint}"),
+        ));
         false
     }
 
@@ -166,11 +183,10 @@ impl<'a> Validator<'a> {
         let source = &control.source;
         match &control.owner {
             Some(owner) => self.check_person(source, "owner", owner, Duty::Accountable),
-            None => self.error(
+            None => self.missing(
                 source,
-                "",
-                "the control has no owner: add `owner:` with the one person accountable for it"
-                    .into(),
+                "owner",
+                "the control has no owner: add `owner:` with the one person accountable for it",
             ),
         }
         for (i, approver) in control.approvers.iter().enumerate() {
@@ -263,11 +279,10 @@ impl<'a> Validator<'a> {
         let source = &process.source;
         match &process.owner {
             Some(owner) => self.check_person(source, "owner", owner, Duty::Accountable),
-            None => self.error(
+            None => self.missing(
                 source,
-                "",
-                "the process has no owner: add `owner:` with the person who owns this workflow"
-                    .into(),
+                "owner",
+                "the process has no owner: add `owner:` with the person who owns this workflow",
             ),
         }
         for (i, control) in process.controls.iter().enumerate() {
@@ -287,10 +302,10 @@ impl<'a> Validator<'a> {
             Some(control) => {
                 self.check_ref(source, "control", control, "control", &self.model.controls);
             }
-            None => self.error(
+            None => self.missing(
                 source,
-                "",
-                "the exception names no control: add `control:`".into(),
+                "control",
+                "the exception names no control: add `control:`",
             ),
         }
         if let Some(process) = &exception.process {
@@ -301,11 +316,10 @@ impl<'a> Validator<'a> {
         }
         match &exception.approved_by {
             Some(approver) => self.check_person(source, "approved_by", approver, Duty::Accountable),
-            None => self.error(
+            None => self.missing(
                 source,
-                "",
-                "the exception has no approver: add `approved_by:` with the approving manager"
-                    .into(),
+                "approved_by",
+                "the exception has no approver: add `approved_by:` with the approving manager",
             ),
         }
         self.validate_grant_periods(exception);
@@ -370,10 +384,10 @@ impl<'a> Validator<'a> {
             Some(control) => {
                 self.check_ref(source, "control", control, "control", &model.controls);
             }
-            None => self.error(
+            None => self.missing(
                 source,
-                "",
-                "the incident names no control: add `control:` with the control that failed".into(),
+                "control",
+                "the incident names no control: add `control:` with the control that failed",
             ),
         }
         if let Some(process) = &incident.process {
@@ -414,11 +428,10 @@ impl<'a> Validator<'a> {
     fn validate_origins(&mut self, incident: &Incident) {
         let source = &incident.source;
         if incident.origin.is_empty() {
-            self.error(
+            self.missing(
                 source,
-                "",
-                "the incident has no origin: add `origin:` with design, operation and/or approval"
-                    .into(),
+                "origin",
+                "the incident has no origin: add `origin:` with design, operation and/or approval",
             );
         }
         let mut seen = HashSet::new();
