@@ -55,6 +55,9 @@ pub struct BuildArgs {
     /// Refuse to build when there are policy findings.
     #[arg(long)]
     pub strict: bool,
+    /// An earlier build's data/metrics.json: show each headline figure's change since then.
+    #[arg(long, value_name = "PREVIOUS/data/metrics.json")]
+    pub compare: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

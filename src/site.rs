@@ -1,10 +1,11 @@
 //! The pipeline behind every command: load -> validate -> metrics -> views -> render -> write.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::charts;
+use crate::compare;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::metrics::{self, Metrics};
@@ -53,12 +54,36 @@ pub struct Built {
     pub files: Vec<OutputFile>,
 }
 
+/// Choices that change what a build renders.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// A folder of templates overriding the built-in ones by name.
+    pub templates: Option<PathBuf>,
+    /// An earlier build's `data/metrics.json`, to show what changed since.
+    pub compare: Option<PathBuf>,
+}
+
 /// Computes the metrics and renders every page, chart and export of a valid model.
-pub fn render(checked: &Checked, templates: Option<&Path>) -> anyhow::Result<Built> {
+pub fn render(checked: &Checked, options: &RenderOptions) -> anyhow::Result<Built> {
     let metrics = metrics::compute(&checked.model, checked.as_of);
-    let renderer = Renderer::new(templates)?;
+    let comparison = match &options.compare {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {} (given to --compare)", path.display()))?;
+            let comparison = compare::compare(&metrics, &text)
+                .with_context(|| format!("comparing with {}", path.display()))?;
+            Some(comparison)
+        }
+        None => None,
+    };
+    let renderer = Renderer::new(options.templates.as_deref())?;
     let charts = charts::site_charts(&metrics).context("drawing the charts")?;
-    let index = views::Index::new(&checked.model, &metrics, &checked.provenance);
+    let index = views::Index::new(
+        &checked.model,
+        &metrics,
+        &checked.provenance,
+        comparison.as_ref(),
+    );
     let mut files = views::render_site(&renderer, &index, &charts)?;
     output::seal(&mut files);
     Ok(Built { metrics, files })
@@ -67,11 +92,11 @@ pub fn render(checked: &Checked, templates: Option<&Path>) -> anyhow::Result<Bui
 /// Builds the site into `out`, swapping it in only when everything succeeded.
 pub fn build(
     checked: &Checked,
-    templates: Option<&Path>,
+    options: &RenderOptions,
     content_dir: &Path,
     out: &Path,
 ) -> anyhow::Result<Built> {
-    let built = render(checked, templates)?;
+    let built = render(checked, options)?;
     output::write_site(out, content_dir, &built.files)?;
     Ok(built)
 }

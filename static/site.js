@@ -59,3 +59,95 @@
     addFilter(table);
   });
 })();
+
+// Search over every record. The index is a script, loaded on first use, so it also works
+// from file:// (where fetching JSON is blocked) and costs nothing on pages where nobody searches.
+(function () {
+  var box = document.querySelector(".search");
+  if (!box) return;
+  var root = box.getAttribute("data-root") || "";
+  var input = box.querySelector("input");
+  var list = box.querySelector("ul");
+  var selected = -1;
+  box.hidden = false;
+
+  function load(then) {
+    if (window.GOVSITE_SEARCH) return then();
+    var script = document.createElement("script");
+    script.src = root + "assets/search-index.js";
+    script.onload = then;
+    document.head.appendChild(script);
+  }
+
+  function close() {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    selected = -1;
+  }
+
+  function select(index) {
+    var items = list.querySelectorAll("li[role=option]");
+    if (!items.length) return;
+    selected = (index + items.length) % items.length;
+    items.forEach(function (item, i) { item.setAttribute("aria-selected", i === selected ? "true" : "false"); });
+    input.setAttribute("aria-activedescendant", items[selected].id);
+    items[selected].scrollIntoView({ block: "nearest" });
+  }
+
+  function render(matches) {
+    list.textContent = "";
+    if (!matches.length) {
+      var empty = document.createElement("li");
+      empty.className = "empty";
+      empty.textContent = "No record matches.";
+      list.appendChild(empty);
+    }
+    matches.forEach(function (entry, i) {
+      var item = document.createElement("li");
+      item.setAttribute("role", "option");
+      item.id = "search-option-" + i;
+      var link = document.createElement("a");
+      link.href = root + entry.u;
+      var title = document.createElement("span");
+      title.textContent = entry.t;
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = entry.k;
+      link.appendChild(title);
+      link.appendChild(kind);
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    selected = -1;
+  }
+
+  function search() {
+    var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!terms.length) return close();
+    load(function () {
+      var matches = [];
+      var entries = window.GOVSITE_SEARCH || [];
+      for (var i = 0; i < entries.length && matches.length < 20; i++) {
+        var text = (entries[i].t + " " + entries[i].k + " " + entries[i].s).toLowerCase();
+        if (terms.every(function (term) { return text.indexOf(term) !== -1; })) matches.push(entries[i]);
+      }
+      render(matches);
+    });
+  }
+
+  input.addEventListener("focus", function () { load(function () {}); });
+  input.addEventListener("input", search);
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown") { event.preventDefault(); select(selected + 1); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); select(selected - 1); }
+    else if (event.key === "Escape") { close(); }
+    else if (event.key === "Enter") {
+      var links = list.querySelectorAll("li[role=option] a");
+      var target = links[selected >= 0 ? selected : 0];
+      if (target) { event.preventDefault(); window.location.href = target.href; }
+    }
+  });
+  document.addEventListener("click", function (event) { if (!box.contains(event.target)) close(); });
+})();

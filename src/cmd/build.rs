@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use super::print_diagnostics;
 use crate::cli::BuildArgs;
 use crate::metrics;
-use crate::site;
+use crate::site::{self, RenderOptions};
 
 pub fn run(args: &BuildArgs) -> anyhow::Result<ExitCode> {
     let content = &args.content.content;
@@ -15,7 +15,11 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<ExitCode> {
         eprintln!("build refused: fix the errors above; the previous site (if any) is untouched");
         return Ok(ExitCode::from(1));
     }
-    let built = site::build(&checked, args.templates.as_deref(), content, &args.out)?;
+    let options = RenderOptions {
+        templates: args.templates.clone(),
+        compare: args.compare.clone(),
+    };
+    let built = site::build(&checked, &options, content, &args.out)?;
     let findings = metrics::findings(&built.metrics);
     let pages = built
         .files

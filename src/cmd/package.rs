@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use super::print_diagnostics;
 use crate::cli::PackageArgs;
 use crate::package;
-use crate::site;
+use crate::site::{self, RenderOptions};
 
 pub fn run(args: &PackageArgs) -> anyhow::Result<ExitCode> {
     let checked = site::check(&args.content.content, args.content.as_of)?;
@@ -15,7 +15,11 @@ pub fn run(args: &PackageArgs) -> anyhow::Result<ExitCode> {
         eprintln!("package refused: fix the errors above");
         return Ok(ExitCode::from(1));
     }
-    let built = site::render(&checked, args.templates.as_deref())?;
+    let options = RenderOptions {
+        templates: args.templates.clone(),
+        compare: None,
+    };
+    let built = site::render(&checked, &options)?;
     let site_config = &checked.model.site;
     let name = package::default_name(&site_config.organisation, &site_config.title, checked.as_of);
     let path = args

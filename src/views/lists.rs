@@ -47,16 +47,8 @@ pub(super) struct Figure {
     tone: &'static str,
     href: &'static str,
     note: &'static str,
-}
-
-fn figure(label: &'static str, count: usize, href: &'static str, note: &'static str) -> Figure {
-    Figure {
-        label,
-        value: count.to_string(),
-        tone: if count > 0 { "alert" } else { "ok" },
-        href,
-        note,
-    }
+    /// The change since the build given to `--compare`, e.g. `+1 since 2026-08-01`.
+    delta: Option<String>,
 }
 
 /// A chart with its text alternative and its numbers as a table.
@@ -216,6 +208,45 @@ struct Dashboard<'a> {
     overdue_actions: Vec<ActionRow<'a>>,
     window_days: i64,
     threshold: usize,
+    changes: Option<Changes<'a>>,
+}
+
+/// What is new since the build given to `--compare`.
+#[derive(Serialize)]
+struct Changes<'a> {
+    since: &'a str,
+    newly_recurring: Vec<Link<'a>>,
+    newly_expired: Vec<Link<'a>>,
+    new_gaps: Vec<GapRow<'a>>,
+}
+
+fn changes<'a>(index: &Index<'a>) -> Option<Changes<'a>> {
+    let comparison = index.comparison?;
+    let is_new = |gap: &Gap| {
+        comparison.new_gaps.iter().any(|(kind, record, person)| {
+            kind == gap.kind.as_str() && record == &gap.record && person == &gap.person
+        })
+    };
+    Some(Changes {
+        since: &comparison.previous_as_of,
+        newly_recurring: comparison
+            .newly_recurring
+            .iter()
+            .map(|id| index.control(id))
+            .collect(),
+        newly_expired: comparison
+            .newly_expired
+            .iter()
+            .map(|id| index.exception(id))
+            .collect(),
+        new_gaps: index
+            .metrics
+            .gaps
+            .iter()
+            .filter(|g| is_new(g))
+            .map(|g| gap_row(index, g))
+            .collect(),
+    })
 }
 
 #[derive(Serialize)]
@@ -230,80 +261,97 @@ struct RecurringRow<'a> {
 /// The dashboard's headline figures, in the order a governance review reads them.
 pub(super) fn headline_figures(index: &Index) -> Vec<Figure> {
     let s = &index.metrics.summary;
-    vec![
-        figure(
+    let alert = |count: usize| if count > 0 { "alert" } else { "ok" };
+    let count = |n: usize| (n.to_string(), alert(n));
+    let rows = [
+        (
+            "recurring_controls",
             "Recurring controls",
-            s.recurring_controls,
+            count(s.recurring_controls),
             "controls.html",
             "failing repeatedly: review as process defects",
         ),
-        Figure {
-            label: "Repeat rate",
-            value: percent(s.repeat_rate),
-            tone: if s.repeat_incidents_in_window > 0 {
-                "alert"
-            } else {
-                "ok"
-            },
-            href: "incidents.html",
-            note: "of failures in the window repeat an earlier one",
-        },
-        Figure {
-            label: "Open exceptions",
-            value: s.open_exceptions.to_string(),
-            tone: "neutral",
-            href: "exceptions.html",
-            note: "accepted risks still in force",
-        },
-        figure(
+        (
+            "repeat_rate",
+            "Repeat rate",
+            (percent(s.repeat_rate), alert(s.repeat_incidents_in_window)),
+            "incidents.html",
+            "of failures in the window repeat an earlier one",
+        ),
+        (
+            "open_exceptions",
+            "Open exceptions",
+            (s.open_exceptions.to_string(), "neutral"),
+            "exceptions.html",
+            "accepted risks still in force",
+        ),
+        (
+            "expired_exceptions",
             "Expired, still open",
-            s.expired_exceptions,
+            count(s.expired_exceptions),
             "exceptions.html",
             "lapsed without closure or renewal",
         ),
-        figure(
+        (
+            "permanent_exceptions",
             "Permanent exceptions",
-            s.permanent_exceptions,
+            count(s.permanent_exceptions),
             "exceptions.html",
             "no expiry date",
         ),
-        figure(
+        (
+            "over_policy_exceptions",
             "Over policy",
-            s.over_policy_exceptions,
+            count(s.over_policy_exceptions),
             "exceptions.html",
             "granted for longer than policy allows",
         ),
-        figure(
+        (
+            "self_approved_exceptions",
             "Self-approved",
-            s.self_approved_exceptions,
+            count(s.self_approved_exceptions),
             "exceptions.html",
             "separation of duties bypassed",
         ),
-        figure(
+        (
+            "unauthorized_approvals",
             "Unauthorized approvals",
-            s.unauthorized_approvals,
+            count(s.unauthorized_approvals),
             "exceptions.html",
             "approver not on the control's list",
         ),
-        figure(
+        (
+            "ownership_gaps",
             "Ownership gaps",
-            s.ownership_gaps,
+            count(s.ownership_gaps),
             "#gaps",
             "inactive owners or approvers, missing risk sign-off",
         ),
-        figure(
+        (
+            "overdue_reviews",
             "Overdue reviews",
-            s.overdue_reviews,
+            count(s.overdue_reviews),
             "controls.html",
             "controls past their review date",
         ),
-        figure(
+        (
+            "overdue_actions",
             "Overdue actions",
-            s.overdue_actions,
+            count(s.overdue_actions),
             "#actions",
             "remediation past its due date",
         ),
-    ]
+    ];
+    rows.into_iter()
+        .map(|(key, label, (value, tone), href, note)| Figure {
+            label,
+            value,
+            tone,
+            href,
+            note,
+            delta: index.delta(key),
+        })
+        .collect()
 }
 
 fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
@@ -354,6 +402,7 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
             .collect(),
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
+        changes: changes(index),
     };
     let title = index.site.title.to_string();
     index.page(0, title, "dashboard", page)

@@ -5,6 +5,7 @@
 mod lists;
 mod records;
 mod report;
+mod search;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,6 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::charts::Chart;
+use crate::compare::{describe_delta, Comparison};
 use crate::exports;
 use crate::metrics::{
     ActionStatus, ControlMetrics, ExceptionMetrics, Gap, IncidentMetrics, Metrics, PersonMetrics,
@@ -28,6 +30,7 @@ pub struct Index<'a> {
     pub model: &'a Model,
     pub metrics: &'a Metrics,
     pub site: SiteMeta<'a>,
+    pub(super) comparison: Option<&'a Comparison>,
     control_metrics: HashMap<&'a str, &'a ControlMetrics>,
     exception_metrics: HashMap<&'a str, &'a ExceptionMetrics>,
     incident_metrics: HashMap<&'a str, &'a IncidentMetrics>,
@@ -89,10 +92,16 @@ pub struct Link<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(model: &'a Model, metrics: &'a Metrics, provenance: &Provenance) -> Index<'a> {
+    pub fn new(
+        model: &'a Model,
+        metrics: &'a Metrics,
+        provenance: &Provenance,
+        comparison: Option<&'a Comparison>,
+    ) -> Index<'a> {
         let mut index = Index {
             model,
             metrics,
+            comparison,
             site: SiteMeta {
                 title: &model.site.title,
                 organisation: &model.site.organisation,
@@ -262,6 +271,17 @@ impl<'a> Index<'a> {
         self.people = people;
     }
 
+    /// `+1 since 2026-08-01` for a summary figure, when a comparison was asked for.
+    pub fn delta(&self, key: &str) -> Option<String> {
+        let comparison = self.comparison?;
+        let delta = comparison.deltas.get(key)?;
+        Some(format!(
+            "{} since {}",
+            describe_delta(key, *delta),
+            comparison.previous_as_of
+        ))
+    }
+
     pub fn person(&self, id: &'a str) -> Link<'a> {
         let person = self.model.people.get(id);
         Link {
@@ -378,6 +398,7 @@ pub fn render_site(
     files.extend(control_charts(index)?);
     files.extend(exports::render_exports(index.model, index.metrics)?);
     files.extend(evidence_files(index.model)?);
+    files.push(search::render_search_index(index)?);
     files.extend(
         STATIC_FILES
             .iter()

@@ -1,0 +1,128 @@
+//! The search index: one entry per page, written as a script (`assets/search-index.js`) so the
+//! search box also works when the site is opened from `file://`, where fetching JSON is blocked.
+
+use serde::Serialize;
+
+use super::Index;
+use crate::output::OutputFile;
+
+/// One searchable page.
+#[derive(Serialize)]
+struct Entry<'a> {
+    /// Title shown in the results.
+    t: &'a str,
+    /// Kind: control, process, exception, incident, person, framework.
+    k: &'static str,
+    /// Page path from the site root.
+    u: String,
+    /// Extra searchable text: id, owner, state, origins.
+    s: String,
+}
+
+pub(super) fn render_search_index(index: &Index) -> anyhow::Result<OutputFile> {
+    let model = index.model;
+    let name = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|id| model.people.get(id))
+            .map_or("", |p| p.name.as_str())
+    };
+    let mut entries = Vec::new();
+    for c in model.controls.values() {
+        let s = format!(
+            "{} {} {}",
+            c.id,
+            name(&c.owner),
+            c.owner.as_deref().unwrap_or_default()
+        );
+        entries.push(Entry {
+            t: title_or_id(&c.title, &c.id),
+            k: "control",
+            u: format!("controls/{}.html", c.id),
+            s,
+        });
+    }
+    for p in model.processes.values() {
+        let s = format!("{} {}", p.id, name(&p.owner));
+        entries.push(Entry {
+            t: title_or_id(&p.title, &p.id),
+            k: "process",
+            u: format!("processes/{}.html", p.id),
+            s,
+        });
+    }
+    for e in model.exceptions.values() {
+        let state = index
+            .exception_metrics
+            .get(e.id.as_str())
+            .map_or("", |m| m.state.as_str());
+        let s = format!(
+            "{} {} {} {}",
+            e.id,
+            e.control.as_deref().unwrap_or_default(),
+            name(&e.approved_by),
+            state
+        );
+        entries.push(Entry {
+            t: title_or_id(&e.title, &e.id),
+            k: "exception",
+            u: format!("exceptions/{}.html", e.id),
+            s,
+        });
+    }
+    for metrics in &index.metrics.incidents {
+        let Some(i) = model.incidents.get(&metrics.id) else {
+            continue;
+        };
+        let origins: Vec<&str> = metrics.origins.iter().map(|o| o.as_str()).collect();
+        let s = format!(
+            "{} {} {} {}",
+            i.id,
+            i.control.as_deref().unwrap_or_default(),
+            i.date,
+            origins.join(" ")
+        );
+        entries.push(Entry {
+            t: title_or_id(&i.title, &i.id),
+            k: "incident",
+            u: format!("incidents/{}.html", i.id),
+            s,
+        });
+    }
+    for p in model.people.values() {
+        let s = format!(
+            "{} {} {}",
+            p.id,
+            p.title.as_deref().unwrap_or_default(),
+            p.team.as_deref().unwrap_or_default()
+        );
+        entries.push(Entry {
+            t: &p.name,
+            k: "person",
+            u: format!("people/{}.html", p.id),
+            s,
+        });
+    }
+    for f in model.frameworks.values() {
+        let refs: Vec<&str> = f.references.iter().map(|r| r.id.as_str()).collect();
+        let s = format!("{} {}", f.id, refs.join(" "));
+        entries.push(Entry {
+            t: &f.name,
+            k: "framework",
+            u: format!("frameworks/{}.html", f.id),
+            s,
+        });
+    }
+    let json = serde_json::to_string(&entries)?;
+    Ok(OutputFile::new(
+        "assets/search-index.js",
+        format!("window.GOVSITE_SEARCH = {json};\n"),
+    ))
+}
+
+fn title_or_id<'a>(title: &'a str, id: &'a str) -> &'a str {
+    if title.is_empty() {
+        id
+    } else {
+        title
+    }
+}
