@@ -13,6 +13,12 @@ use crate::model::Day;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: stage timings and what is being done.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +36,50 @@ pub enum Command {
         after_help = "Examples:\n  govsite package\n  govsite package --as-of 2026-11-01 -o acme-q4-audit.zip\n\nUnzip it and run `sha256sum -c SHA256SUMS` inside the folder to verify every file."
     )]
     Package(PackageArgs),
+    /// Write a starter content directory to edit: a few controls, people, an exception and an incident.
+    #[command(
+        after_help = "Examples:\n  govsite init governance\n  cd governance && govsite serve"
+    )]
+    Init(InitArgs),
+    /// Build, serve the site on 127.0.0.1 and rebuild when content or templates change.
+    #[command(
+        after_help = "Examples:\n  govsite serve\n  govsite serve --content records --port 9000 --open"
+    )]
+    Serve(ServeArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  govsite completions bash > /etc/bash_completion.d/govsite\n  govsite completions zsh > ~/.zfunc/_govsite\n  govsite completions fish > ~/.config/fish/completions/govsite.fish"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to create (it must not exist, or be empty).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// The port on 127.0.0.1.
+    #[arg(long, short, default_value_t = 8000)]
+    pub port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// A folder of templates that replace the built-in ones of the same file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]

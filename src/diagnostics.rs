@@ -142,6 +142,18 @@ mod tests {
     }
 
     #[test]
+    fn snippets_point_a_caret_at_the_problem() {
+        let diagnostic = Diagnostic::error(
+            Path::new("controls/X.md"),
+            Pos { line: 3, col: 8 },
+            "unknown person `bob`",
+        );
+        let text = render_snippet(&diagnostic, "---\ntitle: X\nowner: bob\n---\n", false);
+        let expected = "error: unknown person `bob`\n --> controls/X.md:3:8\n  |\n3 | owner: bob\n  |        ^^^";
+        assert_eq!(text.trim_end(), expected, "got:\n{text}");
+    }
+
+    #[test]
     fn summary_counts_levels() {
         let path = Path::new("a.md");
         let diagnostics = [
@@ -151,4 +163,56 @@ mod tests {
         ];
         assert_eq!(summary(&diagnostics), "2 errors, 1 warning");
     }
+}
+
+/// Renders a diagnostic the way compilers do on a terminal: the message, then the offending
+/// source line with a caret under the problem. `source` is the whole file's text.
+pub fn render_snippet(diagnostic: &Diagnostic, source: &str, styled: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Level as SnippetLevel, Renderer, Snippet};
+    let level = match diagnostic.level {
+        Level::Error => SnippetLevel::ERROR,
+        Level::Warning => SnippetLevel::WARNING,
+    };
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let line = source
+        .lines()
+        .nth(diagnostic.line.saturating_sub(1))
+        .unwrap_or_default();
+    let path = diagnostic.path.display().to_string();
+    let title = level.primary_title(diagnostic.message.as_str());
+    let group = if line.trim().is_empty() {
+        title.element(
+            annotate_snippets::Origin::path(path.as_str())
+                .line(diagnostic.line)
+                .char_column(diagnostic.column),
+        )
+    } else {
+        let start = line
+            .char_indices()
+            .nth(diagnostic.column.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i);
+        // Underline the word the position points at (at least one character).
+        let word_end = line[start..]
+            .find(char::is_whitespace)
+            .map_or(line.len(), |i| start + i);
+        let end = if word_end > start {
+            word_end
+        } else {
+            line[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8())
+        };
+        let snippet = Snippet::source(line)
+            .line_start(diagnostic.line)
+            .path(path.as_str())
+            .annotation(AnnotationKind::Primary.span(start..end));
+        title.element(snippet)
+    };
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.render(&[group]).to_string()
 }

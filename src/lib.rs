@@ -20,6 +20,7 @@ pub mod output;
 pub mod package;
 pub mod provenance;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod spans;
 pub mod validate;

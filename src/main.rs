@@ -9,10 +9,14 @@ use govsite::cmd;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let ui = cmd::Ui::new(cli.quiet, cli.verbose);
     let result = match cli.command {
-        Command::Build(args) => cmd::build::run(&args),
-        Command::Check(args) => cmd::check::run(&args),
-        Command::Package(args) => cmd::package::run(&args),
+        Command::Build(args) => cmd::build::run(&args, ui),
+        Command::Check(args) => cmd::check::run(&args, ui),
+        Command::Package(args) => cmd::package::run(&args, ui),
+        Command::Init(_) => Err(anyhow::anyhow!("init is not available yet")),
+        Command::Serve(args) => cmd::serve::run(&args, ui),
+        Command::Completions(args) => cmd::completions::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -72,6 +72,39 @@ pub fn write_site(out: &Path, content_dir: &Path, files: &[OutputFile]) -> anyho
     result
 }
 
+/// Writes `files` into a new folder `dir` (for `govsite init`), refusing to touch a folder
+/// that already has something in it.
+pub fn write_new_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    let occupied = dir.exists()
+        && std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .next()
+            .is_some();
+    if occupied {
+        bail!(
+            "refusing to write into `{}`: it is not empty; choose a new folder",
+            dir.display()
+        );
+    }
+    for file in files {
+        let relative = Path::new(&file.path);
+        if !relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        {
+            bail!("internal error: path `{}` leaves the folder", file.path);
+        }
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, &file.bytes)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
 /// Refuses an `--out` that would destroy something that is not an earlier govsite build.
 fn check_out_dir(out: &Path, content_dir: &Path) -> anyhow::Result<()> {
     let out_abs = absolute(out)?;

@@ -1,6 +1,7 @@
 //! The pipeline behind every command: load -> validate -> metrics -> views -> render -> write.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
@@ -19,6 +20,8 @@ use crate::views;
 /// Content that was read and checked, with every diagnostic in print order.
 pub struct Checked {
     pub model: Model,
+    /// How long each stage took (`load`, `validate`), for `--verbose` and the benchmark.
+    pub timings: Vec<(&'static str, Duration)>,
     pub as_of: Day,
     pub provenance: Provenance,
     pub diagnostics: Vec<Diagnostic>,
@@ -33,14 +36,21 @@ impl Checked {
 /// Loads and validates a content directory. `as_of` from the command line wins over
 /// `site.yaml`, which wins over today (UTC).
 pub fn check(content_dir: &Path, as_of: Option<Day>) -> anyhow::Result<Checked> {
+    let start = Instant::now();
     let loaded = load::load(content_dir)?;
+    let loaded_at = Instant::now();
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(validate::validate(&loaded.model));
+    let timings = vec![
+        ("load", loaded_at - start),
+        ("validate", loaded_at.elapsed()),
+    ];
     diagnostics::sort(&mut diagnostics);
     let as_of = as_of
         .or(loaded.model.site.as_of)
         .unwrap_or_else(Day::today_utc);
     Ok(Checked {
+        timings,
         model: loaded.model,
         as_of,
         provenance: Provenance::of_content(content_dir),
@@ -52,6 +62,8 @@ pub fn check(content_dir: &Path, as_of: Option<Day>) -> anyhow::Result<Checked> 
 pub struct Built {
     pub metrics: Metrics,
     pub files: Vec<OutputFile>,
+    /// How long each stage took (`metrics`, `charts`, `render`, `write`).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Choices that change what a build renders.
@@ -65,7 +77,9 @@ pub struct RenderOptions {
 
 /// Computes the metrics and renders every page, chart and export of a valid model.
 pub fn render(checked: &Checked, options: &RenderOptions) -> anyhow::Result<Built> {
+    let mut clock = Stopwatch::start();
     let metrics = metrics::compute(&checked.model, checked.as_of);
+    clock.lap("metrics");
     let comparison = match &options.compare {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -78,6 +92,7 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> anyhow::Result<Buil
     };
     let renderer = Renderer::new(options.templates.as_deref())?;
     let charts = charts::site_charts(&metrics).context("drawing the charts")?;
+    clock.lap("charts");
     let index = views::Index::new(
         &checked.model,
         &metrics,
@@ -85,8 +100,14 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> anyhow::Result<Buil
         comparison.as_ref(),
     );
     let mut files = views::render_site(&renderer, &index, &charts)?;
+    clock.lap("render");
     output::seal(&mut files);
-    Ok(Built { metrics, files })
+    clock.lap("manifest");
+    Ok(Built {
+        metrics,
+        files,
+        timings: clock.laps,
+    })
 }
 
 /// Builds the site into `out`, swapping it in only when everything succeeded.
@@ -96,7 +117,30 @@ pub fn build(
     content_dir: &Path,
     out: &Path,
 ) -> anyhow::Result<Built> {
-    let built = render(checked, options)?;
+    let mut built = render(checked, options)?;
+    let start = Instant::now();
     output::write_site(out, content_dir, &built.files)?;
+    built.timings.push(("write", start.elapsed()));
     Ok(built)
+}
+
+/// Times consecutive stages.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }

@@ -2,15 +2,15 @@
 
 use std::process::ExitCode;
 
-use super::print_diagnostics;
+use super::Ui;
 use crate::cli::BuildArgs;
 use crate::metrics;
 use crate::site::{self, RenderOptions};
 
-pub fn run(args: &BuildArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let content = &args.content.content;
     let checked = site::check(content, args.content.as_of)?;
-    print_diagnostics(&checked.diagnostics);
+    ui.diagnostics(&checked.diagnostics);
     if checked.has_errors() {
         eprintln!("build refused: fix the errors above; the previous site (if any) is untouched");
         return Ok(ExitCode::from(1));
@@ -26,14 +26,20 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|f| f.path.ends_with(".html"))
         .count();
-    eprintln!(
+    for (stage, time) in checked.timings.iter().chain(&built.timings) {
+        ui.detail(&format!(
+            "  {stage:<9} {:>8.1} ms",
+            time.as_secs_f64() * 1000.0
+        ));
+    }
+    ui.info(&format!(
         "built {} pages ({} files) as of {} into {}; open {}",
         pages,
         built.files.len(),
         checked.as_of,
         args.out.display(),
         args.out.join("index.html").display()
-    );
+    ));
     if args.strict && !findings.is_empty() {
         for finding in &findings {
             eprintln!("policy: {}: {}", finding.kind, finding.message);

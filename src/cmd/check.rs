@@ -4,13 +4,13 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::print_diagnostics;
+use super::Ui;
 use crate::cli::{CheckArgs, Format};
 use crate::diagnostics::{self, Diagnostic};
 use crate::metrics::{self, Finding};
 use crate::site;
 
-pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let checked = site::check(&args.content.content, args.content.as_of)?;
     // Policy findings need metrics, which need valid content.
     let findings = if checked.has_errors() {
@@ -27,7 +27,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             errors,
             warnings,
         )?,
-        Format::Text => print_text(&checked.diagnostics, &findings, args.strict),
+        Format::Text => print_text(ui, &checked.diagnostics, &findings, args.strict),
     }
     let failed = errors > 0 || (args.strict && !findings.is_empty());
     Ok(if failed {
@@ -37,8 +37,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print_text(diagnostics: &[Diagnostic], findings: &[Finding], strict: bool) {
-    print_diagnostics(diagnostics);
+fn print_text(ui: Ui, diagnostics: &[Diagnostic], findings: &[Finding], strict: bool) {
+    ui.diagnostics(diagnostics);
     if strict {
         for finding in findings {
             eprintln!("policy: {}: {}", finding.kind, finding.message);
@@ -46,7 +46,7 @@ fn print_text(diagnostics: &[Diagnostic], findings: &[Finding], strict: bool) {
         eprintln!("{}", diagnostics::plural(findings.len(), "policy finding"));
     }
     if diagnostics.is_empty() && (!strict || findings.is_empty()) {
-        eprintln!("content is valid");
+        ui.info("content is valid");
     }
 }
 

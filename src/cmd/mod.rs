@@ -2,20 +2,80 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
+// pub mod init; (enabled once src/starter exists)
 pub mod package;
+pub mod serve;
 
-use std::io::Write;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use crate::diagnostics::{self, Diagnostic};
 
-/// Prints diagnostics and their count to stderr, the way compilers do.
-pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
-    for diagnostic in diagnostics {
-        let _ = writeln!(out, "{diagnostic}");
+/// How much to print, and whether stderr is a terminal that gets snippets and colour.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ui {
+    pub quiet: bool,
+    pub verbose: bool,
+    /// Show the source line with a caret under each problem (on a terminal).
+    pub snippets: bool,
+    /// Colour the output (on a terminal, unless `NO_COLOR` is set).
+    pub color: bool,
+}
+
+impl Ui {
+    pub fn new(quiet: bool, verbose: bool) -> Ui {
+        let terminal = std::io::stderr().is_terminal();
+        Ui {
+            quiet,
+            verbose,
+            snippets: terminal,
+            color: terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
     }
-    if !diagnostics.is_empty() {
-        let _ = writeln!(out, "{}", diagnostics::summary(diagnostics));
+
+    /// A progress or success message; `--quiet` hides it.
+    pub fn info(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Detail for `--verbose`, such as stage timings.
+    pub fn detail(&self, message: &str) {
+        if self.verbose {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Prints diagnostics and their count to stderr, the way compilers do: one line each when
+    /// piped (for tools and CI logs), with the source line and a caret on a terminal.
+    /// `--quiet` leaves out warnings.
+    pub fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        let shown: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.is_error() || !self.quiet)
+            .collect();
+        let stderr = std::io::stderr();
+        let mut out = stderr.lock();
+        let mut sources: HashMap<PathBuf, String> = HashMap::new();
+        for diagnostic in &shown {
+            if self.snippets {
+                let source = sources.entry(diagnostic.path.clone()).or_insert_with(|| {
+                    std::fs::read_to_string(&diagnostic.path).unwrap_or_default()
+                });
+                let _ = writeln!(
+                    out,
+                    "{}\n",
+                    diagnostics::render_snippet(diagnostic, source, self.color)
+                );
+            } else {
+                let _ = writeln!(out, "{diagnostic}");
+            }
+        }
+        if !shown.is_empty() {
+            let _ = writeln!(out, "{}", diagnostics::summary(diagnostics));
+        }
     }
 }

@@ -3,14 +3,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::print_diagnostics;
+use super::Ui;
 use crate::cli::PackageArgs;
 use crate::package;
 use crate::site::{self, RenderOptions};
 
-pub fn run(args: &PackageArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &PackageArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let checked = site::check(&args.content.content, args.content.as_of)?;
-    print_diagnostics(&checked.diagnostics);
+    ui.diagnostics(&checked.diagnostics);
     if checked.has_errors() {
         eprintln!("package refused: fix the errors above");
         return Ok(ExitCode::from(1));
@@ -30,11 +30,11 @@ pub fn run(args: &PackageArgs) -> anyhow::Result<ExitCode> {
         .file_stem()
         .map_or(name.clone(), |stem| stem.to_string_lossy().into_owned());
     package::write_zip(&built.files, &folder, checked.as_of, &path)?;
-    eprintln!(
+    ui.info(&format!(
         "packaged {} files as of {} into {}; unzip it, open {folder}/index.html, and verify with `sha256sum -c SHA256SUMS` inside {folder}/",
         built.files.len(),
         checked.as_of,
         path.display()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
