@@ -116,55 +116,6 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prints_path_line_column_level_message() {
-        let diagnostic = Diagnostic::error(
-            Path::new("content/controls/X.md"),
-            Pos { line: 3, col: 8 },
-            "unknown person `bob`",
-        );
-        assert_eq!(
-            diagnostic.to_string(),
-            "content/controls/X.md:3:8: error: unknown person `bob`"
-        );
-    }
-
-    #[test]
-    fn suggests_only_close_names() {
-        let fields = ["owner", "owner_history", "title", "approvers"];
-        assert_eq!(did_you_mean("ownr", fields), Some("owner"));
-        assert_eq!(did_you_mean("aprovers", fields), Some("approvers"));
-        assert_eq!(did_you_mean("colour", fields), None);
-    }
-
-    #[test]
-    fn snippets_point_a_caret_at_the_problem() {
-        let diagnostic = Diagnostic::error(
-            Path::new("controls/X.md"),
-            Pos { line: 3, col: 8 },
-            "unknown person `bob`",
-        );
-        let text = render_snippet(&diagnostic, "---\ntitle: X\nowner: bob\n---\n", false);
-        let expected = "error: unknown person `bob`\n --> controls/X.md:3:8\n  |\n3 | owner: bob\n  |        ^^^";
-        assert_eq!(text.trim_end(), expected, "got:\n{text}");
-    }
-
-    #[test]
-    fn summary_counts_levels() {
-        let path = Path::new("a.md");
-        let diagnostics = [
-            Diagnostic::error(path, Pos::START, "x"),
-            Diagnostic::warning(path, Pos::START, "y"),
-            Diagnostic::error(path, Pos::START, "z"),
-        ];
-        assert_eq!(summary(&diagnostics), "2 errors, 1 warning");
-    }
-}
-
 /// Renders a diagnostic the way compilers do on a terminal: the message, then the offending
 /// source line with a caret under the problem. `source` is the whole file's text.
 pub fn render_snippet(diagnostic: &Diagnostic, source: &str, styled: bool) -> String {
@@ -215,4 +166,53 @@ pub fn render_snippet(diagnostic: &Diagnostic, source: &str, styled: bool) -> St
         Renderer::plain()
     };
     renderer.render(&[group]).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_path_line_column_level_message() {
+        let diagnostic = Diagnostic::error(
+            Path::new("content/controls/X.md"),
+            Pos { line: 3, col: 8 },
+            "unknown person `bob`",
+        );
+        assert_eq!(
+            diagnostic.to_string(),
+            "content/controls/X.md:3:8: error: unknown person `bob`"
+        );
+    }
+
+    #[test]
+    fn suggests_only_close_names() {
+        let fields = ["owner", "owner_history", "title", "approvers"];
+        assert_eq!(did_you_mean("ownr", fields), Some("owner"));
+        assert_eq!(did_you_mean("aprovers", fields), Some("approvers"));
+        assert_eq!(did_you_mean("colour", fields), None);
+    }
+
+    #[test]
+    fn snippets_point_a_caret_at_the_problem() {
+        let diagnostic = Diagnostic::error(
+            Path::new("controls/X.md"),
+            Pos { line: 3, col: 8 },
+            "unknown person `bob`",
+        );
+        let text = render_snippet(&diagnostic, "---\ntitle: X\nowner: bob\n---\n", false);
+        let expected = "error: unknown person `bob`\n --> controls/X.md:3:8\n  |\n3 | owner: bob\n  |        ^^^";
+        assert_eq!(text.trim_end(), expected, "got:\n{text}");
+    }
+
+    #[test]
+    fn summary_counts_levels() {
+        let path = Path::new("a.md");
+        let diagnostics = [
+            Diagnostic::error(path, Pos::START, "x"),
+            Diagnostic::warning(path, Pos::START, "y"),
+            Diagnostic::error(path, Pos::START, "z"),
+        ];
+        assert_eq!(summary(&diagnostics), "2 errors, 1 warning");
+    }
 }
