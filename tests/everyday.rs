@@ -1,0 +1,291 @@
+//! Everyday use: review deltas, completions, help, and `serve` rebuilding on change.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn govsite(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (
+        output.status.success(),
+        text(&output.stdout),
+        text(&output.stderr),
+    )
+}
+
+fn example() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("content")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn compare_shows_each_headline_change_and_what_is_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = example();
+    let (ok, _, stderr) = govsite(
+        dir.path(),
+        &[
+            "build",
+            "--content",
+            &content,
+            "--as-of",
+            "2026-08-01",
+            "--out",
+            "q3",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    let (ok, _, stderr) = govsite(
+        dir.path(),
+        &[
+            "build",
+            "--content",
+            &content,
+            "--as-of",
+            "2026-11-01",
+            "--out",
+            "q4",
+            "--compare",
+            "q3/data/metrics.json",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    let index = std::fs::read_to_string(dir.path().join("q4/index.html")).unwrap();
+    let q3: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("q3/data/metrics.json")).unwrap())
+            .unwrap();
+    let q4: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("q4/data/metrics.json")).unwrap())
+            .unwrap();
+    let delta = q4["summary"]["recurring_controls"].as_i64().unwrap()
+        - q3["summary"]["recurring_controls"].as_i64().unwrap();
+    let expected = format!(
+        "<span class=\"figure-value\">{}</span><span class=\"figure-label\">Recurring controls</span>",
+        q4["summary"]["recurring_controls"]
+    );
+    assert!(index.contains(&expected), "recurring figure missing");
+    let sign = if delta > 0 {
+        format!("+{delta}")
+    } else if delta == 0 {
+        "±0".into()
+    } else {
+        delta.to_string()
+    };
+    assert!(
+        index.contains(&format!("{sign} since 2026-08-01")),
+        "delta {sign} missing"
+    );
+    assert!(index.contains("What changed since 2026-08-01"));
+    // A control recurring at Q4 but not at Q3 is listed as newly recurring.
+    let recurring = |metrics: &serde_json::Value| -> Vec<String> {
+        metrics["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["recurring"] == true)
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let newly: Vec<String> = recurring(&q4)
+        .into_iter()
+        .filter(|id| !recurring(&q3).contains(id))
+        .collect();
+    assert!(
+        !newly.is_empty(),
+        "the example should have a control that became recurring"
+    );
+    let section = &index[index.find("Newly recurring controls").unwrap()
+        ..index.find("Newly expired exceptions").unwrap()];
+    for id in &newly {
+        assert!(
+            section.contains(&format!("controls/{id}.html")),
+            "{id} not listed as newly recurring"
+        );
+    }
+}
+
+#[test]
+fn compare_with_a_file_that_is_not_metrics_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("old.json"), "{\"hello\": 1}").unwrap();
+    let (ok, _, stderr) = govsite(
+        dir.path(),
+        &["build", "--content", &example(), "--compare", "old.json"],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("not a govsite metrics.json"), "{stderr}");
+    assert!(
+        !dir.path().join("public").exists(),
+        "a failed build must not write the site"
+    );
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef govsite"),
+        ("fish", "complete -c govsite"),
+    ] {
+        let (ok, stdout, stderr) = govsite(dir.path(), &["completions", shell]);
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains(marker), "{shell}: {stdout}");
+        assert!(
+            stdout.contains("package") && stdout.contains("serve"),
+            "{shell} lacks subcommands"
+        );
+    }
+}
+
+#[test]
+fn every_command_has_help_with_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["build", "check", "package", "init", "serve", "completions"] {
+        let (ok, stdout, _) = govsite(dir.path(), &[command, "--help"]);
+        assert!(ok);
+        assert!(
+            stdout.contains("Examples:"),
+            "{command} --help has no examples"
+        );
+    }
+    let (ok, stdout, _) = govsite(dir.path(), &["--version"]);
+    assert!(ok && stdout.starts_with("govsite "), "{stdout}");
+}
+
+#[test]
+fn quiet_hides_warnings_and_verbose_prints_stage_timings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, stderr) = govsite(dir.path(), &["--quiet", "build", "--content", &example()]);
+    assert!(ok);
+    assert_eq!(stderr, "", "--quiet printed: {stderr}");
+    let (ok, _, stderr) = govsite(
+        dir.path(),
+        &["--verbose", "build", "--content", &example(), "--out", "v"],
+    );
+    assert!(ok);
+    for stage in ["load", "validate", "metrics", "charts", "render", "write"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.trim_start().starts_with(stage) && l.ends_with(" ms")),
+            "no {stage} timing in {stderr}"
+        );
+    }
+}
+
+/// Kills the server when the test ends, pass or fail.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A minimal HTTP/1.0 GET against the local server.
+fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())?;
+    Some((status, body))
+}
+
+/// Polls until `test` holds; the deadline only detects a hung server, it measures nothing.
+fn wait_for(what: &str, mut test: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !test() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_change_and_shows_errors_in_the_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("controls")).unwrap();
+    std::fs::write(
+        content.join("people.yaml"),
+        "- id: dana\n  name: Dana Okafor\n",
+    )
+    .unwrap();
+    let control = content.join("controls/CTL-A.md");
+    std::fs::write(
+        &control,
+        "---\ntitle: First title\nowner: dana\n---\nBody.\n",
+    )
+    .unwrap();
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_govsite"))
+        .current_dir(dir.path())
+        .args([
+            "serve",
+            "--port",
+            &port.to_string(),
+            "--as-of",
+            "2026-11-01",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _server = Server(child);
+    wait_for("the server", || {
+        get(port, "/").is_some_and(|(status, _)| status == 200)
+    });
+    let (_, page) = get(port, "/controls/CTL-A.html").unwrap();
+    assert!(page.contains("First title") && page.contains("/__govsite/live.js"));
+    assert_eq!(
+        get(port, "/%2e%2e/etc/passwd").map(|(status, _)| status),
+        Some(404)
+    );
+
+    let generation = get(port, "/__govsite/generation").unwrap().1;
+    std::fs::write(
+        &control,
+        "---\ntitle: Second title\nowner: dana\n---\nBody.\n",
+    )
+    .unwrap();
+    wait_for("the rebuild", || {
+        get(port, "/__govsite/generation").is_some_and(|(_, g)| g != generation)
+    });
+    wait_for("the new title", || {
+        get(port, "/controls/CTL-A.html").is_some_and(|(_, page)| page.contains("Second title"))
+    });
+
+    std::fs::write(&control, "---\ntitle: Broken\nowner: nobody\n---\n").unwrap();
+    wait_for("the error page", || {
+        get(port, "/index.html").is_some_and(|(_, page)| {
+            page.contains("The content has errors") && page.contains("unknown person `nobody`")
+        })
+    });
+    std::fs::write(&control, "---\ntitle: Fixed\nowner: dana\n---\n").unwrap();
+    wait_for("recovery", || {
+        get(port, "/controls/CTL-A.html").is_some_and(|(_, page)| page.contains("Fixed"))
+    });
+}
