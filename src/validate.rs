@@ -469,3 +469,99 @@ impl<'a> Validator<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load;
+
+    const PEOPLE: &str = "- id: ana\n  name: Ana\n- id: bo\n  name: Bo\n  active: false\n";
+
+    /// Loads a content directory made of `files` and returns every diagnostic as text,
+    /// with paths relative to the content directory.
+    fn diagnostics(files: &[(&str, &str)]) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("people.yaml"), PEOPLE).unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let loaded = load(dir.path()).unwrap();
+        let mut all = loaded.diagnostics;
+        all.extend(validate(&loaded.model));
+        crate::diagnostics::sort(&mut all);
+        let prefix = format!("{}/", dir.path().display());
+        all.iter()
+            .map(|d| d.to_string().replace(&prefix, ""))
+            .collect()
+    }
+
+    const CONTROL: (&str, &str) = ("controls/C.md", "---\nowner: ana\napprovers: [ana]\n---\n");
+
+    #[test]
+    fn governance_rules_are_checked_one_by_one() {
+        let cases: &[(&str, &[(&str, &str)], &str)] = &[
+            (
+                "a control needs an owner",
+                &[("controls/C.md", "---\ntitle: T\n---\n")],
+                "controls/C.md:2:1: error: the control has no owner: add `owner:` with the one person accountable for it",
+            ),
+            (
+                "owner history runs oldest first",
+                &[("controls/C.md", "---\nowner: ana\nowner_history:\n  - owner: bo\n    until: 2026-03-01\n  - owner: ana\n    until: 2026-01-01\n---\n")],
+                "controls/C.md:7:12: error: owner_history is out of date order: 2026-01-01 is not after the previous `until`; list earlier owners first",
+            ),
+            (
+                "an inactive owner is a warning",
+                &[("controls/C.md", "---\nowner: bo\n---\n")],
+                "controls/C.md:2:8: warning: `bo` is inactive: hand this to an active person (shown as an ownership gap)",
+            ),
+            (
+                "renewals run oldest first",
+                &[CONTROL, ("exceptions/E.md", "---\ncontrol: C\napproved_by: ana\ngranted: 2026-05-01\nexpires: 2026-06-01\nrenewals:\n  - approved_by: ana\n    granted: 2026-04-01\n    expires: 2026-07-01\n---\n")],
+                "exceptions/E.md:8:14: error: renewals are out of date order: granted 2026-04-01 is before the previous grant 2026-05-01; list renewals oldest first",
+            ),
+            (
+                "an exception granted after it expires is a warning",
+                &[CONTROL, ("exceptions/E.md", "---\ncontrol: C\napproved_by: ana\ngranted: 2026-05-01\nexpires: 2026-04-01\n---\n")],
+                "exceptions/E.md:5:10: warning: granted 2026-05-01 after it expires 2026-04-01: check the dates",
+            ),
+            (
+                "an approval origin needs an approver",
+                &[CONTROL, ("incidents/I.md", "---\ndate: 2026-05-01\ncontrol: C\norigin: approval\n---\n")],
+                "incidents/I.md:4:9: error: `approval` origin with no approver: link the `exception:` or add `approved_by:`",
+            ),
+            (
+                "an origin may be listed once",
+                &[CONTROL, ("incidents/I.md", "---\ndate: 2026-05-01\ncontrol: C\norigin: [design, design]\n---\n")],
+                "incidents/I.md:4:18: error: origin `design` is listed twice",
+            ),
+            (
+                "an operation origin without a process is a warning",
+                &[CONTROL, ("incidents/I.md", "---\ndate: 2026-05-01\ncontrol: C\norigin: operation\n---\n")],
+                "incidents/I.md:4:9: warning: `operation` origin without a `process`: add `process:` so the process owner is accountable",
+            ),
+            (
+                "references suggest the closest id",
+                &[CONTROL, ("processes/P.md", "---\nowner: ana\ncontrols: [c]\n---\n")],
+                "processes/P.md:3:12: error: unknown control `c`: did you mean `C`?",
+            ),
+        ];
+        for (rule, files, expected) in cases {
+            let found = diagnostics(files);
+            assert_eq!(found, [expected.to_string()], "{rule}");
+        }
+    }
+
+    #[test]
+    fn a_clean_estate_has_no_diagnostics() {
+        let files = [
+            CONTROL,
+            ("processes/P.md", "---\nowner: ana\ncontrols: [C]\n---\n"),
+            ("exceptions/E.md", "---\ncontrol: C\napproved_by: ana\ngranted: 2026-05-01\nexpires: 2026-06-01\n---\n"),
+            ("incidents/I.md", "---\ndate: 2026-05-02\ncontrol: C\nprocess: P\norigin: [design, operation, approval]\nexception: E\n---\n"),
+        ];
+        assert_eq!(diagnostics(&files), Vec::<String>::new());
+    }
+}
