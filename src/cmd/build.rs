@@ -2,14 +2,16 @@
 
 use std::process::ExitCode;
 
-use super::Ui;
+use super::{Progress, Ui};
 use crate::cli::BuildArgs;
 use crate::metrics;
 use crate::site::{self, RenderOptions};
 
 pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let content = &args.content.content;
+    let progress = Progress::start(ui, "reading and checking the content");
     let checked = site::check(content, args.content.as_of)?;
+    drop(progress);
     ui.diagnostics(&checked.diagnostics);
     if checked.has_errors() {
         eprintln!("build refused: fix the errors above; the previous site (if any) is untouched");
@@ -19,7 +21,9 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         templates: args.templates.clone(),
         compare: args.compare.clone(),
     };
+    let progress = Progress::start(ui, "rendering pages, charts and exports");
     let built = site::build(&checked, &options, content, &args.out)?;
+    drop(progress);
     let findings = metrics::findings(&built.metrics);
     let pages = built
         .files

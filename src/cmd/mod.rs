@@ -79,3 +79,45 @@ impl Ui {
         }
     }
 }
+
+/// A spinner on the terminal for work that takes more than a second; silent when stderr is
+/// not a terminal or with `--quiet`. Stops when dropped.
+pub struct Progress {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    pub fn start(ui: Ui, message: &str) -> Progress {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let done = std::sync::Arc::new(AtomicBool::new(false));
+        let thread = (ui.snippets && !ui.quiet).then(|| {
+            let (done, message) = (std::sync::Arc::clone(&done), message.to_string());
+            std::thread::spawn(move || {
+                let quiet_period = std::time::Instant::now() + std::time::Duration::from_secs(1);
+                while std::time::Instant::now() < quiet_period {
+                    if done.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                let spinner = indicatif::ProgressBar::new_spinner().with_message(message);
+                spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+                while !done.load(Ordering::SeqCst) {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                spinner.finish_and_clear();
+            })
+        });
+        Progress { done, thread }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::Ui;
+use super::{Progress, Ui};
 use crate::cli::PackageArgs;
 use crate::package;
 use crate::site::{self, RenderOptions};
@@ -19,6 +19,7 @@ pub fn run(args: &PackageArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         templates: args.templates.clone(),
         compare: None,
     };
+    let progress = Progress::start(ui, "rendering and packaging");
     let built = site::render(&checked, &options)?;
     let site_config = &checked.model.site;
     let name = package::default_name(&site_config.organisation, &site_config.title, checked.as_of);
@@ -30,6 +31,7 @@ pub fn run(args: &PackageArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         .file_stem()
         .map_or(name.clone(), |stem| stem.to_string_lossy().into_owned());
     package::write_zip(&built.files, &folder, checked.as_of, &path)?;
+    drop(progress);
     ui.info(&format!(
         "packaged {} files as of {} into {}; unzip it, open {folder}/index.html, and verify with `sha256sum -c SHA256SUMS` inside {folder}/",
         built.files.len(),
