@@ -38,7 +38,7 @@ pub enum Command {
     Package(PackageArgs),
     /// Write a starter content directory to edit: a few controls, people, an exception and an incident.
     #[command(
-        after_help = "Examples:\n  govsite init governance\n  cd governance && govsite serve"
+        after_help = "Examples:\n  govsite init governance\n  govsite serve --content governance"
     )]
     Init(InitArgs),
     /// Build, serve the site on 127.0.0.1 and rebuild when content or templates change.

@@ -289,3 +289,63 @@ fn serve_rebuilds_on_change_and_shows_errors_in_the_browser() {
         get(port, "/controls/CTL-A.html").is_some_and(|(_, page)| page.contains("Fixed"))
     });
 }
+
+#[test]
+fn init_writes_a_starter_that_passes_strict_check_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, stderr) = govsite(dir.path(), &["init", "governance"]);
+    assert!(ok, "{stderr}");
+    for file in [
+        "site.yaml",
+        "people.yaml",
+        "teams.yaml",
+        "frameworks.yaml",
+        "exceptions/EXC-0001.md",
+        "incidents/INC-0001.md",
+    ] {
+        assert!(
+            dir.path().join("governance").join(file).is_file(),
+            "{file} missing"
+        );
+    }
+    let frameworks =
+        std::fs::read_to_string(dir.path().join("governance/frameworks.yaml")).unwrap();
+    assert!(frameworks.contains("NHI10:2025") && frameworks.contains("PR.AA-05"));
+    // Dates are moved to today, so a new directory starts with no findings at all.
+    let (ok, _, stderr) = govsite(
+        dir.path(),
+        &["check", "--strict", "--content", "governance"],
+    );
+    assert!(ok, "{stderr}");
+    assert_eq!(stderr, "0 policy findings\ncontent is valid\n");
+    let (ok, _, stderr) = govsite(
+        dir.path(),
+        &["build", "--content", "governance", "--out", "site"],
+    );
+    assert!(ok, "{stderr}");
+    assert!(dir
+        .path()
+        .join("site/controls/CTL-SECRET-ROTATION.html")
+        .is_file());
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/notes.txt"), "keep").unwrap();
+    let (ok, _, stderr) = govsite(dir.path(), &["init", "mine"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("refusing to write into `mine`: it is not empty"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("mine/notes.txt")).unwrap(),
+        "keep"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("mine")).unwrap().count(),
+        1
+    );
+}

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use super::Ui;
 use crate::cli::InitArgs;
+use crate::model::Day;
 use crate::output::{self, OutputFile};
 
 /// Embeds files from `src/starter/` under their relative paths.
@@ -28,10 +29,16 @@ const STARTER: &[(&str, &str)] = starter![
     "incidents/INC-0001.md",
 ];
 
+/// The day the starter's dates were written for; `init` moves them to today, so a new
+/// directory never starts with expired exceptions or overdue reviews.
+const STARTER_WRITTEN: &str = "2026-11-27";
+
 pub fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
+    let written: Day = STARTER_WRITTEN.parse()?;
+    let shift = written.days_until(Day::today_utc());
     let files: Vec<OutputFile> = STARTER
         .iter()
-        .map(|(path, text)| OutputFile::new(*path, *text))
+        .map(|(path, text)| OutputFile::new(*path, shift_dates(text, shift)))
         .collect();
     output::write_new_dir(&args.dir, &files)?;
     let dir = args.dir.display();
@@ -40,4 +47,50 @@ pub fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         files.len()
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Moves every `YYYY-MM-DD` date in `text` by `days`.
+fn shift_dates(text: &str, days: i64) -> String {
+    let mut shifted = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(found) = find_date(rest) {
+        shifted.push_str(&rest[..found]);
+        let date = &rest[found..found + 10];
+        match date.parse::<Day>() {
+            Ok(day) => shifted.push_str(&day.add_days(days).to_string()),
+            Err(_) => shifted.push_str(date),
+        }
+        rest = &rest[found + 10..];
+    }
+    shifted.push_str(rest);
+    shifted
+}
+
+/// The byte offset of the next `dddd-dd-dd` in `text`.
+fn find_date(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(9)).find(|&i| {
+        bytes[i..i + 10].iter().enumerate().all(|(j, b)| {
+            if j == 4 || j == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifts_every_date_and_nothing_else() {
+        let text = "granted: 2026-10-01\nexpires: 2026-12-30 # 90 days\nid: INC-0001\n";
+        assert_eq!(
+            shift_dates(text, 31),
+            "granted: 2026-11-01\nexpires: 2027-01-30 # 90 days\nid: INC-0001\n"
+        );
+        assert_eq!(shift_dates(text, 0), text);
+    }
 }

@@ -3,7 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod completions;
-// pub mod init; (enabled once src/starter exists)
+pub mod init;
 pub mod package;
 pub mod serve;
 
