@@ -499,9 +499,12 @@ mod tests {
 
     const CONTROL: (&str, &str) = ("controls/C.md", "---\nowner: ana\napprovers: [ana]\n---\n");
 
+    /// A rule, the files that break it, and the one diagnostic expected.
+    type Case = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+
     #[test]
     fn governance_rules_are_checked_one_by_one() {
-        let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        let cases: &[Case] = &[
             (
                 "a control needs an owner",
                 &[("controls/C.md", "---\ntitle: T\n---\n")],
