@@ -500,7 +500,11 @@ mod tests {
     const CONTROL: (&str, &str) = ("controls/C.md", "---\nowner: ana\napprovers: [ana]\n---\n");
 
     /// A rule, the files that break it, and the one diagnostic expected.
-    type Case = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+    type Case = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static str,
+    );
 
     #[test]
     fn governance_rules_are_checked_one_by_one() {
