@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser, Tag};
 
 /// Renders a record body. The result is safe to insert into a page unescaped.
 pub fn render(markdown: &str) -> String {
@@ -11,9 +11,26 @@ pub fn render(markdown: &str) -> String {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
-    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
-    sanitizer().clean(&unsafe_html).to_string()
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut html_text = String::with_capacity(markdown.len() * 3 / 2);
+    let risky = events.iter().any(needs_sanitising);
+    html::push_html(&mut html_text, events.into_iter());
+    // pulldown-cmark escapes all text; only raw HTML and link targets can carry script, so
+    // the (much slower) sanitiser runs only on bodies that have them.
+    if risky {
+        sanitizer().clean(&html_text).to_string()
+    } else {
+        html_text
+    }
+}
+
+fn needs_sanitising(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::HtmlBlock)
+    )
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
@@ -41,7 +58,7 @@ mod tests {
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(
-            html.contains(r#"<input disabled="" type="checkbox" checked="">"#),
+            html.contains(r#"<input disabled="" type="checkbox" checked=""/>"#),
             "{html}"
         );
     }
@@ -60,6 +77,30 @@ mod tests {
     fn links_get_noopener() {
         let html = render("[site](https://example.com)");
         assert!(html.contains(r#"rel="noopener noreferrer""#), "{html}");
+    }
+
+    #[test]
+    fn plain_bodies_skip_the_sanitiser_but_stay_escaped() {
+        let html =
+            render("a < b & `<script>alert(1)</script>`\n\n| x |\n|---|\n| `<img onerror=x>` |");
+        assert!(
+            !html.contains("<script>") && !html.contains("<img"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;") && html.contains("a &lt; b &amp;"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn autolinks_are_sanitised_too() {
+        let html = render("<javascript:alert(1)> and <https://example.com>");
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://example.com" rel="noopener noreferrer">"#),
+            "{html}"
+        );
     }
 
     #[test]
