@@ -82,6 +82,12 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
         diagnostics: Vec::new(),
         removed: Vec::new(),
     };
+    if let Some(pos) = too_deep_at(yaml, 100, parsed.spans.start().line) {
+        parsed
+            .diagnostics
+            .push(Diagnostic::error(path, pos, TOO_DEEP));
+        return parsed;
+    }
     // Fast path: clean files deserialize straight from the text.
     let mut error = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(yaml))
     {
@@ -96,13 +102,14 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
         Err(syntax) => {
             parsed
                 .diagnostics
-                .push(syntax_error(path, &parsed.spans, &syntax));
+                .push(syntax_error(path, &parsed.spans, yaml, &syntax));
             return parsed;
         }
     };
     let mut removals = Removals::default();
-    // Each retry removes one node, so this ends; the bound only guards against surprises.
-    for _ in 0..256 {
+    // Each retry removes one node, so this ends; the bound keeps a file of thousands of
+    // problems from taking long, and says so.
+    for _ in 0..MAX_PROBLEMS_PER_FILE {
         let field = removals.original(error.path());
         let diagnostic = field_error(path, &parsed.spans, &field, error.inner());
         // A required field removed for a bad value comes back as "missing": say it once.
@@ -127,8 +134,17 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
             Err(next) => error = next,
         }
     }
+    let start = parsed.spans.start();
+    parsed.diagnostics.push(Diagnostic::error(
+        path,
+        start,
+        format!("more than {MAX_PROBLEMS_PER_FILE} problems in this file; fix these and check again to see the rest"),
+    ));
     parsed
 }
+
+/// How many field problems one file reports before giving up.
+const MAX_PROBLEMS_PER_FILE: usize = 100;
 
 /// Sequence elements removed so far, so later errors are reported at their original index
 /// (`nhi[2]`, not the `nhi[1]` it became after an earlier bad element was dropped).
@@ -182,16 +198,23 @@ impl Removals {
     }
 }
 
-fn syntax_error(path: &Path, spans: &Spans, error: &serde_yaml::Error) -> Diagnostic {
+fn syntax_error(path: &Path, spans: &Spans, yaml: &str, error: &serde_yaml::Error) -> Diagnostic {
     let start = spans.start();
     let pos = match error.location() {
-        Some(location) => Pos {
-            line: location.line() + start.line - 1,
-            col: location.column(),
-        },
+        Some(location) => position_of(yaml, location.index(), start.line),
         None => start,
     };
     let message = error.to_string();
+    if message.contains("recursion limit exceeded") {
+        return Diagnostic::error(path, pos, TOO_DEEP);
+    }
+    if message.contains("repetition limit exceeded") {
+        return Diagnostic::error(
+            path,
+            pos,
+            "YAML aliases expand too much (an alias bomb?): write the values out instead of repeating `*alias` references",
+        );
+    }
     // serde_yaml reports a repeated key at the document start; point at the repeat instead.
     if message.contains("duplicate") {
         if let Some((field, pos)) = spans.first_duplicate() {
@@ -205,6 +228,60 @@ fn syntax_error(path: &Path, spans: &Spans, error: &serde_yaml::Error) -> Diagno
     // serde_yaml appends " at line L column C"; the position is printed in front already.
     let message = message.split(" at line ").next().unwrap_or(&message);
     Diagnostic::error(path, pos, format!("YAML syntax error: {message}"))
+}
+
+const TOO_DEEP: &str =
+    "the YAML is nested too deeply (more than 100 levels): governance records need only a few";
+
+/// Line and column of a byte offset into the YAML, counting `\n`, `\r\n` and a lone `\r` as
+/// line breaks (as editors do; libyaml also counts U+2028 and U+0085) and clamping to the end
+/// of the text.
+fn position_of(yaml: &str, index: usize, first_line: usize) -> Pos {
+    let mut end = index.min(yaml.len());
+    while !yaml.is_char_boundary(end) {
+        end -= 1;
+    }
+    let (mut line, mut col) = (first_line, 1);
+    let mut chars = yaml[..end].chars().peekable();
+    while let Some(c) = chars.next() {
+        let crlf = c == '\r' && chars.peek() == Some(&'\n');
+        if c == '\n' || (c == '\r' && !crlf) {
+            line += 1;
+            col = 1;
+        } else if !crlf {
+            col += 1;
+        }
+    }
+    Pos { line, col }
+}
+
+/// Where `[`/`{` nesting first goes deeper than `limit`, outside quoted strings and comments.
+/// libyaml's scanner is quadratic in flow nesting, so such texts are refused before parsing.
+fn too_deep_at(yaml: &str, limit: usize, first_line: usize) -> Option<Pos> {
+    let mut depth = 0usize;
+    for (line_index, line) in yaml.lines().enumerate() {
+        let mut quote = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some(Pos {
+                            line: first_line + line_index,
+                            col: col + 1,
+                        });
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// The last segment of a field path: `b` of `a[0].b`.
@@ -324,7 +401,7 @@ fn remove_node(document: &mut Value, path: &serde_path_to_error::Path) -> bool {
         },
         Segment::Map { key } => node
             .as_mapping_mut()
-            .is_some_and(|map| map.remove(key.as_str()).is_some()),
+            .is_some_and(|map| map.shift_remove(key.as_str()).is_some()),
         _ => false,
     }
 }

@@ -111,7 +111,8 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|candidate| (strsim::damerau_levenshtein(word, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 3))
+        // A third of the shorter name, at least one edit: `ownr` -> `owner`, never `k0` -> `id`.
+        .filter(|(distance, candidate)| *distance <= 1.max(word.len().min(candidate.len()) / 3))
         .min()
         .map(|(_, candidate)| candidate)
 }

@@ -75,16 +75,31 @@ fn resolve(content_dir: &Path, path: &str) -> Result<EvidenceFile, String> {
             "evidence path `{path}` is not allowed: give a path under {FOLDER}/ using only letters, digits, `.`, `_`, `-` and `/` (no `..`)"
         ));
     }
-    let source: PathBuf = content_dir.join(FOLDER).join(path);
-    let metadata = std::fs::symlink_metadata(&source).map_err(|_| {
+    let folder = content_dir.join(FOLDER);
+    let not_found = || {
         format!(
             "evidence file `{path}` not found: put it in {}",
-            content_dir.join(FOLDER).display()
+            folder.display()
         )
-    })?;
-    if !metadata.is_file() {
+    };
+    // No part of the way may be a symbolic link: it could lead out of the content directory.
+    let mut source: PathBuf = folder.clone();
+    for part in std::iter::once(None).chain(path.split('/').map(Some)) {
+        if let Some(part) = part {
+            source.push(part);
+        }
+        let metadata = std::fs::symlink_metadata(&source).map_err(|_| not_found())?;
+        if metadata.file_type().is_symlink() {
+            return Err(format!(
+                "evidence `{path}` goes through the symbolic link {}: copy the file into {} instead",
+                source.display(),
+                folder.display()
+            ));
+        }
+    }
+    if !std::fs::symlink_metadata(&source).is_ok_and(|m| m.is_file()) {
         return Err(format!(
-            "evidence `{path}` is not a regular file (symbolic links and folders are not copied)"
+            "evidence `{path}` is not a regular file (folders and devices are not copied)"
         ));
     }
     let (size, sha256) =

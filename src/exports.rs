@@ -1,6 +1,8 @@
 //! Machine-readable exports: `data/metrics.json` (the contract in DESIGN.md) and CSV tables.
 //! Every value comes from the same `Metrics` the pages show.
 
+use std::borrow::Cow;
+
 use anyhow::Context;
 use serde::Serialize;
 
@@ -37,6 +39,16 @@ fn csv_of<T: Serialize>(rows: impl Iterator<Item = T>) -> anyhow::Result<Vec<u8>
     writer.into_inner().context("finishing a CSV export")
 }
 
+/// Free text that a spreadsheet would run as a formula (`=HYPERLINK(...)`) gets a leading `'`,
+/// so auditors can open the exports in Excel safely (OWASP "CSV injection").
+fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Joins list values into one CSV cell.
 fn joined<T: AsRef<str>>(values: impl IntoIterator<Item = T>) -> String {
     values
@@ -57,7 +69,7 @@ fn controls_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Row<'a> {
         id: &'a str,
-        title: &'a str,
+        title: Cow<'a, str>,
         owner: Option<&'a str>,
         status: &'static str,
         failures_total: usize,
@@ -73,7 +85,7 @@ fn controls_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
         let control = model.controls.get(&m.id);
         Row {
             id: &m.id,
-            title: control.map_or("", |c| c.title.as_str()),
+            title: spreadsheet_safe(control.map_or("", |c| c.title.as_str())),
             owner: m.owner.as_deref(),
             status: match control.map(|c| c.status) {
                 Some(crate::model::ControlStatus::Retired) => "retired",
@@ -102,7 +114,7 @@ fn incidents_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
     struct Row<'a> {
         id: &'a str,
         date: Day,
-        title: &'a str,
+        title: Cow<'a, str>,
         control: Option<&'a str>,
         process: Option<&'a str>,
         origins: String,
@@ -127,7 +139,7 @@ fn incidents_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
         Row {
             id: &m.id,
             date: m.date,
-            title: incident.map_or("", |i| i.title.as_str()),
+            title: spreadsheet_safe(incident.map_or("", |i| i.title.as_str())),
             control: m.control.as_deref(),
             process: incident.and_then(|i| i.process.as_deref()),
             origins: joined(m.origins.iter().map(|o| o.as_str())),
@@ -188,7 +200,7 @@ fn people_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Row<'a> {
         id: &'a str,
-        name: &'a str,
+        name: Cow<'a, str>,
         team: Option<&'a str>,
         active: bool,
         controls_owned: usize,
@@ -205,7 +217,7 @@ fn people_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
         let person = model.people.get(&m.id);
         Row {
             id: &m.id,
-            name: person.map_or("", |p| p.name.as_str()),
+            name: spreadsheet_safe(person.map_or("", |p| p.name.as_str())),
             team: person.and_then(|p| p.team.as_deref()),
             active: person.is_none_or(|p| p.active),
             controls_owned: m.controls_owned,
@@ -219,4 +231,19 @@ fn people_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
             gaps: m.gaps,
         }
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_in_free_text_are_defused() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("Dana Okafor"), "Dana Okafor");
+    }
 }

@@ -95,7 +95,17 @@ fn load_yaml_file<T: DeserializeOwned>(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(T, Source)> {
-    if !path.exists() {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if meta.file_type().is_symlink() {
+        diagnostics.push(Diagnostic::warning(path, Pos::START, SYMLINK));
+        return None;
+    }
+    if !meta.is_file() {
+        diagnostics.push(Diagnostic::error(
+            path,
+            Pos::START,
+            "not a regular file: replace it with a YAML file (or remove it)",
+        ));
         return None;
     }
     let text = read_text(path)
@@ -142,17 +152,19 @@ fn load_list<T: ListEntry>(
     let Some((list, file_source)) = load_yaml_file::<Vec<T>>(&path, diagnostics) else {
         return entries;
     };
+    // Ids become file names, so `dana` and `DANA` would collide on some file systems.
+    let mut seen = std::collections::HashSet::new();
     for (index, mut entry) in list.into_iter().enumerate() {
         let source = file_source.clone();
         let id_field = format!("[{index}].id");
         if let Some(problem) = id_problem(entry.id()) {
             diagnostics.push(Diagnostic::error(&path, source.pos(&id_field), problem));
-        } else if entries.contains_key(entry.id()) {
+        } else if !seen.insert(entry.id().to_lowercase()) {
             diagnostics.push(Diagnostic::error(
                 &path,
                 source.pos(&id_field),
                 format!(
-                    "duplicate id `{}`: ids must be unique in {file}",
+                    "duplicate id `{}`: ids must be unique in {file} (ignoring case, since they become file names)",
                     entry.id()
                 ),
             ));
@@ -237,11 +249,23 @@ fn load_records<T: Record>(
 
 /// All `.md` files under `folder`, sorted; symlinks are reported and not followed.
 fn find_record_files(folder: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    if !folder.is_dir() {
-        return Vec::new();
+    match std::fs::symlink_metadata(folder) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            diagnostics.push(Diagnostic::warning(folder, Pos::START, SYMLINK));
+            return Vec::new();
+        }
+        Ok(meta) if meta.is_dir() => {}
+        _ => return Vec::new(),
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(folder).follow_links(false).sort_by_file_name() {
+    let walk = WalkDir::new(folder)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        // Hidden folders (`.git`, editor state) are not content.
+        .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && is_hidden(e.file_name())));
+    for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -254,27 +278,44 @@ fn find_record_files(folder: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Pa
                 continue;
             }
         };
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if entry.path_is_symlink() {
-            diagnostics.push(Diagnostic::warning(
-                path,
-                Pos::START,
-                "symbolic link not followed: copy the file into the content directory instead",
-            ));
-        } else if entry.file_type().is_file() && !hidden {
-            if path.extension().is_some_and(|ext| ext == "md") {
-                files.push(path.to_path_buf());
-            } else {
-                diagnostics.push(Diagnostic::warning(
-                    path,
-                    Pos::START,
-                    "ignored: only `.md` files are records (rename it to .md, or move it out of this folder)",
-                ));
-            }
+        if let Some(problem) = record_file_problem(&entry) {
+            diagnostics.push(problem);
+        } else if entry.file_type().is_file() && !is_hidden(entry.file_name()) {
+            files.push(entry.path().to_path_buf());
         }
     }
     files
+}
+
+const SYMLINK: &str =
+    "symbolic link not followed: copy the file into the content directory instead";
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Why an entry of a record folder is skipped, when the user should hear about it.
+fn record_file_problem(entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let path = entry.path();
+    let file_type = entry.file_type();
+    let markdown = path.extension().is_some_and(|ext| ext == "md");
+    let message = if entry.path_is_symlink() {
+        SYMLINK
+    } else if file_type.is_dir() {
+        return None;
+    } else if !file_type.is_file() {
+        "not a regular file (a pipe, socket or device): skipped"
+    } else if is_hidden(entry.file_name()) {
+        if !markdown {
+            return None;
+        }
+        "hidden file skipped: remove the leading `.` from the name to make it a record"
+    } else if !markdown {
+        "ignored: only `.md` files are records (rename it to .md, or move it out of this folder)"
+    } else {
+        return None;
+    };
+    Some(Diagnostic::warning(path, Pos::START, message))
 }
 
 fn record_id(path: &Path) -> String {

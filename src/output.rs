@@ -142,6 +142,18 @@ fn check_out_dir(out: &Path, content_dir: &Path) -> anyhow::Result<()> {
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     let joined =
         std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    // Resolve `..` by name first, so `missing/..` compares like the folder it names.
+    let mut lexical = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let joined = lexical;
     // Resolve symlinks of the part that exists, so `./x` and a linked path compare equal.
     let mut existing = joined.as_path();
     let mut rest = Vec::new();

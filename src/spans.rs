@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
@@ -35,6 +35,15 @@ pub struct Spans {
     yaml: Arc<str>,
     /// Lines in the file before the YAML text (the `---` line of front matter).
     line_offset: usize,
+    /// Built on first use and shared by clones (all entries of `people.yaml` share one).
+    built: Arc<OnceLock<Index>>,
+}
+
+/// Every node's position, and the keys given twice.
+#[derive(Debug, Default)]
+struct Index {
+    entries: HashMap<String, Entry>,
+    duplicates: Vec<(String, Pos)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +54,11 @@ struct Entry {
 
 impl Spans {
     pub fn new(yaml: Arc<str>, line_offset: usize) -> Spans {
-        Spans { yaml, line_offset }
+        Spans {
+            yaml,
+            line_offset,
+            built: Arc::default(),
+        }
     }
 
     /// Where the YAML text starts in the file.
@@ -67,11 +80,11 @@ impl Spans {
     }
 
     fn lookup(&self, field: &str, pick: impl Fn(&Entry) -> Pos) -> Pos {
-        let entries = self.index();
+        let entries = &self.index().entries;
         let mut path = field;
         loop {
             if let Some(entry) = entries.get(path) {
-                return pick(entry);
+                return self.clamp(pick(entry));
             }
             match parent(path) {
                 Some(up) => path = up,
@@ -80,23 +93,41 @@ impl Spans {
         }
     }
 
+    /// Keeps a position inside the text: the parser places an empty value at the end of a file
+    /// without a final newline one line past it.
+    fn clamp(&self, pos: Pos) -> Pos {
+        let lines: Vec<&str> = self.yaml.split('\n').collect();
+        let last = self.line_offset + lines.len();
+        if pos.line <= last {
+            return pos;
+        }
+        let width = lines
+            .last()
+            .map_or(0, |line| line.trim_end_matches('\r').chars().count());
+        Pos {
+            line: last,
+            col: width + 1,
+        }
+    }
+
     /// The first key that appears twice in one mapping, with the position of its repeat.
     pub fn first_duplicate(&self) -> Option<(String, Pos)> {
-        self.build().duplicates.into_iter().next()
+        self.index().duplicates.first().cloned()
     }
 
-    fn index(&self) -> HashMap<String, Entry> {
-        self.build().entries
-    }
-
-    fn build(&self) -> Builder {
-        let mut builder = Builder {
-            line_offset: self.line_offset,
-            ..Builder::default()
-        };
-        // A YAML syntax error is reported elsewhere; the positions read up to it still help.
-        let _ = Parser::new_from_str(&self.yaml).load(&mut builder, false);
-        builder
+    fn index(&self) -> &Index {
+        self.built.get_or_init(|| {
+            let mut builder = Builder {
+                line_offset: self.line_offset,
+                ..Builder::default()
+            };
+            // A YAML syntax error is reported elsewhere; the positions read up to it still help.
+            let _ = Parser::new_from_str(&self.yaml).load(&mut builder, false);
+            Index {
+                entries: builder.entries,
+                duplicates: builder.duplicates,
+            }
+        })
     }
 }
 

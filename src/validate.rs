@@ -162,6 +162,16 @@ impl<'a> Validator<'a> {
 
     fn validate_frameworks(&mut self) {
         for framework in self.model.frameworks.values() {
+            if let Some(url) = &framework.url {
+                if !is_web_url(url) {
+                    let field = format!("[{}].url", framework.index);
+                    self.error(
+                        &framework.source,
+                        &field,
+                        format!("`url` must start with https:// or http://, not `{url}`"),
+                    );
+                }
+            }
             let mut seen = HashSet::new();
             for (i, reference) in framework.references.iter().enumerate() {
                 if !seen.insert(reference.id.as_str()) {
@@ -468,6 +478,12 @@ impl<'a> Validator<'a> {
             );
         }
     }
+}
+
+/// Whether `url` is a web address a page may link to (never `javascript:` or `data:`).
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 #[cfg(test)]

@@ -730,7 +730,10 @@ fn frameworks_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         .values()
         .map(|f| FrameworkRow {
             link: super::record_link(&f.id, &f.name, "frameworks"),
-            url: f.url.as_deref(),
+            url: f
+                .url
+                .as_deref()
+                .filter(|url| crate::validate::is_web_url(url)),
             references: f.references.len(),
             covered: f
                 .references

@@ -524,6 +524,8 @@ fn framework_page<'a>(
     #[derive(Serialize)]
     struct View<'a> {
         framework: &'a Framework,
+        /// The framework's link, only when it is a web address.
+        url: Option<&'a str>,
         references: Vec<ReferenceRow<'a>>,
         uncovered: usize,
     }
@@ -545,6 +547,10 @@ fn framework_page<'a>(
     let uncovered = references.iter().filter(|r| r.controls.is_empty()).count();
     let view = View {
         framework,
+        url: framework
+            .url
+            .as_deref()
+            .filter(|url| crate::validate::is_web_url(url)),
         references,
         uncovered,
     };
