@@ -1,0 +1,221 @@
+//! Times each stage of a build on a content directory, with the lib API `govsite build` uses.
+//!
+//! ```text
+//! cargo run --release --example stages -- CONTENT OUT
+//! ```
+//!
+//! Prints one line per stage (wall time, and the process's peak RSS after it, from
+//! `/proc/self/status`), then a `STAGES key=value ...` line that `scripts/bench` parses.
+//! The stages are those of `site::check`, `site::render` and `output::write_site`:
+//!
+//! | stage      | call                                                             |
+//! |------------|------------------------------------------------------------------|
+//! | load       | `load::load` (walk, read, parse front matter, Markdown -> HTML)  |
+//! | validate   | `validate::validate` + diagnostics sort                          |
+//! | provenance | `Provenance::of_content` (runs git)                              |
+//! | metrics    | `metrics::compute`                                               |
+//! | templates  | `Renderer::new(None)` (compiles the Tera templates)              |
+//! | charts     | `charts::site_charts` (the site-wide SVG charts)                 |
+//! | index      | `views::Index::new`                                              |
+//! | render     | `views::render_site`: every page, per-control chart, export      |
+//! | seal       | `output::seal`: sort + SHA-256 manifest                          |
+//! | write      | `output::write_site` into OUT (staging folder + rename)          |
+//!
+//! `render` includes the per-control charts; with `--control-charts` they are also timed on
+//! their own first (`control_charts`, not part of the total), to show their share.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use govsite::metrics::Metrics;
+use govsite::output::{self, OutputFile};
+use govsite::provenance::Provenance;
+use govsite::render::Renderer;
+use govsite::{charts, diagnostics, load, metrics, validate, views};
+
+fn main() -> anyhow::Result<()> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let control_charts = take_flag(&mut args, "--control-charts");
+    let [content, out] = args.as_slice() else {
+        eprintln!("usage: stages [--control-charts] CONTENT OUT");
+        std::process::exit(2);
+    };
+    let (content, out) = (PathBuf::from(content), PathBuf::from(out));
+    let mut timer = Timer::new();
+
+    let loaded = load::load(&content)?;
+    timer.lap("load");
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(validate::validate(&loaded.model));
+    diagnostics::sort(&mut diagnostics);
+    timer.lap("validate");
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        anyhow::bail!(
+            "{errors} errors in {}: run `govsite check`",
+            content.display()
+        );
+    }
+    let model = loaded.model;
+    let as_of = model
+        .site
+        .as_of
+        .unwrap_or_else(govsite::model::Day::today_utc);
+    let provenance = Provenance::of_content(&content);
+    timer.lap("provenance");
+    let metrics = metrics::compute(&model, as_of);
+    timer.lap("metrics");
+    let renderer = Renderer::new(None)?;
+    timer.lap("templates");
+    let site_charts = charts::site_charts(&metrics)?;
+    timer.lap("charts");
+    if control_charts {
+        let started = Instant::now();
+        let count = draw_control_charts(&metrics)?;
+        let seconds = started.elapsed().as_secs_f64();
+        timer.extra(
+            "control_charts",
+            seconds,
+            &format!("{count} charts, single thread, not in the total"),
+        );
+    }
+    let index = views::Index::new(&model, &metrics, &provenance, None);
+    timer.lap("index");
+    let mut files = views::render_site(&renderer, &index, &site_charts)?;
+    timer.lap("render");
+    output::seal(&mut files);
+    timer.lap("seal");
+    output::write_site(&out, &content, &files)?;
+    timer.lap("write");
+
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let total = timer.total();
+    println!(
+        "{:<15} {:>9.3} s   peak RSS {:>7.1} MB",
+        "total",
+        total,
+        peak_rss_mb()
+    );
+    println!(
+        "{} pages, {} files, {:.1} MB; {:.0} pages/s",
+        pages,
+        files.len(),
+        bytes as f64 / 1e6,
+        pages as f64 / total
+    );
+    largest_files(&files);
+    let mut line = format!("STAGES pages={pages} files={} bytes={bytes}", files.len());
+    for (name, seconds) in &timer.laps {
+        line.push_str(&format!(" {name}={seconds:.4}"));
+    }
+    line.push_str(&format!(
+        " total={total:.4} peak_rss_mb={:.1}",
+        peak_rss_mb()
+    ));
+    println!("{line}");
+    Ok(())
+}
+
+fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|arg| arg != flag);
+    args.len() != before
+}
+
+/// The per-control charts as `render_site` draws them: failures per month over the trend.
+fn draw_control_charts(metrics: &Metrics) -> anyhow::Result<usize> {
+    let mut per_control: std::collections::BTreeMap<&str, Vec<(String, usize)>> = metrics
+        .controls
+        .iter()
+        .map(|c| {
+            let months = metrics
+                .monthly
+                .iter()
+                .map(|m| (m.month.clone(), 0))
+                .collect();
+            (c.id.as_str(), months)
+        })
+        .collect();
+    for incident in &metrics.incidents {
+        let Some(control) = incident.control.as_deref() else {
+            continue;
+        };
+        let key = incident.date.month_key();
+        if let Some(months) = per_control.get_mut(control) {
+            if let Some(month) = months.iter_mut().find(|(m, _)| *m == key) {
+                month.1 += 1;
+            }
+        }
+    }
+    for (id, months) in &per_control {
+        charts::control_chart(id, months)?;
+    }
+    Ok(per_control.len())
+}
+
+/// Sizes by top-level folder, to see where the bytes go.
+fn largest_files(files: &[OutputFile]) {
+    let mut by_folder: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for file in files {
+        let folder = file.path.split_once('/').map_or("(root)", |(f, _)| f);
+        let entry = by_folder.entry(folder).or_default();
+        entry.0 += 1;
+        entry.1 += file.bytes.len();
+    }
+    for (folder, (count, bytes)) in by_folder {
+        println!(
+            "  {folder:<12} {count:>8} files {:>9.1} MB  {:>7.1} KB/file",
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e3 / count as f64
+        );
+    }
+}
+
+struct Timer {
+    last: Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let seconds = self.last.elapsed().as_secs_f64();
+        println!(
+            "{name:<15} {seconds:>9.3} s   peak RSS {:>7.1} MB",
+            peak_rss_mb()
+        );
+        self.laps.push((name, seconds));
+        self.last = Instant::now();
+    }
+
+    /// A measurement outside the pipeline: printed, not added to the total.
+    fn extra(&mut self, name: &'static str, seconds: f64, note: &str) {
+        println!("{name:<15} {seconds:>9.3} s   ({note})");
+        self.last = Instant::now();
+    }
+
+    fn total(&self) -> f64 {
+        self.laps.iter().map(|(_, s)| s).sum()
+    }
+}
+
+/// The process's peak resident set size so far (VmHWM), in MB; 0 where /proc is missing.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
