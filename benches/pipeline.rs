@@ -20,6 +20,10 @@ use govsite::provenance::Provenance;
 use govsite::render::Renderer;
 use govsite::{charts, load, metrics, output, validate, views};
 
+/// The allocator the `govsite` binary uses, so the figures match a real build.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[allow(dead_code)]
 #[path = "../examples/synth.rs"]
 mod synth;

@@ -33,6 +33,10 @@ use govsite::provenance::Provenance;
 use govsite::render::Renderer;
 use govsite::{charts, diagnostics, load, metrics, validate, views};
 
+/// The allocator the `govsite` binary uses, so the figures match a real build.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let control_charts = take_flag(&mut args, "--control-charts");

@@ -82,11 +82,12 @@
   function close() {
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
     selected = -1;
   }
 
   function select(index) {
-    var items = list.querySelectorAll("li[role=option]");
+    var items = list.querySelectorAll("a[role=option]");
     if (!items.length) return;
     selected = (index + items.length) % items.length;
     items.forEach(function (item, i) { item.setAttribute("aria-selected", i === selected ? "true" : "false"); });
@@ -96,17 +97,25 @@
 
   function render(matches) {
     list.textContent = "";
+    input.removeAttribute("aria-activedescendant");
     if (!matches.length) {
       var empty = document.createElement("li");
       empty.className = "empty";
+      empty.setAttribute("role", "option");
+      empty.setAttribute("aria-disabled", "true");
       empty.textContent = "No record matches.";
       list.appendChild(empty);
     }
     matches.forEach(function (entry, i) {
+      // The link itself is the option (an option must not contain a focusable element);
+      // focus stays in the combobox, which points at the selected option.
       var item = document.createElement("li");
-      item.setAttribute("role", "option");
-      item.id = "search-option-" + i;
+      item.setAttribute("role", "none");
       var link = document.createElement("a");
+      link.setAttribute("role", "option");
+      link.setAttribute("aria-selected", "false");
+      link.id = "search-option-" + i;
+      link.tabIndex = -1;
       link.href = root + entry.u;
       var title = document.createElement("span");
       title.textContent = entry.t;
@@ -144,7 +153,7 @@
     else if (event.key === "ArrowUp") { event.preventDefault(); select(selected - 1); }
     else if (event.key === "Escape") { close(); }
     else if (event.key === "Enter") {
-      var links = list.querySelectorAll("li[role=option] a");
+      var links = list.querySelectorAll("a[role=option]");
       var target = links[selected >= 0 ? selected : 0];
       if (target) { event.preventDefault(); window.location.href = target.href; }
     }
