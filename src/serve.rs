@@ -2,6 +2,8 @@
 //! change, and reload the browser. Content errors show in the terminal and as a page in the
 //! browser instead of stopping the server.
 
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -45,20 +47,20 @@ pub fn serve(options: &ServeOptions, ui: Ui) -> anyhow::Result<()> {
     });
     rebuild(options, &live, ui);
     let address = format!("127.0.0.1:{}", options.port);
-    let server = tiny_http::Server::http(&address).map_err(|error| {
+    let listener = TcpListener::bind(&address).map_err(|error| {
         anyhow!(
             "cannot listen on {address}: {error} (is another server using the port? try --port)"
         )
     })?;
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let (server, live) = (Arc::clone(&server), Arc::clone(&live));
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                respond(&live, request);
-            }
-        });
-    }
+    let accepting = Arc::clone(&live);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            // One thread per connection, closed after its one response, so a browser's idle
+            // keep-alive connections can never hold up another request.
+            let live = Arc::clone(&accepting);
+            std::thread::spawn(move || handle(&live, stream));
+        }
+    });
     let url = format!("http://{address}/");
     ui.info(&format!(
         "serving {} at {url} (Ctrl+C to stop); watching for changes",
@@ -128,41 +130,86 @@ fn watch(options: &ServeOptions, live: &Live, ui: Ui) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn respond(live: &Live, request: tiny_http::Request) {
-    let url = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    let response = match url.as_str() {
+/// Reads one request from a connection, answers it and closes the connection.
+fn handle(live: &Live, mut stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buffer[..n]),
+        }
+        if head.len() > 64 * 1024 {
+            return;
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut request_line = head.lines().next().unwrap_or("").split_whitespace();
+    let (method, target) = (request_line.next().unwrap_or(""), request_line.next());
+    let response = match (method, target) {
+        ("GET" | "HEAD", Some(target)) => respond(live, target),
+        _ => text("only GET and HEAD are served".into(), "text/plain").with_status_code(405),
+    };
+    let _ = response.write_to(&mut stream, method == "HEAD");
+}
+
+fn respond(live: &Live, target: &str) -> Response {
+    let url = target.split(['?', '#']).next().unwrap_or("/");
+    match url {
         "/__govsite/generation" => text(
             live.generation.load(Ordering::SeqCst).to_string(),
             "text/plain",
         ),
         "/__govsite/live.js" => text(LIVE_SCRIPT.to_string(), "text/javascript"),
-        _ => serve_file(live, &url),
-    };
-    let _ = request.respond(response);
-}
-
-type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
-
-fn text(body: String, content_type: &str) -> Response {
-    with_headers(tiny_http::Response::from_string(body), content_type)
-}
-
-/// Adds the content type and turns caching off, so a reload always shows the latest build.
-fn with_headers(mut response: Response, content_type: &str) -> Response {
-    for (name, value) in [
-        ("Content-Type", content_type),
-        ("Cache-Control", "no-store"),
-    ] {
-        if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
-        }
+        _ => serve_file(live, url),
     }
-    response
+}
+
+/// A response, sent with caching off so a reload always shows the latest build.
+struct Response {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn with_status_code(mut self, status: u16) -> Response {
+        self.status = status;
+        self
+    }
+
+    fn write_to(&self, stream: &mut TcpStream, head_only: bool) -> std::io::Result<()> {
+        let reason = match self.status {
+            200 => "OK",
+            404 => "Not Found",
+            _ => "Method Not Allowed",
+        };
+        write!(
+            stream,
+            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+             Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+            self.status,
+            self.content_type,
+            self.body.len()
+        )?;
+        if !head_only {
+            stream.write_all(&self.body)?;
+        }
+        stream.flush()
+    }
+}
+
+fn text(body: String, content_type: &'static str) -> Response {
+    with_headers(body.into_bytes(), content_type)
+}
+
+fn with_headers(body: Vec<u8>, content_type: &'static str) -> Response {
+    Response {
+        status: 200,
+        content_type,
+        body,
+    }
 }
 
 fn serve_file(live: &Live, url: &str) -> Response {
@@ -180,10 +227,7 @@ fn serve_file(live: &Live, url: &str) -> Response {
             with_live_script(&String::from_utf8_lossy(&bytes)),
             "text/html; charset=utf-8",
         ),
-        Ok(bytes) => with_headers(
-            tiny_http::Response::from_data(bytes),
-            content_type(&relative),
-        ),
+        Ok(bytes) => with_headers(bytes, content_type(&relative)),
         Err(_) => {
             text(format!("{url} is not part of the site"), "text/plain").with_status_code(404)
         }
