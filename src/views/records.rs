@@ -126,18 +126,8 @@ fn control_page<'a>(
             .rev()
             .map(|i| incident_row(index, i))
             .collect(),
-        exceptions: ids(&index.exceptions_by_control, id)
-            .iter()
-            .filter_map(|e| index.exception_metrics.get(e))
-            .map(|e| exception_row(index, e))
-            .collect(),
-        gaps: index
-            .gaps_by_record
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|g| gap_row(index, g))
-            .collect(),
+        exceptions: exception_rows(index, &ids(&index.exceptions_by_control, id)),
+        gaps: record_gaps(index, id),
         mean_days: decimal(
             index
                 .control_metrics
@@ -172,6 +162,20 @@ pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
                 .filter(|i| i.date.month_key() == m.month)
                 .count(),
         })
+        .collect()
+}
+
+/// The gaps found on one record.
+fn record_gaps<'a>(index: &Index<'a>, id: &str) -> Vec<GapRow<'a>> {
+    let gaps = index.gaps_by_record.get(id).into_iter().flatten();
+    gaps.map(|g| gap_row(index, g)).collect()
+}
+
+/// Exception rows for the given exception ids, in order.
+fn exception_rows<'a>(index: &Index<'a>, ids: &[&'a str]) -> Vec<ExceptionRow<'a>> {
+    ids.iter()
+        .filter_map(|e| index.exception_metrics.get(e))
+        .map(|e| exception_row(index, e))
         .collect()
 }
 
@@ -248,18 +252,8 @@ fn process_page<'a>(
             .filter_map(|i| index.incident_metrics.get(i))
             .map(|i| incident_row(index, i))
             .collect(),
-        exceptions: ids(&index.exceptions_by_process, id)
-            .iter()
-            .filter_map(|e| index.exception_metrics.get(e))
-            .map(|e| exception_row(index, e))
-            .collect(),
-        gaps: index
-            .gaps_by_record
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|g| gap_row(index, g))
-            .collect(),
+        exceptions: exception_rows(index, &ids(&index.exceptions_by_process, id)),
+        gaps: record_gaps(index, id),
     };
     let title = if process.title.is_empty() {
         process.id.clone()
@@ -347,13 +341,7 @@ fn exception_page<'a>(
         process: exception.process.as_deref().map(|p| index.process(p)),
         periods,
         failures,
-        gaps: index
-            .gaps_by_record
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|g| gap_row(index, g))
-            .collect(),
+        gaps: record_gaps(index, id),
         max_validity_days: max,
         evidence: index.evidence(&exception.evidence),
     };
