@@ -8,7 +8,8 @@
 //! The estate comes from `examples/synth.rs` (same generator, same seed), written to a
 //! temporary folder in the setup. Each stage is measured on its own, with its inputs built
 //! once outside the timed loop: load, validate, metrics, charts (site-wide), control_chart
-//! (one control), index, render (every page, chart and export), seal (manifest), write.
+//! (one control), index, render (every page, chart and export, into memory), seal (manifest), write
+//! (`output::write_site`: the same files into a staging folder, hashed, swapped in).
 //! Whole builds at realistic sizes are timed by `scripts/bench`, not here.
 
 use std::time::Duration;
@@ -57,8 +58,9 @@ fn stages(c: &mut Criterion) {
     let renderer = Renderer::new(None).expect("compiling the templates");
     let site_charts = charts::site_charts(&computed).expect("drawing the charts");
     let index = views::Index::new(&model, &computed, &provenance, None);
-    let mut files = views::render_site(&renderer, &index, &site_charts).expect("rendering");
-    output::seal(&mut files);
+    let rendered = output::Memory::default();
+    views::render_site(&renderer, &index, &site_charts, &rendered).expect("rendering");
+    let files = rendered.into_sealed();
     let months: Vec<(String, usize)> = computed
         .monthly
         .iter()
@@ -84,7 +86,11 @@ fn stages(c: &mut Criterion) {
         b.iter(|| views::Index::new(&model, &computed, &provenance, None))
     });
     group.bench_function("render", |b| {
-        b.iter(|| views::render_site(&renderer, &index, &site_charts).unwrap())
+        b.iter(|| {
+            let memory = output::Memory::default();
+            views::render_site(&renderer, &index, &site_charts, &memory).unwrap();
+            memory
+        })
     });
     group.bench_function("seal", |b| {
         b.iter_batched(

@@ -6,7 +6,7 @@
 //!
 //! Prints one line per stage (wall time, and the process's peak RSS after it, from
 //! `/proc/self/status`), then a `STAGES key=value ...` line that `scripts/bench` parses.
-//! The stages are those of `site::check`, `site::render` and `output::write_site`:
+//! The stages are those of `site::check` and `site::build`:
 //!
 //! | stage      | call                                                             |
 //! |------------|------------------------------------------------------------------|
@@ -17,18 +17,19 @@
 //! | templates  | `Renderer::new(None)` (compiles the Tera templates)              |
 //! | charts     | `charts::site_charts` (the site-wide SVG charts)                 |
 //! | index      | `views::Index::new`                                              |
-//! | render     | `views::render_site`: every page, per-control chart, export      |
-//! | seal       | `output::seal`: sort + SHA-256 manifest                          |
-//! | write      | `output::write_site` into OUT (staging folder + rename)          |
+//! | render_write | `views::render_site` into an `output::SiteWriter`: every page,  |
+//! |            | per-control chart and export, each written and hashed as it is   |
+//! |            | rendered, into a staging folder beside OUT                       |
+//! | finish     | `SiteWriter::finish`: marker, `SHA256SUMS`, swap into OUT        |
 //!
 //! `render` includes the per-control charts; with `--control-charts` they are also timed on
 //! their own first (`control_charts`, not part of the total), to show their share.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use govsite::metrics::Metrics;
-use govsite::output::{self, OutputFile};
+use govsite::output;
 use govsite::provenance::Provenance;
 use govsite::render::Renderer;
 use govsite::{charts, diagnostics, load, metrics, validate, views};
@@ -85,15 +86,15 @@ fn main() -> anyhow::Result<()> {
     }
     let index = views::Index::new(&model, &metrics, &provenance, None);
     timer.lap("index");
-    let mut files = views::render_site(&renderer, &index, &site_charts)?;
-    timer.lap("render");
-    output::seal(&mut files);
-    timer.lap("seal");
-    output::write_site(&out, &content, &files)?;
-    timer.lap("write");
+    let writer = output::SiteWriter::create(&out, &content)?;
+    views::render_site(&renderer, &index, &site_charts, &writer)?;
+    timer.lap("render_write");
+    writer.finish()?;
+    timer.lap("finish");
 
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let files = written_files(&out)?;
+    let pages = files.iter().filter(|f| f.0.ends_with(".html")).count();
+    let bytes: usize = files.iter().map(|f| f.1).sum();
     let total = timer.total();
     println!(
         "{:<15} {:>9.3} s   peak RSS {:>7.1} MB",
@@ -158,14 +159,31 @@ fn draw_control_charts(metrics: &Metrics) -> anyhow::Result<usize> {
     Ok(per_control.len())
 }
 
+/// Every file of the written site: its path under `out` and its size.
+fn written_files(out: &Path) -> anyhow::Result<Vec<(String, usize)>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry?;
+        if entry.file_type().is_file() {
+            let path = entry
+                .path()
+                .strip_prefix(out)?
+                .to_string_lossy()
+                .into_owned();
+            files.push((path, entry.metadata()?.len() as usize));
+        }
+    }
+    Ok(files)
+}
+
 /// Sizes by top-level folder, to see where the bytes go.
-fn largest_files(files: &[OutputFile]) {
+fn largest_files(files: &[(String, usize)]) {
     let mut by_folder: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    for file in files {
-        let folder = file.path.split_once('/').map_or("(root)", |(f, _)| f);
+    for (path, size) in files {
+        let folder = path.split_once('/').map_or("(root)", |(f, _)| f);
         let entry = by_folder.entry(folder).or_default();
         entry.0 += 1;
-        entry.1 += file.bytes.len();
+        entry.1 += size;
     }
     for (folder, (count, bytes)) in by_folder {
         println!(

@@ -2,6 +2,9 @@
 //! in, so a failed build never leaves a half-written site behind.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use rayon::prelude::*;
@@ -31,45 +34,180 @@ const MARKER_TEXT: &str = "This folder was written by govsite; `govsite build` r
 /// The manifest at the root of every build, in the format `sha256sum -c SHA256SUMS` checks.
 pub const MANIFEST: &str = "SHA256SUMS";
 
+/// Files every build adds besides what it renders: the marker and the manifest.
+pub const SEAL_FILES: usize = 2;
+
+/// Where rendered files go, from any rendering thread, as soon as each one is ready.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()>;
+}
+
+/// Keeps every file in memory: for `govsite package` and for tests.
+#[derive(Default)]
+pub struct Memory {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for Memory {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        lock(&self.files).push(file);
+        Ok(())
+    }
+}
+
+impl Memory {
+    /// The files with the marker and the manifest added, sorted by path.
+    pub fn into_sealed(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        seal(&mut files);
+        files
+    }
+}
+
 /// Adds the govsite marker and a `SHA256SUMS` manifest covering every other file, and sorts
 /// the files by path.
 pub fn seal(files: &mut Vec<OutputFile>) {
     files.retain(|file| file.path != MARKER && file.path != MANIFEST);
     files.push(OutputFile::new(MARKER, MARKER_TEXT));
-    files.par_sort_by(|a, b| a.path.cmp(&b.path));
-    let hashes: Vec<String> = files
+    let mut hashes: Vec<(String, String)> = files
         .par_iter()
-        .map(|file| {
-            format!(
-                "{}  {}\n",
-                crate::evidence::sha256_hex(&file.bytes),
-                file.path
-            )
-        })
+        .map(|file| (file.path.clone(), crate::evidence::sha256_hex(&file.bytes)))
         .collect();
-    files.push(OutputFile::new(MANIFEST, hashes.concat()));
+    files.push(OutputFile::new(MANIFEST, manifest(&mut hashes)));
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// The text of `SHA256SUMS` for `(path, hash)` pairs, sorted by path.
+fn manifest(hashes: &mut [(String, String)]) -> String {
+    hashes.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut text = String::with_capacity(hashes.len() * 100);
+    for (path, hash) in hashes.iter() {
+        text.push_str(hash);
+        text.push_str("  ");
+        text.push_str(path);
+        text.push('\n');
+    }
+    text
 }
 
 /// Writes `files` as the new content of `out`.
 pub fn write_site(out: &Path, content_dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    check_out_dir(out, content_dir)?;
-    let parent = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = out
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    let staging = parent.join(format!(".{name}.govsite-new-{}", std::process::id()));
-    let result = write_files(&staging, files).and_then(|()| swap_in(&staging, out));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+    let writer = SiteWriter::create(out, content_dir)?;
+    // A sealed list carries its own marker and manifest: `finish` writes fresh ones.
+    files
+        .par_iter()
+        .filter(|file| file.path != MARKER && file.path != MANIFEST)
+        .try_for_each(|file| writer.put(file.clone()))?;
+    writer.finish()
+}
+
+/// Writes a site as it is rendered: each file goes straight into a staging folder beside
+/// `out` and is hashed there, so no build holds its whole output in memory. `finish` adds
+/// the marker and the manifest and swaps the folder in; dropped unfinished (a failed
+/// build), it removes the staging folder and `out` stays as it was.
+pub struct SiteWriter {
+    out: PathBuf,
+    staging: PathBuf,
+    hashes: Mutex<Vec<(String, String)>>,
+    /// Time spent in `put`, summed over threads, in nanoseconds.
+    busy: AtomicU64,
+    finished: bool,
+}
+
+impl SiteWriter {
+    /// Checks that `out` may be replaced and creates an empty staging folder beside it.
+    pub fn create(out: &Path, content_dir: &Path) -> anyhow::Result<SiteWriter> {
+        check_out_dir(out, content_dir)?;
+        let parent = match out.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+        let name = out
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let staging = parent.join(format!(".{name}.govsite-new-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .with_context(|| format!("clearing {}", staging.display()))?;
+        }
+        std::fs::create_dir_all(&staging)
+            .with_context(|| format!("creating {}", staging.display()))?;
+        Ok(SiteWriter {
+            out: out.to_path_buf(),
+            staging,
+            hashes: Mutex::new(Vec::new()),
+            busy: AtomicU64::new(0),
+            finished: false,
+        })
     }
-    result
+
+    /// How long the rendering threads spent writing and hashing files, added up.
+    pub fn busy(&self) -> Duration {
+        Duration::from_nanos(self.busy.load(Ordering::Relaxed))
+    }
+
+    /// Writes the marker and the manifest, then replaces `out` with the new site.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        self.put(OutputFile::new(MARKER, MARKER_TEXT))?;
+        let mut hashes = std::mem::take(&mut *lock(&self.hashes));
+        let manifest = manifest(&mut hashes);
+        let path = self.staging.join(MANIFEST);
+        std::fs::write(&path, manifest).with_context(|| format!("writing {}", path.display()))?;
+        swap_in(&self.staging, &self.out)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Sink for SiteWriter {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        let start = Instant::now();
+        let relative = Path::new(&file.path);
+        let inside = relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        if !inside || file.path == MANIFEST {
+            bail!(
+                "internal error: output path `{}` leaves the site folder or is reserved",
+                file.path
+            );
+        }
+        let path = self.staging.join(relative);
+        let written = match std::fs::write(&path, &file.bytes) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(folder) = path.parent() {
+                    std::fs::create_dir_all(folder)
+                        .with_context(|| format!("creating {}", folder.display()))?;
+                }
+                std::fs::write(&path, &file.bytes)
+            }
+            other => other,
+        };
+        written.with_context(|| format!("writing {}", path.display()))?;
+        let hash = crate::evidence::sha256_hex(&file.bytes);
+        lock(&self.hashes).push((file.path, hash));
+        let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.busy.fetch_add(nanos, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for SiteWriter {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Locks a mutex, carrying on if another thread panicked while holding it (the data is a
+/// plain list that stays consistent).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Writes `files` into a new folder `dir` (for `govsite init`), refusing to touch a folder
@@ -171,44 +309,6 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
         .unwrap_or_else(|_| existing.to_path_buf());
     resolved.extend(rest.iter().rev());
     Ok(resolved)
-}
-
-fn write_files(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging)
-            .with_context(|| format!("clearing {}", staging.display()))?;
-    }
-    std::fs::create_dir_all(staging).with_context(|| format!("creating {}", staging.display()))?;
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|file| Path::new(&file.path).parent().map(Path::to_path_buf))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in folders {
-        let folder = staging.join(folder);
-        std::fs::create_dir_all(&folder)
-            .with_context(|| format!("creating {}", folder.display()))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let relative = Path::new(&file.path);
-        if !relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-        {
-            bail!(
-                "internal error: output path `{}` leaves the site folder",
-                file.path
-            );
-        }
-        let path = staging.join(relative);
-        std::fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))
-    })?;
-    std::fs::write(
-        staging.join(MARKER),
-        "This folder was written by govsite; `govsite build` replaces it.\n",
-    )
-    .context("writing the govsite marker")
 }
 
 /// Replaces `out` with `staging`: the old site stays in place until the new one is complete.

@@ -1,7 +1,9 @@
 //! Tera templates: the built-in ones are embedded in the binary; a `--templates DIR` file of
 //! the same name replaces one. Markdown rendering lives in `markdown.rs`.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -41,10 +43,48 @@ pub const STATIC_FILES: &[(&str, &str)] = &[
     ("assets/site.js", include_str!("../static/site.js")),
 ];
 
-/// Compiled templates, shared read-only by every rendering thread.
+/// Compiled templates, shared by every rendering thread.
+///
+/// Pages that extend `base.html` differ in their content block and title; the frame around
+/// them (head, masthead, navigation, footer) is the same for every page of a section. So
+/// for the built-in page templates the frame is rendered once per section and depth, with
+/// markers where the title and the content go, and each page renders only its content
+/// block (a copy of its template that extends an empty parent instead of `base.html`).
+/// `base.html`, built-in or replaced, therefore sees only `root`, `title`, `nav` and
+/// `site`. A page template replaced with `--templates` is rendered whole, as written.
 pub struct Renderer {
     tera: Tera,
+    /// Page templates that have a content-only copy, by name.
+    content_only: HashSet<String>,
+    /// Frames by `(root, nav)`; `None` when `base.html` could not be split.
+    frames: Mutex<HashMap<FrameKey, Option<Arc<Frame>>>>,
 }
+
+/// A page's `root` and `nav`: all a frame depends on besides the site.
+type FrameKey = (String, String);
+
+/// `base.html` rendered around a page: text, with the places of the title and the content.
+#[derive(Debug)]
+struct Frame {
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug)]
+enum Piece {
+    Text(String),
+    Title,
+    Content,
+}
+
+/// Marks the title and the content in a frame: private-use characters, which no filter
+/// changes and escaping keeps.
+const TITLE_MARK: &str = "\u{E000}\u{E001}";
+const CONTENT_MARK: &str = "\u{E000}\u{E002}";
+const MARK_START: char = '\u{E000}';
+/// The empty parent that content-only copies extend, and the page that draws a frame.
+const BARE: &str = "govsite-bare.html";
+const FRAME: &str = "govsite-frame.html";
+const EXTENDS_BASE: &str = r#"{% extends "base.html" %}"#;
 
 impl Renderer {
     /// Compiles the built-in templates, replaced by name with any `*.html` in `overrides`.
@@ -69,10 +109,35 @@ impl Renderer {
         tera.register_function("get_env", |_: &_| {
             Err("`get_env()` is disabled: pages must be reproducible".into())
         });
+        // Built-in page templates extend `base.html` with only a content block: give each a
+        // content-only copy. Replaced ones are rendered whole.
+        let mut content_only = HashSet::new();
+        let mut copies = Vec::new();
+        for (name, text) in &templates {
+            let built_in = TEMPLATES.iter().any(|(n, t)| n == name && t == text);
+            if built_in && text.starts_with(EXTENDS_BASE) {
+                let bare = format!(r#"{{% extends "{BARE}" %}}"#);
+                copies.push((content_name(name), text.replacen(EXTENDS_BASE, &bare, 1)));
+                content_only.insert(name.clone());
+            }
+        }
+        templates.extend(copies);
+        templates.push((
+            BARE.into(),
+            "{% block content %}{% endblock content %}".into(),
+        ));
+        templates.push((
+            FRAME.into(),
+            format!("{EXTENDS_BASE}{{% block content %}}{CONTENT_MARK}{{% endblock content %}}"),
+        ));
         tera.add_raw_templates(templates)
             .map_err(|error| anyhow::anyhow!(chain(&error)))
             .context("compiling the templates")?;
-        Ok(Renderer { tera })
+        Ok(Renderer {
+            tera,
+            content_only,
+            frames: Mutex::default(),
+        })
     }
 
     /// Renders `template` with `view` as its context.
@@ -85,11 +150,94 @@ impl Renderer {
         let context = Context::from_serialize(view)
             .map_err(|error| anyhow::anyhow!(chain(&error)))
             .with_context(|| format!("preparing {what}"))?;
+        if let Some((frame, title)) = self.frame_for(template, &context) {
+            let content = self.render_context(&content_name(template), &context, template, what)?;
+            return Ok(frame.wrap(title, &content));
+        }
+        self.render_context(template, &context, template, what)
+    }
+
+    fn render_context(
+        &self,
+        name: &str,
+        context: &Context,
+        template: &str,
+        what: &str,
+    ) -> anyhow::Result<String> {
         self.tera
-            .render(template, &context)
+            .render(name, context)
             .map_err(|error| anyhow::anyhow!(chain(&error)))
             .with_context(|| format!("rendering {what} with template {template}"))
     }
+
+    /// The frame around a page of `template`, and the page's title, when the page can be
+    /// rendered content-only.
+    fn frame_for<'c>(&self, template: &str, context: &'c Context) -> Option<(Arc<Frame>, &'c str)> {
+        if !self.content_only.contains(template) {
+            return None;
+        }
+        let root = context.get("root")?.as_str()?;
+        let nav = context.get("nav")?.as_str()?;
+        let title = context.get("title")?.as_str()?;
+        let key = (root.to_string(), nav.to_string());
+        let mut frames = self.frames.lock().unwrap_or_else(|e| e.into_inner());
+        let frame = frames
+            .entry(key)
+            .or_insert_with(|| self.draw_frame(context).map(Arc::new))
+            .clone()?;
+        Some((frame, title))
+    }
+
+    /// Renders `base.html` once with markers for the title and the content.
+    fn draw_frame(&self, page: &Context) -> Option<Frame> {
+        let mut context = Context::new();
+        for key in ["root", "nav", "site"] {
+            context.insert(key, page.get(key)?);
+        }
+        context.insert("title", TITLE_MARK);
+        let text = self.tera.render(FRAME, &context).ok()?;
+        let mut pieces = Vec::new();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(MARK_START) {
+            pieces.push(Piece::Text(rest[..at].to_string()));
+            let mark = &rest[at..];
+            if let Some(after) = mark.strip_prefix(TITLE_MARK) {
+                pieces.push(Piece::Title);
+                rest = after;
+            } else if let Some(after) = mark.strip_prefix(CONTENT_MARK) {
+                pieces.push(Piece::Content);
+                rest = after;
+            } else {
+                // A filter in base.html changed a marker: render such pages whole.
+                return None;
+            }
+        }
+        pieces.push(Piece::Text(rest.to_string()));
+        let contents = pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Content))
+            .count();
+        (contents == 1).then_some(Frame { pieces })
+    }
+}
+
+impl Frame {
+    fn wrap(&self, title: &str, content: &str) -> String {
+        let mut page = String::with_capacity(content.len() + 4096);
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(text) => page.push_str(text),
+                Piece::Title => escape_into(&mut page, title),
+                Piece::Content => page.push_str(content),
+            }
+        }
+        page
+    }
+}
+
+/// The name of a page template's content-only copy.
+fn content_name(template: &str) -> String {
+    format!("govsite-content/{template}")
 }
 
 fn read_overrides(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
@@ -119,17 +267,25 @@ fn read_overrides(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
 /// alone, so relative links stay readable in the page source.
 fn escape_html(input: &str) -> String {
     let mut escaped = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#x27;"),
-            _ => escaped.push(c),
-        }
-    }
+    escape_into(&mut escaped, input);
     escaped
+}
+
+/// Appends `input` to `out`, escaped as `escape_html` does.
+pub fn escape_into(out: &mut String, input: &str) {
+    let mut rest = input;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#x27;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Tera nests the useful message in its error sources: join them into one line.

@@ -86,8 +86,7 @@ fn rebuild(options: &ServeOptions, live: &Live, ui: Ui) {
         let built = site::build(&checked, &render, &options.content, &live.out)?;
         ui.info(&format!(
             "rebuilt {} files as of {}",
-            built.files.len(),
-            checked.as_of
+            built.files, checked.as_of
         ));
         Ok(None)
     });

@@ -1,6 +1,8 @@
-//! The pipeline behind every command: load -> validate -> metrics -> views -> render -> write.
+//! The pipeline behind every command: load -> validate -> metrics -> views -> render -> write
+//! (rendering threads write each file as soon as it is ready).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -11,7 +13,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::metrics::{self, Metrics};
 use crate::model::{Day, Model};
-use crate::output::{self, OutputFile};
+use crate::output::{self, OutputFile, Sink, SiteWriter};
 use crate::provenance::Provenance;
 use crate::render::Renderer;
 use crate::validate;
@@ -58,11 +60,16 @@ pub fn check(content_dir: &Path, as_of: Option<Day>) -> anyhow::Result<Checked> 
     })
 }
 
-/// Everything a build produces, in memory, before anything touches the disk.
+/// What a build produced (its files went to a `Sink`).
 pub struct Built {
     pub metrics: Metrics,
-    pub files: Vec<OutputFile>,
-    /// How long each stage took (`metrics`, `charts`, `render`, `write`).
+    /// Files in the site, the marker and the manifest included.
+    pub files: usize,
+    /// HTML pages among them.
+    pub pages: usize,
+    /// How long each stage took (`metrics`, `charts`, `render`, `write`, `finish`). Files
+    /// are written as they are rendered: `write` is the rendering threads' time spent
+    /// writing and hashing, added up, and is part of `render`.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -75,8 +82,13 @@ pub struct RenderOptions {
     pub compare: Option<PathBuf>,
 }
 
-/// Computes the metrics and renders every page, chart and export of a valid model.
-pub fn render(checked: &Checked, options: &RenderOptions) -> anyhow::Result<Built> {
+/// Computes the metrics and renders every page, chart and export of a valid model into
+/// `sink`, file by file as each is ready.
+pub fn render(
+    checked: &Checked,
+    options: &RenderOptions,
+    sink: &dyn Sink,
+) -> anyhow::Result<Built> {
     let mut clock = Stopwatch::start();
     let metrics = metrics::compute(&checked.model, checked.as_of);
     clock.lap("metrics");
@@ -99,29 +111,63 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> anyhow::Result<Buil
         &checked.provenance,
         comparison.as_ref(),
     );
-    let mut files = views::render_site(&renderer, &index, &charts)?;
+    let counted = Counted {
+        sink,
+        files: AtomicUsize::new(0),
+        pages: AtomicUsize::new(0),
+    };
+    views::render_site(&renderer, &index, &charts, &counted)?;
     clock.lap("render");
-    output::seal(&mut files);
-    clock.lap("manifest");
     Ok(Built {
         metrics,
-        files,
+        files: counted.files.into_inner() + output::SEAL_FILES,
+        pages: counted.pages.into_inner(),
         timings: clock.laps,
     })
 }
 
-/// Builds the site into `out`, swapping it in only when everything succeeded.
+/// Renders the whole site in memory, sealed: for `govsite package` and tests.
+pub fn render_in_memory(
+    checked: &Checked,
+    options: &RenderOptions,
+) -> anyhow::Result<(Built, Vec<OutputFile>)> {
+    let memory = output::Memory::default();
+    let built = render(checked, options, &memory)?;
+    Ok((built, memory.into_sealed()))
+}
+
+/// Builds the site into `out`: pages are written to a staging folder as they are rendered,
+/// which replaces `out` only when everything succeeded.
 pub fn build(
     checked: &Checked,
     options: &RenderOptions,
     content_dir: &Path,
     out: &Path,
 ) -> anyhow::Result<Built> {
-    let mut built = render(checked, options)?;
+    let writer = SiteWriter::create(out, content_dir)?;
+    let mut built = render(checked, options, &writer)?;
+    built.timings.push(("write", writer.busy()));
     let start = Instant::now();
-    output::write_site(out, content_dir, &built.files)?;
-    built.timings.push(("write", start.elapsed()));
+    writer.finish()?;
+    built.timings.push(("finish", start.elapsed()));
     Ok(built)
+}
+
+/// Counts what passes through to a sink.
+struct Counted<'a> {
+    sink: &'a dyn Sink,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+}
+
+impl Sink for Counted<'_> {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.sink.put(file)
+    }
 }
 
 /// Times consecutive stages.

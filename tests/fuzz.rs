@@ -1007,7 +1007,7 @@ fn error_free_structures_render_a_whole_site() {
         if checked.has_errors() {
             return Ok(());
         }
-        let built = govsite::site::render(&checked, &Default::default());
+        let built = govsite::site::render_in_memory(&checked, &Default::default());
         prop_assert!(built.is_ok(), "{:#}", built.err().unwrap());
         rendered.fetch_add(1, Ordering::Relaxed);
         Ok(())

@@ -176,3 +176,45 @@ fn every_page_prints_the_as_of_date_and_loads_no_remote_resources() {
         );
     }
 }
+
+/// Pages are rendered content-only inside a frame drawn once per section; a page template
+/// replaced with `--templates` is rendered whole. Both ways must give the same bytes.
+#[test]
+fn framed_pages_match_pages_rendered_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut replaced = 0;
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if text.starts_with(r#"{% extends "base.html" %}"#) {
+            // A comment outside the blocks changes nothing on the page but makes the
+            // template a replacement.
+            let copy = format!("{text}{{# copy #}}\n");
+            std::fs::write(templates.join(path.file_name().unwrap()), copy).unwrap();
+            replaced += 1;
+        }
+    }
+    assert!(replaced >= 15, "only {replaced} page templates found");
+    let (framed, whole) = (dir.path().join("framed"), dir.path().join("whole"));
+    build_example(&framed);
+    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--content", "content", "--as-of", AS_OF, "--out"])
+        .arg(&whole)
+        .arg("--templates")
+        .arg(&templates)
+        .output()
+        .expect("running govsite");
+    assert!(output.status.success());
+    let (framed, whole) = (files(&framed), files(&whole));
+    assert_eq!(
+        framed.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &framed {
+        assert!(bytes == &whole[path], "{path} differs when rendered whole");
+    }
+}

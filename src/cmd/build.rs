@@ -25,21 +25,17 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let built = site::build(&checked, &options, content, &args.out)?;
     drop(progress);
     let findings = metrics::findings(&built.metrics);
-    let pages = built
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .count();
     for (stage, time) in checked.timings.iter().chain(&built.timings) {
         ui.detail(&format!(
             "  {stage:<9} {:>8.1} ms",
             time.as_secs_f64() * 1000.0
         ));
     }
+    ui.detail("  (write: time the rendering threads spent writing and hashing files, added up; part of render)");
     ui.info(&format!(
         "built {} pages ({} files) as of {} into {}; open {}",
-        pages,
-        built.files.len(),
+        built.pages,
+        built.files,
         checked.as_of,
         args.out.display(),
         args.out.join("index.html").display()

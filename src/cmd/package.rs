@@ -20,7 +20,7 @@ pub fn run(args: &PackageArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         compare: None,
     };
     let progress = Progress::start(ui, "rendering and packaging");
-    let built = site::render(&checked, &options)?;
+    let (built, files) = site::render_in_memory(&checked, &options)?;
     let site_config = &checked.model.site;
     let name = package::default_name(&site_config.organisation, &site_config.title, checked.as_of);
     let path = args
@@ -30,11 +30,11 @@ pub fn run(args: &PackageArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let folder = path
         .file_stem()
         .map_or(name.clone(), |stem| stem.to_string_lossy().into_owned());
-    package::write_zip(&built.files, &folder, checked.as_of, &path)?;
+    package::write_zip(&files, &folder, checked.as_of, &path)?;
     drop(progress);
     ui.info(&format!(
         "packaged {} files as of {} into {}; unzip it, open {folder}/index.html, and verify with `sha256sum -c SHA256SUMS` inside {folder}/",
-        built.files.len(),
+        built.files,
         checked.as_of,
         path.display()
     ));

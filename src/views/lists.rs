@@ -1,41 +1,72 @@
 //! The dashboard and the list pages (one per record kind, plus accountability).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
+use super::html::{self, Html};
 use super::{count_rows, decimal, percent, CountRow, Index, Link};
+
+/// List pages sit at the site root.
+const ROOT: &str = "";
 use crate::charts::Chart;
 use crate::metrics::{
     ActionStatus, ExceptionMetrics, ExceptionState, Gap, GapKind, IncidentMetrics, Role,
 };
 use crate::model::{ControlStatus, Day, Nhi, Origin, Severity};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::render::Renderer;
 
 pub(super) fn render_list_pages(
     renderer: &Renderer,
     index: &Index,
     charts: &[Chart],
-) -> anyhow::Result<Vec<OutputFile>> {
-    Ok(vec![
-        page(renderer, "index.html", dashboard(index, charts))?,
-        page(renderer, "controls.html", controls_page(index))?,
-        page(renderer, "processes.html", processes_page(index))?,
-        page(renderer, "exceptions.html", exceptions_page(index, charts))?,
-        page(renderer, "incidents.html", incidents_page(index))?,
-        page(renderer, "people.html", people_page(index))?,
-        page(renderer, "frameworks.html", frameworks_page(index))?,
-        page(renderer, "accountability.html", accountability_page(index))?,
-        page(
-            renderer,
-            "report.html",
-            super::report::report_page(index, charts),
-        )?,
-    ])
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
+    // The longest first, so the last to start are short.
+    let pages: [Job; 9] = [
+        &|| {
+            page(
+                renderer,
+                "report.html",
+                super::report::report_page(index, charts),
+                sink,
+            )
+        },
+        &|| page(renderer, "incidents.html", incidents_page(index), sink),
+        &|| page(renderer, "index.html", dashboard(index, charts), sink),
+        &|| {
+            page(
+                renderer,
+                "exceptions.html",
+                exceptions_page(index, charts),
+                sink,
+            )
+        },
+        &|| page(renderer, "controls.html", controls_page(index), sink),
+        &|| {
+            page(
+                renderer,
+                "accountability.html",
+                accountability_page(index),
+                sink,
+            )
+        },
+        &|| page(renderer, "people.html", people_page(index), sink),
+        &|| page(renderer, "processes.html", processes_page(index), sink),
+        &|| page(renderer, "frameworks.html", frameworks_page(index), sink),
+    ];
+    pages.par_iter().try_for_each(|page| page())
 }
 
 /// Renders a top-level page whose template has the same name as the file.
-fn page(renderer: &Renderer, name: &str, view: impl Serialize) -> anyhow::Result<OutputFile> {
-    Ok(OutputFile::new(name, renderer.render(name, &view, name)?))
+fn page(
+    renderer: &Renderer,
+    name: &str,
+    view: impl Serialize,
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    sink.put(OutputFile::new(name, renderer.render(name, &view, name)?))
 }
 
 /// A headline figure on the dashboard.
@@ -203,9 +234,9 @@ struct Dashboard<'a> {
     figures: Vec<Figure>,
     charts: Vec<ChartView<'a>>,
     recurring: Vec<RecurringRow<'a>>,
-    flagged_exceptions: Vec<ExceptionRow<'a>>,
-    gaps: Vec<GapRow<'a>>,
-    overdue_actions: Vec<ActionRow<'a>>,
+    flagged_exceptions: Html,
+    gaps: Html,
+    overdue_actions: Html,
     window_days: i64,
     threshold: usize,
     changes: Option<Changes<'a>>,
@@ -382,24 +413,25 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
             .cmp(&a.failures_in_window)
             .then(a.control.id.cmp(b.control.id))
     });
-    let flagged_exceptions = metrics
+    let flagged_exceptions: Vec<ExceptionRow> = metrics
         .exceptions
         .iter()
         .filter(|e| matches!(e.state, ExceptionState::Expired | ExceptionState::Permanent))
         .map(|e| exception_row(index, e))
         .collect();
+    let overdue_actions: Vec<ActionRow> = metrics
+        .actions
+        .iter()
+        .filter(|a| a.overdue)
+        .map(|a| action_row(index, a))
+        .collect();
     let page = Dashboard {
         figures,
         charts: chart_views(index, charts),
         recurring,
-        flagged_exceptions,
-        gaps: metrics.gaps.iter().map(|g| gap_row(index, g)).collect(),
-        overdue_actions: metrics
-            .actions
-            .iter()
-            .filter(|a| a.overdue)
-            .map(|a| action_row(index, a))
-            .collect(),
+        flagged_exceptions: html::exception_rows(&flagged_exceptions, ROOT),
+        gaps: all_gaps(index),
+        overdue_actions: html::action_rows(&overdue_actions, ROOT),
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
         changes: changes(index),
@@ -410,16 +442,16 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
 
 #[derive(Serialize)]
 pub(super) struct ControlRow<'a> {
-    link: Link<'a>,
-    owner: Option<Link<'a>>,
-    status: ControlStatus,
-    nhi: &'a [Nhi],
-    failures_total: usize,
-    failures_in_window: usize,
-    recurring: bool,
-    open_exceptions: usize,
-    review_overdue: bool,
-    shared_platform: bool,
+    pub(super) link: Link<'a>,
+    pub(super) owner: Option<Link<'a>>,
+    pub(super) status: ControlStatus,
+    pub(super) nhi: &'a [Nhi],
+    pub(super) failures_total: usize,
+    pub(super) failures_in_window: usize,
+    pub(super) recurring: bool,
+    pub(super) open_exceptions: usize,
+    pub(super) review_overdue: bool,
+    pub(super) shared_platform: bool,
 }
 
 pub(super) fn control_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ControlRow<'a>> {
@@ -441,15 +473,16 @@ pub(super) fn control_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ControlR
 
 fn controls_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
     #[derive(Serialize)]
-    struct View<'a> {
-        controls: Vec<ControlRow<'a>>,
+    struct View {
+        controls: Html,
     }
-    let controls = index
+    let rows: Vec<ControlRow> = index
         .model
         .controls
         .keys()
         .filter_map(|id| control_row(index, id))
         .collect();
+    let controls = html::control_rows(&rows, ROOT);
     index.page(0, "Controls".into(), "controls", View { controls })
 }
 
@@ -487,21 +520,21 @@ fn processes_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
 
 #[derive(Serialize)]
 pub(super) struct ExceptionRow<'a> {
-    link: Link<'a>,
-    title: &'a str,
-    control: Option<Link<'a>>,
-    approver: Option<Link<'a>>,
-    requester: Option<Link<'a>>,
-    state: &'static str,
-    granted: Day,
-    expiry: Option<Day>,
-    age_days: Option<i64>,
-    days_to_expiry: Option<i64>,
-    age_bucket: Option<&'a str>,
-    over_policy: bool,
-    chronic: bool,
-    renewals: usize,
-    risk: Option<Severity>,
+    pub(super) link: Link<'a>,
+    pub(super) title: &'a str,
+    pub(super) control: Option<Link<'a>>,
+    pub(super) approver: Option<Link<'a>>,
+    pub(super) requester: Option<Link<'a>>,
+    pub(super) state: &'static str,
+    pub(super) granted: Day,
+    pub(super) expiry: Option<Day>,
+    pub(super) age_days: Option<i64>,
+    pub(super) days_to_expiry: Option<i64>,
+    pub(super) age_bucket: Option<&'a str>,
+    pub(super) over_policy: bool,
+    pub(super) chronic: bool,
+    pub(super) renewals: usize,
+    pub(super) risk: Option<Severity>,
 }
 
 pub(super) fn exception_row<'a>(
@@ -533,7 +566,7 @@ pub(super) fn exception_row<'a>(
 fn exceptions_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
     #[derive(Serialize)]
     struct View<'a> {
-        exceptions: Vec<ExceptionRow<'a>>,
+        exceptions: Html,
         chart: Option<ChartView<'a>>,
         by_approver: Vec<CountRow<'a>>,
         by_control: Vec<CountRow<'a>>,
@@ -547,11 +580,14 @@ fn exceptions_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serial
         .find(|c| c.file == "exceptions-by-age.svg")
         .map(|c| chart_view(c, age_table(index)));
     let view = View {
-        exceptions: metrics
-            .exceptions
-            .iter()
-            .map(|e| exception_row(index, e))
-            .collect(),
+        exceptions: html::exception_rows(
+            &metrics
+                .exceptions
+                .iter()
+                .map(|e| exception_row(index, e))
+                .collect::<Vec<_>>(),
+            ROOT,
+        ),
         chart,
         by_approver: count_rows(&metrics.open_exceptions_by_approver, |id| index.person(id)),
         by_control: count_rows(&metrics.open_exceptions_by_control, |id| index.control(id)),
@@ -564,21 +600,21 @@ fn exceptions_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serial
 
 #[derive(Serialize)]
 pub(super) struct AccountableView<'a> {
-    role: &'static str,
-    person: Option<Link<'a>>,
+    pub(super) role: &'static str,
+    pub(super) person: Option<Link<'a>>,
 }
 
 #[derive(Serialize)]
 pub(super) struct IncidentRow<'a> {
     pub(super) link: Link<'a>,
     pub(super) date: Day,
-    control: Option<Link<'a>>,
-    origins: &'a [Origin],
-    severity: Option<Severity>,
-    accountable: Vec<AccountableView<'a>>,
-    in_window: bool,
-    repeat: bool,
-    resolved: Option<Day>,
+    pub(super) control: Option<Link<'a>>,
+    pub(super) origins: &'a [Origin],
+    pub(super) severity: Option<Severity>,
+    pub(super) accountable: Vec<AccountableView<'a>>,
+    pub(super) in_window: bool,
+    pub(super) repeat: bool,
+    pub(super) resolved: Option<Day>,
 }
 
 pub(super) fn accountable_views<'a>(
@@ -618,8 +654,8 @@ pub(super) fn incident_row<'a>(
 
 fn incidents_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
     #[derive(Serialize)]
-    struct View<'a> {
-        incidents: Vec<IncidentRow<'a>>,
+    struct View {
+        incidents: Html,
         ignored_after_as_of: usize,
     }
     let mut incidents: Vec<IncidentRow> = index
@@ -631,7 +667,7 @@ fn incidents_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
     incidents.sort_by(|a, b| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
     let view = View {
         ignored_after_as_of: index.model.incidents.len() - index.metrics.incidents.len(),
-        incidents,
+        incidents: html::incident_rows(&incidents, ROOT),
     };
     index.page(0, "Incidents".into(), "incidents", view)
 }
@@ -751,10 +787,10 @@ fn frameworks_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
 
 #[derive(Serialize)]
 pub(super) struct GapRow<'a> {
-    kind: &'static str,
-    record: Link<'a>,
-    person: Option<Link<'a>>,
-    what: &'static str,
+    pub(super) kind: &'static str,
+    pub(super) record: Link<'a>,
+    pub(super) person: Option<Link<'a>>,
+    pub(super) what: &'static str,
 }
 
 pub(super) fn gap_row<'a>(index: &Index<'a>, gap: &'a Gap) -> GapRow<'a> {
@@ -784,13 +820,24 @@ pub(super) fn gap_row<'a>(index: &Index<'a>, gap: &'a Gap) -> GapRow<'a> {
 
 #[derive(Serialize)]
 pub(super) struct ActionRow<'a> {
-    incident: Link<'a>,
-    title: &'a str,
-    owner: Option<Link<'a>>,
-    due: Option<Day>,
-    done: Option<Day>,
-    open: bool,
-    overdue: bool,
+    pub(super) incident: Link<'a>,
+    pub(super) title: &'a str,
+    pub(super) owner: Option<Link<'a>>,
+    pub(super) due: Option<Day>,
+    pub(super) done: Option<Day>,
+    pub(super) open: bool,
+    pub(super) overdue: bool,
+}
+
+/// The rows of every gap, as the dashboard and the report list them.
+pub(super) fn all_gaps(index: &Index) -> Html {
+    let rows: Vec<GapRow> = index
+        .metrics
+        .gaps
+        .iter()
+        .map(|g| gap_row(index, g))
+        .collect();
+    html::gap_rows(&rows, ROOT)
 }
 
 pub(super) fn action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> ActionRow<'a> {
@@ -817,7 +864,7 @@ fn accountability_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
     struct View<'a> {
         origins: Vec<OriginRow>,
         people: Vec<PersonRow<'a>>,
-        unattributed: Vec<IncidentRow<'a>>,
+        unattributed: Html,
     }
     let incidents = &index.metrics.incidents;
     let origins = Origin::ALL
@@ -847,11 +894,12 @@ fn accountability_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
                 > 0
         })
         .collect();
-    let unattributed = incidents
+    let unattributed: Vec<IncidentRow> = incidents
         .iter()
         .filter(|i| i.accountable.iter().any(|a| a.person.is_none()))
         .map(|i| incident_row(index, i))
         .collect();
+    let unattributed = html::incident_rows(&unattributed, ROOT);
     index.page(
         0,
         "Accountability".into(),

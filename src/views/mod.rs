@@ -2,6 +2,7 @@
 //! Templates never compute; every figure comes from `Metrics`, every lookup from the
 //! indexes built once in `Index::new`.
 
+mod html;
 mod lists;
 mod records;
 mod report;
@@ -21,7 +22,7 @@ use crate::metrics::{
     Role,
 };
 use crate::model::{Day, Model};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::provenance::Provenance;
 use crate::render::{Renderer, STATIC_FILES};
 
@@ -382,46 +383,55 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Renders every page, chart and export of the site.
+/// Renders every page, chart and export of the site into `sink`. All of it runs on rayon's
+/// threads at once, the largest list pages first, and each file leaves as soon as it is
+/// rendered, so memory holds only the pages being worked on.
 pub fn render_site(
     renderer: &Renderer,
     index: &Index,
     charts: &[Chart],
-) -> anyhow::Result<Vec<OutputFile>> {
-    let mut files = lists::render_list_pages(renderer, index, charts)?;
-    files.extend(records::render_record_pages(renderer, index)?);
-    files.extend(
-        charts
-            .iter()
-            .map(|chart| OutputFile::new(format!("charts/{}", chart.file), chart.svg.clone())),
-    );
-    files.extend(control_charts(index)?);
-    files.extend(exports::render_exports(index.model, index.metrics)?);
-    files.extend(evidence_files(index.model)?);
-    files.push(search::render_search_index(index)?);
-    files.extend(
-        STATIC_FILES
-            .iter()
-            .map(|(path, text)| OutputFile::new(*path, *text)),
-    );
-    files.par_sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
+    let jobs: [Job; 7] = [
+        &|| lists::render_list_pages(renderer, index, charts, sink),
+        &|| records::render_record_pages(renderer, index, sink),
+        &|| control_charts(index, sink),
+        &|| {
+            charts.iter().try_for_each(|chart| {
+                sink.put(OutputFile::new(
+                    format!("charts/{}", chart.file),
+                    chart.svg.clone(),
+                ))
+            })
+        },
+        &|| {
+            exports::render_exports(index.model, index.metrics)?
+                .into_iter()
+                .try_for_each(|file| sink.put(file))
+        },
+        &|| evidence_files(index.model, sink),
+        &|| {
+            sink.put(search::render_search_index(index)?)?;
+            STATIC_FILES
+                .iter()
+                .try_for_each(|(path, text)| sink.put(OutputFile::new(*path, *text)))
+        },
+    ];
+    jobs.par_iter().try_for_each(|job| job())
 }
 
 /// Copies of every evidence file under `evidence/`.
-fn evidence_files(model: &Model) -> anyhow::Result<Vec<OutputFile>> {
+fn evidence_files(model: &Model, sink: &dyn Sink) -> anyhow::Result<()> {
     let files: Vec<&crate::model::EvidenceFile> = model.evidence.values().collect();
-    files
-        .par_iter()
-        .map(|file| {
-            let bytes = std::fs::read(&file.source)
-                .with_context(|| format!("reading evidence {}", file.source.display()))?;
-            Ok(OutputFile::new(
-                format!("{}/{}", crate::evidence::FOLDER, file.path),
-                bytes,
-            ))
-        })
-        .collect()
+    files.par_iter().try_for_each(|file| {
+        let bytes = std::fs::read(&file.source)
+            .with_context(|| format!("reading evidence {}", file.source.display()))?;
+        sink.put(OutputFile::new(
+            format!("{}/{}", crate::evidence::FOLDER, file.path),
+            bytes,
+        ))
+    })
 }
 
 /// An evidence attachment as a record page lists it.
@@ -450,41 +460,36 @@ impl<'a> Index<'a> {
 }
 
 /// One chart per control: its failures per month over the trend's 24 months.
-fn control_charts(index: &Index) -> anyhow::Result<Vec<OutputFile>> {
+fn control_charts(index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
     let controls: Vec<&str> = index.model.controls.keys().map(String::as_str).collect();
-    controls
-        .par_iter()
-        .map(|id| {
-            let months: Vec<(String, usize)> = records::control_months(index, id)
-                .into_iter()
-                .map(|m| (m.month, m.failures))
-                .collect();
-            let chart = crate::charts::control_chart(id, &months)?;
-            Ok(OutputFile::new(format!("charts/{}", chart.file), chart.svg))
-        })
-        .collect()
+    controls.par_iter().try_for_each(|id| {
+        let months: Vec<(String, usize)> = records::control_months(index, id)
+            .into_iter()
+            .map(|m| (m.month, m.failures))
+            .collect();
+        let chart = crate::charts::control_chart(id, &months)?;
+        sink.put(OutputFile::new(format!("charts/{}", chart.file), chart.svg))
+    })
 }
 
-/// Renders one page per item in parallel.
+/// Renders one page per item in parallel into `sink`.
 fn render_each<T, V, F>(
     renderer: &Renderer,
     template: &str,
     items: &[T],
+    sink: &dyn Sink,
     view: F,
-) -> anyhow::Result<Vec<OutputFile>>
+) -> anyhow::Result<()>
 where
     T: Sync,
     V: Serialize,
     F: Fn(&T) -> anyhow::Result<(String, V)> + Sync,
 {
-    items
-        .par_iter()
-        .map(|item| {
-            let (path, view) = view(item)?;
-            let html = renderer.render(template, &view, &path)?;
-            Ok(OutputFile::new(path, html))
-        })
-        .collect()
+    items.par_iter().try_for_each(|item| {
+        let (path, view) = view(item)?;
+        let html = renderer.render(template, &view, &path)?;
+        sink.put(OutputFile::new(path, html))
+    })
 }
 
 /// Counts per key, sorted by key, as rows for a small table.

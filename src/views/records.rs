@@ -2,21 +2,26 @@
 
 use serde::Serialize;
 
+use super::html::{self, Html};
 use super::lists::{
     accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row,
-    AccountableView, ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow, ProcessRow,
+    AccountableView, ControlRow, ExceptionRow, GapRow, IncidentRow, ProcessRow,
 };
 use super::{decimal, render_each, EvidenceView, Index, Link};
+
+/// Every record page sits one folder below the site root.
+const ROOT: &str = "../";
 use crate::model::{
     Control, Day, Exception, Framework, Incident, Nhi, Person, Process, Severity, SurfacedBy,
 };
-use crate::output::OutputFile;
+use crate::output::Sink;
 use crate::render::Renderer;
 
 pub(super) fn render_record_pages(
     renderer: &Renderer,
     index: &Index,
-) -> anyhow::Result<Vec<OutputFile>> {
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
     let model = index.model;
     let controls: Vec<&Control> = model.controls.values().collect();
     let processes: Vec<&Process> = model.processes.values().collect();
@@ -28,25 +33,25 @@ pub(super) fn render_record_pages(
         .collect();
     let people: Vec<&Person> = model.people.values().collect();
     let frameworks: Vec<&Framework> = model.frameworks.values().collect();
-    let mut files = render_each(renderer, "control.html", &controls, |c| {
+    render_each(renderer, "control.html", &controls, sink, |c| {
         control_page(index, c)
     })?;
-    files.extend(render_each(renderer, "process.html", &processes, |p| {
+    render_each(renderer, "process.html", &processes, sink, |p| {
         process_page(index, p)
-    })?);
-    files.extend(render_each(renderer, "exception.html", &exceptions, |e| {
+    })?;
+    render_each(renderer, "exception.html", &exceptions, sink, |e| {
         exception_page(index, e)
-    })?);
-    files.extend(render_each(renderer, "incident.html", &incidents, |i| {
+    })?;
+    render_each(renderer, "incident.html", &incidents, sink, |i| {
         incident_page(index, i)
-    })?);
-    files.extend(render_each(renderer, "person.html", &people, |p| {
+    })?;
+    render_each(renderer, "person.html", &people, sink, |p| {
         person_page(index, p)
-    })?);
-    files.extend(render_each(renderer, "framework.html", &frameworks, |f| {
+    })?;
+    render_each(renderer, "framework.html", &frameworks, sink, |f| {
         framework_page(index, f)
-    })?);
-    Ok(files)
+    })?;
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -84,9 +89,9 @@ fn control_page<'a>(
         risk_signoff: Option<Link<'a>>,
         review_due: Option<Day>,
         processes: Vec<ProcessRow<'a>>,
-        failures: Vec<IncidentRow<'a>>,
-        exceptions: Vec<ExceptionRow<'a>>,
-        gaps: Vec<GapRow<'a>>,
+        failures: Html,
+        exceptions: Html,
+        gaps: Html,
         mean_days: String,
         chart: String,
         monthly: Vec<MonthCount>,
@@ -121,11 +126,14 @@ fn control_page<'a>(
             .iter()
             .filter_map(|p| process_row(index, p))
             .collect(),
-        failures: incidents
-            .iter()
-            .rev()
-            .map(|i| incident_row(index, i))
-            .collect(),
+        failures: html::incident_rows(
+            &incidents
+                .iter()
+                .rev()
+                .map(|i| incident_row(index, i))
+                .collect::<Vec<_>>(),
+            ROOT,
+        ),
         exceptions: exception_rows(index, &ids(&index.exceptions_by_control, id)),
         gaps: record_gaps(index, id),
         mean_days: decimal(
@@ -165,18 +173,21 @@ pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
         .collect()
 }
 
-/// The gaps found on one record.
-fn record_gaps<'a>(index: &Index<'a>, id: &str) -> Vec<GapRow<'a>> {
+/// The rows of the gaps found on one record.
+fn record_gaps(index: &Index, id: &str) -> Html {
     let gaps = index.gaps_by_record.get(id).into_iter().flatten();
-    gaps.map(|g| gap_row(index, g)).collect()
+    let rows: Vec<GapRow> = gaps.map(|g| gap_row(index, g)).collect();
+    html::gap_rows(&rows, ROOT)
 }
 
 /// Exception rows for the given exception ids, in order.
-fn exception_rows<'a>(index: &Index<'a>, ids: &[&'a str]) -> Vec<ExceptionRow<'a>> {
-    ids.iter()
+fn exception_rows<'a>(index: &Index<'a>, ids: &[&'a str]) -> Html {
+    let rows: Vec<ExceptionRow> = ids
+        .iter()
         .filter_map(|e| index.exception_metrics.get(e))
         .map(|e| exception_row(index, e))
-        .collect()
+        .collect();
+    html::exception_rows(&rows, ROOT)
 }
 
 fn ids<'a>(map: &std::collections::HashMap<&'a str, Vec<&'a str>>, key: &str) -> Vec<&'a str> {
@@ -232,26 +243,32 @@ fn process_page<'a>(
     struct View<'a> {
         process: &'a Process,
         owner: Option<Link<'a>>,
-        controls: Vec<ControlRow<'a>>,
-        incidents: Vec<IncidentRow<'a>>,
-        exceptions: Vec<ExceptionRow<'a>>,
-        gaps: Vec<GapRow<'a>>,
+        controls: Html,
+        incidents: Html,
+        exceptions: Html,
+        gaps: Html,
     }
     let id = process.id.as_str();
     let view = View {
         process,
         owner: process.owner.as_deref().map(|o| index.person(o)),
-        controls: process
-            .controls
-            .iter()
-            .filter_map(|c| control_row(index, c))
-            .collect(),
-        incidents: ids(&index.incidents_by_process, id)
-            .iter()
-            .rev()
-            .filter_map(|i| index.incident_metrics.get(i))
-            .map(|i| incident_row(index, i))
-            .collect(),
+        controls: html::control_rows(
+            &process
+                .controls
+                .iter()
+                .filter_map(|c| control_row(index, c))
+                .collect::<Vec<_>>(),
+            ROOT,
+        ),
+        incidents: html::incident_rows(
+            &ids(&index.incidents_by_process, id)
+                .iter()
+                .rev()
+                .filter_map(|i| index.incident_metrics.get(i))
+                .map(|i| incident_row(index, i))
+                .collect::<Vec<_>>(),
+            ROOT,
+        ),
         exceptions: exception_rows(index, &ids(&index.exceptions_by_process, id)),
         gaps: record_gaps(index, id),
     };
@@ -293,7 +310,7 @@ fn exception_page<'a>(
         process: Option<Link<'a>>,
         periods: Vec<PeriodView<'a>>,
         failures: Vec<FailureView<'a>>,
-        gaps: Vec<GapRow<'a>>,
+        gaps: Html,
         max_validity_days: i64,
         evidence: Vec<EvidenceView<'a>>,
     }
@@ -371,7 +388,7 @@ fn incident_page<'a>(
         nhi: Option<Nhi>,
         severity: Option<Severity>,
         surfaced_by: Option<SurfacedBy>,
-        actions: Vec<ActionRow<'a>>,
+        actions: Html,
         evidence: Vec<EvidenceView<'a>>,
     }
     let id = incident.id.as_str();
@@ -389,13 +406,16 @@ fn incident_page<'a>(
         severity: incident.severity,
         surfaced_by: incident.surfaced_by,
         evidence: index.evidence(&incident.evidence),
-        actions: index
-            .actions_by_incident
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|a| action_row(index, a))
-            .collect(),
+        actions: html::action_rows(
+            &index
+                .actions_by_incident
+                .get(id)
+                .into_iter()
+                .flatten()
+                .map(|a| action_row(index, a))
+                .collect::<Vec<_>>(),
+            ROOT,
+        ),
     };
     let title = if incident.title.is_empty() {
         id.to_string()
@@ -418,21 +438,16 @@ fn person_page<'a>(
         until: Day,
     }
     #[derive(Serialize)]
-    struct AccountableFor<'a> {
-        role: &'static str,
-        incident: IncidentRow<'a>,
-    }
-    #[derive(Serialize)]
     struct View<'a> {
         person: &'a Person,
         team: Option<Link<'a>>,
-        controls: Vec<ControlRow<'a>>,
+        controls: Html,
         earlier_controls: Vec<EarlierControl<'a>>,
         processes: Vec<ProcessRow<'a>>,
-        exceptions: Vec<ExceptionRow<'a>>,
-        accountable: Vec<AccountableFor<'a>>,
-        actions: Vec<ActionRow<'a>>,
-        gaps: Vec<GapRow<'a>>,
+        exceptions: Html,
+        accountable: Html,
+        actions: Html,
+        gaps: Html,
         failures_as_control_owner: usize,
         failures_as_process_owner: usize,
         failures_as_approving_manager: usize,
@@ -440,25 +455,22 @@ fn person_page<'a>(
     let id = person.id.as_str();
     let own = index.people.get(id);
     let metrics = index.person_metrics.get(id);
-    let mut accountable: Vec<AccountableFor> = own
+    let mut accountable: Vec<(&'static str, IncidentRow)> = own
         .into_iter()
         .flat_map(|o| o.accountable.iter())
-        .map(|(incident, role)| AccountableFor {
-            role: role.as_str(),
-            incident: incident_row(index, incident),
-        })
+        .map(|(incident, role)| (role.as_str(), incident_row(index, incident)))
         .collect();
-    accountable.sort_by(|a, b| {
-        (b.incident.date, b.incident.link.id).cmp(&(a.incident.date, a.incident.link.id))
-    });
+    accountable.sort_by(|(_, a), (_, b)| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
     let view = View {
         person,
         team: person.team.as_deref().map(|t| index.team(t)),
-        controls: own
-            .into_iter()
-            .flat_map(|o| &o.controls_owned)
-            .filter_map(|c| control_row(index, c))
-            .collect(),
+        controls: html::control_rows(
+            &own.into_iter()
+                .flat_map(|o| &o.controls_owned)
+                .filter_map(|c| control_row(index, c))
+                .collect::<Vec<_>>(),
+            ROOT,
+        ),
         earlier_controls: own
             .into_iter()
             .flat_map(|o| &o.controls_owned_before)
@@ -472,23 +484,27 @@ fn person_page<'a>(
             .flat_map(|o| &o.processes_owned)
             .filter_map(|p| process_row(index, p))
             .collect(),
-        exceptions: own
-            .into_iter()
-            .flat_map(|o| &o.exceptions_approved)
-            .filter_map(|e| index.exception_metrics.get(e))
-            .map(|e| exception_row(index, e))
-            .collect(),
-        accountable,
-        actions: own
-            .into_iter()
-            .flat_map(|o| &o.actions)
-            .map(|a| action_row(index, a))
-            .collect(),
-        gaps: own
-            .into_iter()
-            .flat_map(|o| &o.gaps)
-            .map(|g| gap_row(index, g))
-            .collect(),
+        exceptions: exception_rows(
+            index,
+            &own.into_iter()
+                .flat_map(|o| o.exceptions_approved.iter().copied())
+                .collect::<Vec<_>>(),
+        ),
+        accountable: html::accountable_for_rows(&accountable, ROOT),
+        actions: html::action_rows(
+            &own.into_iter()
+                .flat_map(|o| &o.actions)
+                .map(|a| action_row(index, a))
+                .collect::<Vec<_>>(),
+            ROOT,
+        ),
+        gaps: html::gap_rows(
+            &own.into_iter()
+                .flat_map(|o| &o.gaps)
+                .map(|g| gap_row(index, g))
+                .collect::<Vec<_>>(),
+            ROOT,
+        ),
         failures_as_control_owner: metrics.map_or(0, |m| m.failures_as_control_owner),
         failures_as_process_owner: metrics.map_or(0, |m| m.failures_as_process_owner),
         failures_as_approving_manager: metrics.map_or(0, |m| m.failures_as_approving_manager),

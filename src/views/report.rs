@@ -4,9 +4,10 @@
 
 use serde::Serialize;
 
+use super::html::{self, Html};
 use super::lists::{
-    chart_views, control_row, exception_row, gap_row, headline_figures, incident_row, ChartView,
-    ControlRow, ExceptionRow, Figure, GapRow, IncidentRow,
+    all_gaps, chart_views, control_row, exception_row, headline_figures, incident_row, ChartView,
+    ControlRow, Figure,
 };
 use super::{Index, Link};
 use crate::charts::Chart;
@@ -28,8 +29,8 @@ struct Scope {
 struct ControlSection<'a> {
     row: ControlRow<'a>,
     approvers: Vec<Link<'a>>,
-    failures: Vec<IncidentRow<'a>>,
-    exceptions: Vec<ExceptionRow<'a>>,
+    failures: Html,
+    exceptions: Html,
 }
 
 #[derive(Serialize)]
@@ -38,8 +39,8 @@ struct Report<'a> {
     figures: Vec<Figure>,
     charts: Vec<ChartView<'a>>,
     controls: Vec<ControlSection<'a>>,
-    open_exceptions: Vec<ExceptionRow<'a>>,
-    gaps: Vec<GapRow<'a>>,
+    open_exceptions: Html,
+    gaps: Html,
 }
 
 pub(super) fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
@@ -67,19 +68,25 @@ pub(super) fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl
             Some(ControlSection {
                 row: control_row(index, id)?,
                 approvers: control.approvers.iter().map(|p| index.person(p)).collect(),
-                failures: incidents
-                    .iter()
-                    .rev()
-                    .map(|i| incident_row(index, i))
-                    .collect(),
-                exceptions: index
-                    .exceptions_by_control
-                    .get(id)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| index.exception_metrics.get(e))
-                    .map(|e| exception_row(index, e))
-                    .collect(),
+                failures: html::incident_rows(
+                    &incidents
+                        .iter()
+                        .rev()
+                        .map(|i| incident_row(index, i))
+                        .collect::<Vec<_>>(),
+                    "",
+                ),
+                exceptions: html::exception_rows(
+                    &index
+                        .exceptions_by_control
+                        .get(id)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|e| index.exception_metrics.get(e))
+                        .map(|e| exception_row(index, e))
+                        .collect::<Vec<_>>(),
+                    "",
+                ),
             })
         })
         .collect();
@@ -88,13 +95,16 @@ pub(super) fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl
         figures: headline_figures(index),
         charts: chart_views(index, charts),
         controls,
-        open_exceptions: metrics
-            .exceptions
-            .iter()
-            .filter(|e| e.state.is_open())
-            .map(|e| exception_row(index, e))
-            .collect(),
-        gaps: metrics.gaps.iter().map(|g| gap_row(index, g)).collect(),
+        open_exceptions: html::exception_rows(
+            &metrics
+                .exceptions
+                .iter()
+                .filter(|e| e.state.is_open())
+                .map(|e| exception_row(index, e))
+                .collect::<Vec<_>>(),
+            "",
+        ),
+        gaps: all_gaps(index),
     };
     let title = format!("Governance report as of {}", index.site.as_of);
     index.page(0, title, "report", report)

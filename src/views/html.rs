@@ -1,0 +1,461 @@
+//! The rows of record tables, written here rather than by a template.
+//!
+//! A table row repeats tens of thousands of times on the list pages and the printable report,
+//! and each record's row appears on several pages. Through Tera macros a row cost tens of
+//! microseconds (macro frames, a `serde_json` copy of every field, path lookups) and made up
+//! most of a large build's time; written here it costs about one. Templates keep everything
+//! else: the page, the table with its caption and headers (`macros.html`), and the message
+//! shown when a table is empty. The markup and CSS classes are those the macros used.
+
+use serde::Serialize;
+
+use super::lists::{AccountableView, ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow};
+use super::Link;
+use crate::model::{ControlStatus, Nhi, Origin, Severity};
+use crate::render::escape_into;
+
+/// Table rows as finished, escaped HTML. Templates insert `html` with `| safe` and test
+/// `count`: a test of the text itself (`{% if rows %}`) would make Tera escape all of it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Html {
+    pub count: usize,
+    pub html: String,
+}
+
+/// Writes one fragment; `root` leads every link back to the site root (`""` or `"../"`).
+struct Writer {
+    out: String,
+    root: &'static str,
+}
+
+impl Writer {
+    fn new(root: &'static str, capacity: usize) -> Writer {
+        Writer {
+            out: String::with_capacity(capacity),
+            root,
+        }
+    }
+
+    fn raw(&mut self, markup: &str) -> &mut Self {
+        self.out.push_str(markup);
+        self
+    }
+
+    fn text(&mut self, text: &str) -> &mut Self {
+        escape_into(&mut self.out, text);
+        self
+    }
+
+    fn display(&mut self, value: impl std::fmt::Display) -> &mut Self {
+        use std::fmt::Write as _;
+        // Dates and numbers: nothing to escape. Writing to a String cannot fail.
+        let _ = write!(self.out, "{value}");
+        self
+    }
+
+    fn href(&mut self, link: &Link) -> &mut Self {
+        self.raw(self.root).text(&link.href)
+    }
+
+    /// A person's name linked to their page, or `unassigned`.
+    fn person(&mut self, link: Option<&Link>) -> &mut Self {
+        match link {
+            Some(link) => self
+                .raw("<a class=\"person\" href=\"")
+                .href(link)
+                .raw("\">")
+                .text(link.label)
+                .raw("</a>")
+                .inactive(link),
+            None => self.raw("<span class=\"none\">unassigned</span>"),
+        }
+    }
+
+    fn inactive(&mut self, link: &Link) -> &mut Self {
+        if link.inactive {
+            self.raw(
+                " <span class=\"badge badge-muted\" title=\"No longer active\">inactive</span>",
+            );
+        }
+        self
+    }
+
+    /// A record's id in monospace, linked to its page.
+    fn id_link(&mut self, link: &Link) -> &mut Self {
+        self.raw("<a class=\"mono\" href=\"")
+            .href(link)
+            .raw("\">")
+            .text(link.id)
+            .raw("</a>")
+    }
+
+    /// The id link with the record's label under it.
+    fn id_and_label(&mut self, link: &Link) -> &mut Self {
+        self.id_link(link)
+            .raw("<br><span class=\"sub\">")
+            .text(link.label)
+            .raw("</span>")
+    }
+
+    fn origins(&mut self, origins: &[Origin]) -> &mut Self {
+        for (i, origin) in origins.iter().enumerate() {
+            if i > 0 {
+                self.raw(" ");
+            }
+            let origin = origin.as_str();
+            self.raw("<span class=\"badge origin-")
+                .raw(origin)
+                .raw("\">")
+                .raw(origin)
+                .raw("</span>");
+        }
+        self
+    }
+
+    fn severity(&mut self, severity: Option<Severity>) -> &mut Self {
+        match severity.map(severity_name) {
+            Some(name) => self
+                .raw("<span class=\"badge sev-")
+                .raw(name)
+                .raw("\">")
+                .raw(name)
+                .raw("</span>"),
+            None => self.raw("<span class=\"none\">—</span>"),
+        }
+    }
+
+    fn flag(&mut self, on: bool, label: &str, class: &str) -> &mut Self {
+        if on {
+            self.raw("<span class=\"badge ")
+                .raw(class)
+                .raw("\">")
+                .raw(label)
+                .raw("</span>");
+        }
+        self
+    }
+
+    /// A kebab-case name as words: `control-owner` -> `control owner`.
+    fn words(&mut self, name: &str) -> &mut Self {
+        for (i, word) in name.split('-').enumerate() {
+            if i > 0 {
+                self.raw(" ");
+            }
+            self.text(word);
+        }
+        self
+    }
+
+    fn accountable(&mut self, people: &[AccountableView]) -> &mut Self {
+        self.raw("<ul class=\"plain\">");
+        for a in people {
+            self.raw("<li><span class=\"role\">")
+                .words(a.role)
+                .raw("</span> ")
+                .person(a.person.as_ref())
+                .raw("</li>");
+        }
+        self.raw("</ul>")
+    }
+
+    fn date(&mut self, day: Option<impl std::fmt::Display>, none: &str) -> &mut Self {
+        match day {
+            Some(day) => self.display(day),
+            None => self.raw(none),
+        }
+    }
+
+    fn finish(self, count: usize) -> Html {
+        Html {
+            count,
+            html: self.out,
+        }
+    }
+}
+
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Low => "low",
+        Severity::Medium => "medium",
+        Severity::High => "high",
+        Severity::Critical => "critical",
+    }
+}
+
+fn nhi_name(nhi: Nhi) -> &'static str {
+    match nhi {
+        Nhi::Secret => "secret",
+        Nhi::ServiceAccount => "service-account",
+        Nhi::Token => "token",
+        Nhi::ApiKey => "api-key",
+        Nhi::Certificate => "certificate",
+        Nhi::Agent => "agent",
+        Nhi::WorkloadIdentity => "workload-identity",
+    }
+}
+
+/// Rows of `macros.html`'s `incidents_table`: date, incident, control, origin, severity,
+/// accountable people, pattern.
+pub fn incident_rows(rows: &[IncidentRow], root: &'static str) -> Html {
+    let mut w = Writer::new(root, rows.len() * 700);
+    for i in rows {
+        w.raw("<tr><td class=\"nowrap\">")
+            .display(i.date)
+            .raw("</td><td>")
+            .id_and_label(&i.link)
+            .raw("</td><td>");
+        if let Some(control) = &i.control {
+            w.id_link(control);
+        }
+        w.raw("</td><td>")
+            .origins(i.origins)
+            .raw("</td><td>")
+            .severity(i.severity)
+            .raw("</td><td>")
+            .accountable(&i.accountable)
+            .raw("</td><td>")
+            .flag(i.repeat, "repeat", "badge-alert");
+        if !i.in_window {
+            w.raw(" <span class=\"badge badge-muted\">outside window</span>");
+        }
+        w.raw("</td></tr>\n");
+    }
+    w.finish(rows.len())
+}
+
+/// Rows of `exceptions_table`: exception, control, state, approver, granted, expires, age,
+/// days to expiry, flags.
+pub fn exception_rows(rows: &[ExceptionRow], root: &'static str) -> Html {
+    let mut w = Writer::new(root, rows.len() * 800);
+    for e in rows {
+        w.raw("<tr><td>").id_link(&e.link);
+        if !e.title.is_empty() {
+            w.raw("<br><span class=\"sub\">")
+                .text(e.title)
+                .raw("</span>");
+        }
+        w.raw("</td><td>");
+        if let Some(control) = &e.control {
+            w.id_link(control);
+        }
+        w.raw("</td><td><span class=\"badge state-")
+            .raw(e.state)
+            .raw("\">")
+            .words(e.state)
+            .raw("</span></td><td>")
+            .person(e.approver.as_ref())
+            .raw("</td><td class=\"nowrap\">")
+            .display(e.granted)
+            .raw("</td><td class=\"nowrap\">")
+            .date(
+                e.expiry,
+                "<span class=\"badge state-permanent\">never</span>",
+            )
+            .raw("</td><td class=\"num\">")
+            .date(e.age_days, "—")
+            .raw("</td><td class=\"num\">")
+            .date(e.days_to_expiry, "—")
+            .raw("</td><td>")
+            .flag(e.over_policy, "over policy", "badge-alert")
+            .raw(" ")
+            .flag(e.chronic, "chronic", "badge-warn");
+        if e.renewals > 0 {
+            w.raw(" <span class=\"badge badge-muted\">")
+                .display(e.renewals)
+                .raw(if e.renewals == 1 {
+                    " renewal"
+                } else {
+                    " renewals"
+                })
+                .raw("</span>");
+        }
+        w.raw("</td></tr>\n");
+    }
+    w.finish(rows.len())
+}
+
+/// Rows of `controls_table`: control, owner, NHI types, failures in window and in total,
+/// open exceptions, status flags.
+pub fn control_rows(rows: &[ControlRow], root: &'static str) -> Html {
+    let mut w = Writer::new(root, rows.len() * 700);
+    for c in rows {
+        w.raw("<tr><td>")
+            .id_and_label(&c.link)
+            .raw("</td><td>")
+            .person(c.owner.as_ref())
+            .raw("</td><td>");
+        for nhi in c.nhi {
+            w.raw("<span class=\"tag\">")
+                .raw(nhi_name(*nhi))
+                .raw("</span> ");
+        }
+        w.raw("</td><td class=\"num\">")
+            .display(c.failures_in_window)
+            .raw("</td><td class=\"num\">")
+            .display(c.failures_total)
+            .raw("</td><td class=\"num\">")
+            .display(c.open_exceptions)
+            .raw("</td><td>")
+            .flag(c.recurring, "recurring", "badge-alert")
+            .raw(" ")
+            .flag(c.review_overdue, "review overdue", "badge-warn")
+            .raw(" ")
+            .flag(c.shared_platform, "shared platform", "badge-info");
+        if c.status == ControlStatus::Retired {
+            w.raw(" <span class=\"badge badge-muted\">retired</span>");
+        }
+        w.raw("</td></tr>\n");
+    }
+    w.finish(rows.len())
+}
+
+/// Rows of `gaps_table`: kind, record, what is wrong, person to chase.
+pub fn gap_rows(rows: &[GapRow], root: &'static str) -> Html {
+    let mut w = Writer::new(root, rows.len() * 400);
+    for g in rows {
+        w.raw("<tr><td><span class=\"badge gap\">")
+            .words(g.kind)
+            .raw("</span></td><td>")
+            .id_link(&g.record)
+            .raw("</td><td>")
+            .text(g.what)
+            .raw("</td><td>")
+            .person(g.person.as_ref())
+            .raw("</td></tr>\n");
+    }
+    w.finish(rows.len())
+}
+
+/// Rows of `actions_table`: action, incident, owner, due, status.
+pub fn action_rows(rows: &[ActionRow], root: &'static str) -> Html {
+    let mut w = Writer::new(root, rows.len() * 400);
+    for a in rows {
+        w.raw("<tr><td>")
+            .text(a.title)
+            .raw("</td><td>")
+            .id_link(&a.incident)
+            .raw("</td><td>")
+            .person(a.owner.as_ref())
+            .raw("</td><td class=\"nowrap\">")
+            .date(a.due, "—")
+            .raw("</td><td>");
+        if a.overdue {
+            w.raw("<span class=\"badge badge-alert\">overdue</span>");
+        } else if a.open {
+            w.raw("<span class=\"badge badge-warn\">open</span>");
+        } else {
+            w.raw("<span class=\"badge badge-ok\">done ")
+                .date(a.done, "")
+                .raw("</span>");
+        }
+        w.raw("</td></tr>\n");
+    }
+    w.finish(rows.len())
+}
+
+/// Rows of a person's "Accountable for" table: date, incident, role, origin, control.
+pub fn accountable_for_rows(rows: &[(&'static str, IncidentRow)], root: &'static str) -> Html {
+    let mut w = Writer::new(root, rows.len() * 500);
+    for (role, i) in rows {
+        w.raw("<tr><td class=\"nowrap\">")
+            .display(i.date)
+            .raw("</td><td>")
+            .id_link(&i.link)
+            .raw(" <span class=\"sub\">")
+            .text(i.link.label)
+            .raw("</span></td><td>")
+            .words(role)
+            .raw("</td><td>")
+            .origins(i.origins)
+            .raw("</td><td>");
+        if let Some(control) = &i.control {
+            w.id_link(control);
+        }
+        w.raw("</td></tr>\n");
+    }
+    w.finish(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Day;
+
+    fn link<'a>(id: &'a str, label: &'a str, folder: &str) -> Link<'a> {
+        Link {
+            id,
+            label,
+            href: format!("{folder}/{id}.html"),
+            inactive: false,
+        }
+    }
+
+    #[test]
+    fn escapes_every_text_from_content() {
+        let rows = [GapRow {
+            kind: "inactive-owner",
+            record: link("CTL-1", "x", "controls"),
+            person: Some(Link {
+                inactive: true,
+                ..link("p", "<script>alert(1)</script>", "people")
+            }),
+            what: "owned by \"someone\" & gone",
+        }];
+        let html = gap_rows(&rows, "../").html;
+        assert_eq!(
+            html,
+            "<tr><td><span class=\"badge gap\">inactive owner</span></td>\
+             <td><a class=\"mono\" href=\"../controls/CTL-1.html\">CTL-1</a></td>\
+             <td>owned by &quot;someone&quot; &amp; gone</td>\
+             <td><a class=\"person\" href=\"../people/p.html\">&lt;script&gt;alert(1)&lt;/script&gt;</a> \
+             <span class=\"badge badge-muted\" title=\"No longer active\">inactive</span></td></tr>\n"
+        );
+    }
+
+    #[test]
+    fn empty_tables_give_empty_html() {
+        for rows in [
+            incident_rows(&[], ""),
+            exception_rows(&[], ""),
+            action_rows(&[], ""),
+        ] {
+            assert_eq!((rows.count, rows.html.as_str()), (0, ""));
+        }
+    }
+
+    #[test]
+    fn action_status_reads_overdue_open_or_done() {
+        let day = |s: &str| s.parse::<Day>().unwrap();
+        let row = |open, overdue, done| ActionRow {
+            incident: link("INC-1", "t", "incidents"),
+            title: "Rotate",
+            owner: None,
+            due: Some(day("2026-01-31")),
+            done,
+            open,
+            overdue,
+        };
+        let html = action_rows(
+            &[
+                row(true, true, None),
+                row(true, false, None),
+                row(false, false, Some(day("2026-01-15"))),
+            ],
+            "",
+        )
+        .html;
+        let statuses: Vec<&str> = html
+            .lines()
+            .map(|line| line.rsplit("<span class=\"badge ").next().unwrap())
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                "badge-alert\">overdue</span></td></tr>",
+                "badge-warn\">open</span></td></tr>",
+                "badge-ok\">done 2026-01-15</span></td></tr>"
+            ]
+        );
+        assert!(html.contains("<span class=\"none\">unassigned</span>"));
+    }
+}
