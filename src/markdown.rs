@@ -17,8 +17,15 @@ pub fn render(markdown: &str) -> String {
     html::push_html(&mut html_text, events.into_iter());
     // pulldown-cmark escapes all text; only raw HTML and link targets can carry script, so
     // the (much slower) sanitiser runs only on bodies that have them.
-    if risky {
+    let html_text = if risky {
         sanitizer().clean(&html_text).to_string()
+    } else {
+        html_text
+    };
+    // U+E000 starts govsite's internal markers (render.rs): as a reference it cannot pose
+    // as one, and shows the same.
+    if html_text.contains('\u{E000}') {
+        html_text.replace('\u{E000}', "&#xE000;")
     } else {
         html_text
     }

@@ -1,6 +1,7 @@
 //! Tera templates: the built-in ones are embedded in the binary; a `--templates DIR` file of
 //! the same name replaces one. Markdown rendering lives in `markdown.rs`.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -77,9 +78,11 @@ enum Piece {
 }
 
 /// Marks the title and the content in a frame: private-use characters, which no filter
-/// changes and escaping keeps.
-const TITLE_MARK: &str = "\u{E000}\u{E001}";
-const CONTENT_MARK: &str = "\u{E000}\u{E002}";
+/// changes and escaping keeps. (A site title that holds one only makes pages render whole.)
+const TITLE_MARK: &str = "\u{E001}\u{E002}";
+const CONTENT_MARK: &str = "\u{E001}\u{E003}";
+const FRAME_MARK_START: char = '\u{E001}';
+/// Starts the marker of a deferred fragment; escaping encodes it (see `defer`).
 const MARK_START: char = '\u{E000}';
 /// The empty parent that content-only copies extend, and the page that draws a frame.
 const BARE: &str = "govsite-bare.html";
@@ -147,14 +150,33 @@ impl Renderer {
         view: &impl Serialize,
         what: &str,
     ) -> anyhow::Result<String> {
+        let deferred = Deferred::start();
         let context = Context::from_serialize(view)
             .map_err(|error| anyhow::anyhow!(chain(&error)))
             .with_context(|| format!("preparing {what}"))?;
-        if let Some((frame, title)) = self.frame_for(template, &context) {
-            let content = self.render_context(&content_name(template), &context, template, what)?;
-            return Ok(frame.wrap(title, &content));
+        let framed = self.frame_for(template, &context);
+        let name = match framed {
+            Some(_) => content_name(template),
+            None => template.to_string(),
+        };
+        let content = self.render_context(&name, &context, template, what)?;
+        let fragments = deferred.finish();
+        let mut page = String::with_capacity(
+            content.len() + fragments.iter().map(|f| f.len()).sum::<usize>() + 8192,
+        );
+        match framed {
+            Some((frame, title)) => {
+                for piece in &frame.pieces {
+                    match piece {
+                        Piece::Text(text) => page.push_str(text),
+                        Piece::Title => escape_into(&mut page, title),
+                        Piece::Content => splice(&mut page, &content, &fragments),
+                    }
+                }
+            }
+            None => splice(&mut page, &content, &fragments),
         }
-        self.render_context(template, &context, template, what)
+        Ok(page)
     }
 
     fn render_context(
@@ -198,7 +220,7 @@ impl Renderer {
         let text = self.tera.render(FRAME, &context).ok()?;
         let mut pieces = Vec::new();
         let mut rest = text.as_str();
-        while let Some(at) = rest.find(MARK_START) {
+        while let Some(at) = rest.find(FRAME_MARK_START) {
             pieces.push(Piece::Text(rest[..at].to_string()));
             let mark = &rest[at..];
             if let Some(after) = mark.strip_prefix(TITLE_MARK) {
@@ -221,18 +243,73 @@ impl Renderer {
     }
 }
 
-impl Frame {
-    fn wrap(&self, title: &str, content: &str) -> String {
-        let mut page = String::with_capacity(content.len() + 4096);
-        for piece in &self.pieces {
-            match piece {
-                Piece::Text(text) => page.push_str(text),
-                Piece::Title => escape_into(&mut page, title),
-                Piece::Content => page.push_str(content),
+thread_local! {
+    /// Fragments handed to `defer` while the current page's context is built.
+    static DEFERRED: RefCell<Vec<Arc<String>>> = const { RefCell::new(Vec::new()) };
+}
+
+const DEFER_START: &str = "\u{E000}\u{E003}";
+const DEFER_END: char = '\u{E004}';
+
+/// Finished HTML (the rows of a large table) passes through Tera as a short marker and is
+/// put in place after the template ran: a 30 MB table is neither copied into Tera's context
+/// nor through its output. Call from `Serialize` while `Renderer::render` builds the
+/// context (one page renders on one thread, so the fragments are kept per thread).
+/// Content cannot forge a marker: `escape_into` and the Markdown renderer encode U+E000.
+pub fn defer(html: &Arc<String>) -> String {
+    DEFERRED.with(|deferred| {
+        let mut deferred = deferred.borrow_mut();
+        deferred.push(Arc::clone(html));
+        format!("{DEFER_START}{}{DEFER_END}", deferred.len() - 1)
+    })
+}
+
+/// The fragments deferred while one page renders; cleared when it starts and ends.
+struct Deferred;
+
+impl Deferred {
+    fn start() -> Deferred {
+        DEFERRED.with(|deferred| deferred.borrow_mut().clear());
+        Deferred
+    }
+
+    fn finish(self) -> Vec<Arc<String>> {
+        DEFERRED.with(|deferred| std::mem::take(&mut *deferred.borrow_mut()))
+    }
+}
+
+impl Drop for Deferred {
+    fn drop(&mut self) {
+        DEFERRED.with(|deferred| deferred.borrow_mut().clear());
+    }
+}
+
+/// Appends `text` to `out`, with every marker replaced by its deferred fragment.
+fn splice(out: &mut String, text: &str, fragments: &[Arc<String>]) {
+    if fragments.is_empty() {
+        out.push_str(text);
+        return;
+    }
+    let mut rest = text;
+    while let Some(at) = rest.find(DEFER_START) {
+        out.push_str(&rest[..at]);
+        let marker = &rest[at + DEFER_START.len()..];
+        let fragment = marker.split_once(DEFER_END).and_then(|(number, after)| {
+            let fragment = fragments.get(number.parse::<usize>().ok()?)?;
+            Some((fragment, after))
+        });
+        match fragment {
+            Some((fragment, after)) => {
+                out.push_str(fragment);
+                rest = after;
+            }
+            None => {
+                out.push_str(DEFER_START);
+                rest = marker;
             }
         }
-        page
     }
+    out.push_str(rest);
 }
 
 /// The name of a page template's content-only copy.
@@ -274,16 +351,20 @@ fn escape_html(input: &str) -> String {
 /// Appends `input` to `out`, escaped as `escape_html` does.
 pub fn escape_into(out: &mut String, input: &str) {
     let mut rest = input;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'', MARK_START]) {
         out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#x27;",
-        });
-        rest = &rest[at + 1..];
+        let (escaped, len) = match rest.as_bytes()[at] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#x27;", 1),
+            // The private-use character that starts govsite's markers: as a reference, so
+            // no text from content can pose as one.
+            _ => ("&#xE000;", MARK_START.len_utf8()),
+        };
+        out.push_str(escaped);
+        rest = &rest[at + len..];
     }
     out.push_str(rest);
 }
@@ -310,6 +391,31 @@ mod tests {
             escape_html(r#"<a href="x">'&'</a> controls/X.html"#),
             "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt; controls/X.html"
         );
+    }
+
+    #[test]
+    fn deferred_fragments_are_put_in_place_and_content_cannot_forge_a_marker() {
+        let rows = Arc::new("<tr><td>1</td></tr>".to_string());
+        let _deferred = Deferred::start();
+        let marker = defer(&rows);
+        let mut forged = String::new();
+        escape_into(&mut forged, &marker);
+        assert!(!forged.contains(MARK_START), "{forged}");
+        let fragments = Deferred.finish();
+        let mut page = String::new();
+        splice(
+            &mut page,
+            &format!("<tbody>{marker}</tbody>{forged}"),
+            &fragments,
+        );
+        assert_eq!(
+            page,
+            format!("<tbody><tr><td>1</td></tr></tbody>&#xE000;{}", &marker[3..])
+        );
+        // A marker with no fragment behind it stays as it is.
+        let mut page = String::new();
+        splice(&mut page, "\u{E000}\u{E003}7\u{E004}", &fragments);
+        assert_eq!(page, "\u{E000}\u{E003}7\u{E004}");
     }
 
     #[test]

@@ -7,19 +7,35 @@
 //! else: the page, the table with its caption and headers (`macros.html`), and the message
 //! shown when a table is empty. The markup and CSS classes are those the macros used.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::lists::{AccountableView, ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow};
 use super::Link;
 use crate::model::{ControlStatus, Nhi, Origin, Severity};
-use crate::render::escape_into;
+use crate::render::{defer, escape_into};
 
 /// Table rows as finished, escaped HTML. Templates insert `html` with `| safe` and test
-/// `count`: a test of the text itself (`{% if rows %}`) would make Tera escape all of it.
-#[derive(Debug, Clone, Default, Serialize)]
+/// `count`. The text reaches the page through `render::defer`, not through Tera.
+#[derive(Debug, Clone, Default)]
 pub struct Html {
     pub count: usize,
-    pub html: String,
+    pub html: Arc<String>,
+}
+
+impl Serialize for Html {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut fields = serializer.serialize_struct("Html", 2)?;
+        fields.serialize_field("count", &self.count)?;
+        if self.html.is_empty() {
+            fields.serialize_field("html", "")?;
+        } else {
+            fields.serialize_field("html", &defer(&self.html))?;
+        }
+        fields.end()
+    }
 }
 
 /// Writes one fragment; `root` leads every link back to the site root (`""` or `"../"`).
@@ -168,7 +184,7 @@ impl Writer {
     fn finish(self, count: usize) -> Html {
         Html {
             count,
-            html: self.out,
+            html: Arc::new(self.out),
         }
     }
 }
@@ -401,7 +417,7 @@ mod tests {
             }),
             what: "owned by \"someone\" & gone",
         }];
-        let html = gap_rows(&rows, "../").html;
+        let html = gap_rows(&rows, "../").html.to_string();
         assert_eq!(
             html,
             "<tr><td><span class=\"badge gap\">inactive owner</span></td>\
@@ -443,7 +459,8 @@ mod tests {
             ],
             "",
         )
-        .html;
+        .html
+        .to_string();
         let statuses: Vec<&str> = html
             .lines()
             .map(|line| line.rsplit("<span class=\"badge ").next().unwrap())

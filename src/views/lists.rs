@@ -455,7 +455,7 @@ pub(super) struct ControlRow<'a> {
 }
 
 pub(super) fn control_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ControlRow<'a>> {
-    let control = index.model.controls.get(id)?;
+    let control = index.controls.get(id)?;
     let metrics = index.control_metrics.get(id)?;
     Some(ControlRow {
         link: index.control(&control.id),
@@ -645,9 +645,8 @@ pub(super) fn incident_row<'a>(
         in_window: incident.in_window,
         repeat: incident.repeat,
         resolved: index
-            .model
             .incidents
-            .get(&incident.id)
+            .get(incident.id.as_str())
             .and_then(|i| i.resolved),
     }
 }

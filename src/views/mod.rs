@@ -21,7 +21,7 @@ use crate::metrics::{
     ActionStatus, ControlMetrics, ExceptionMetrics, Gap, IncidentMetrics, Metrics, PersonMetrics,
     Role,
 };
-use crate::model::{Day, Model};
+use crate::model::{Control, Day, Incident, Model, Person};
 use crate::output::{OutputFile, Sink};
 use crate::provenance::Provenance;
 use crate::render::{Renderer, STATIC_FILES};
@@ -32,6 +32,11 @@ pub struct Index<'a> {
     pub metrics: &'a Metrics,
     pub site: SiteMeta<'a>,
     pub(super) comparison: Option<&'a Comparison>,
+    /// The model's records by id, hashed: page data looks up hundreds of thousands of
+    /// links, and the model's sorted maps compare many ids per lookup.
+    controls: HashMap<&'a str, &'a Control>,
+    incidents: HashMap<&'a str, &'a Incident>,
+    persons: HashMap<&'a str, &'a Person>,
     control_metrics: HashMap<&'a str, &'a ControlMetrics>,
     exception_metrics: HashMap<&'a str, &'a ExceptionMetrics>,
     incident_metrics: HashMap<&'a str, &'a IncidentMetrics>,
@@ -110,6 +115,9 @@ impl<'a> Index<'a> {
                 version: env!("CARGO_PKG_VERSION"),
                 provenance: provenance.describe(),
             },
+            controls: by_id(&model.controls),
+            incidents: by_id(&model.incidents),
+            persons: by_id(&model.people),
             control_metrics: metrics
                 .controls
                 .iter()
@@ -284,7 +292,7 @@ impl<'a> Index<'a> {
     }
 
     pub fn person(&self, id: &'a str) -> Link<'a> {
-        let person = self.model.people.get(id);
+        let person = self.persons.get(id);
         Link {
             id,
             label: person.map_or(id, |p| p.name.as_str()),
@@ -298,7 +306,7 @@ impl<'a> Index<'a> {
     }
 
     pub fn control(&self, id: &'a str) -> Link<'a> {
-        let label = self.model.controls.get(id).map_or(id, |c| c.title.as_str());
+        let label = self.controls.get(id).map_or(id, |c| c.title.as_str());
         record_link(id, label, "controls")
     }
 
@@ -316,11 +324,7 @@ impl<'a> Index<'a> {
     }
 
     pub fn incident(&self, id: &'a str) -> Link<'a> {
-        let label = self
-            .model
-            .incidents
-            .get(id)
-            .map_or(id, |i| i.title.as_str());
+        let label = self.incidents.get(id).map_or(id, |i| i.title.as_str());
         record_link(id, label, "incidents")
     }
 
@@ -333,6 +337,10 @@ impl<'a> Index<'a> {
             inactive: false,
         }
     }
+}
+
+fn by_id<T>(records: &std::collections::BTreeMap<String, T>) -> HashMap<&str, &T> {
+    records.iter().map(|(id, r)| (id.as_str(), r)).collect()
 }
 
 fn slot<'m, 'a>(
