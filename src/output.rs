@@ -1,6 +1,7 @@
 //! The only module that writes the site: into a sibling temporary folder first, then swapped
 //! in, so a failed build never leaves a half-written site behind.
 
+use std::io::{BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 /// The file that marks a folder as govsite output, so a rebuild may replace it.
 pub const MARKER: &str = ".govsite";
@@ -40,6 +42,11 @@ pub const SEAL_FILES: usize = 2;
 /// Where rendered files go, from any rendering thread, as soon as each one is ready.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> anyhow::Result<()>;
+
+    /// Puts a file made of `parts`, in order (a page and its large tables).
+    fn put_parts(&self, path: String, parts: &[&str]) -> anyhow::Result<()> {
+        self.put(OutputFile::new(path, parts.concat()))
+    }
 }
 
 /// Keeps every file in memory: for `govsite package` and for tests.
@@ -165,31 +172,49 @@ impl SiteWriter {
 
 impl Sink for SiteWriter {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        self.write(file.path, &[&file.bytes])
+    }
+
+    fn put_parts(&self, path: String, parts: &[&str]) -> anyhow::Result<()> {
+        let parts: Vec<&[u8]> = parts.iter().map(|part| part.as_bytes()).collect();
+        self.write(path, &parts)
+    }
+}
+
+impl SiteWriter {
+    /// Writes one file into the staging folder and records its hash.
+    fn write(&self, path: String, parts: &[&[u8]]) -> anyhow::Result<()> {
         let start = Instant::now();
-        let relative = Path::new(&file.path);
+        let relative = Path::new(&path);
         let inside = relative
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
-        if !inside || file.path == MANIFEST {
-            bail!(
-                "internal error: output path `{}` leaves the site folder or is reserved",
-                file.path
-            );
+        if !inside || path == MANIFEST {
+            bail!("internal error: output path `{path}` leaves the site folder or is reserved");
         }
-        let path = self.staging.join(relative);
-        let written = match std::fs::write(&path, &file.bytes) {
+        let target = self.staging.join(relative);
+        let file = match std::fs::File::create(&target) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(folder) = path.parent() {
+                if let Some(folder) = target.parent() {
                     std::fs::create_dir_all(folder)
                         .with_context(|| format!("creating {}", folder.display()))?;
                 }
-                std::fs::write(&path, &file.bytes)
+                std::fs::File::create(&target)
             }
             other => other,
         };
-        written.with_context(|| format!("writing {}", path.display()))?;
-        let hash = crate::evidence::sha256_hex(&file.bytes);
-        lock(&self.hashes).push((file.path, hash));
+        let mut hasher = Sha256::new();
+        let written = file.and_then(|file| {
+            let mut out = BufWriter::with_capacity(64 * 1024, file);
+            for part in parts {
+                hasher.update(part);
+                out.write_all(part)?;
+            }
+            out.flush()
+        });
+        written.with_context(|| format!("writing {}", target.display()))?;
+        let hash = crate::evidence::hex(&hasher.finalize());
+        lock(&self.hashes).push((path, hash));
         let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.busy.fetch_add(nanos, Ordering::Relaxed);
         Ok(())

@@ -150,6 +150,16 @@ impl Renderer {
         view: &impl Serialize,
         what: &str,
     ) -> anyhow::Result<String> {
+        Ok(self.render_page(template, view, what)?.parts().concat())
+    }
+
+    /// Renders `template` with `view` as its context, as the pieces the page is made of.
+    pub fn render_page(
+        &self,
+        template: &str,
+        view: &impl Serialize,
+        what: &str,
+    ) -> anyhow::Result<Rendered> {
         let deferred = Deferred::start();
         let context = Context::from_serialize(view)
             .map_err(|error| anyhow::anyhow!(chain(&error)))
@@ -160,23 +170,20 @@ impl Renderer {
             None => template.to_string(),
         };
         let content = self.render_context(&name, &context, template, what)?;
-        let fragments = deferred.finish();
-        let mut page = String::with_capacity(
-            content.len() + fragments.iter().map(|f| f.len()).sum::<usize>() + 8192,
-        );
-        match framed {
+        let (frame, title) = match framed {
             Some((frame, title)) => {
-                for piece in &frame.pieces {
-                    match piece {
-                        Piece::Text(text) => page.push_str(text),
-                        Piece::Title => escape_into(&mut page, title),
-                        Piece::Content => splice(&mut page, &content, &fragments),
-                    }
-                }
+                let mut escaped = String::with_capacity(title.len() + 16);
+                escape_into(&mut escaped, title);
+                (Some(frame), escaped)
             }
-            None => splice(&mut page, &content, &fragments),
-        }
-        Ok(page)
+            None => (None, String::new()),
+        };
+        Ok(Rendered {
+            frame,
+            title,
+            content,
+            fragments: deferred.finish(),
+        })
     }
 
     fn render_context(
@@ -284,15 +291,45 @@ impl Drop for Deferred {
     }
 }
 
-/// Appends `text` to `out`, with every marker replaced by its deferred fragment.
-fn splice(out: &mut String, text: &str, fragments: &[Arc<String>]) {
+/// A rendered page as the pieces it is made of: the frame's text, the escaped title, the
+/// content with its deferred fragments. Written out piece by piece, a large page is never
+/// copied into one string.
+pub struct Rendered {
+    frame: Option<Arc<Frame>>,
+    title: String,
+    content: String,
+    fragments: Vec<Arc<String>>,
+}
+
+impl Rendered {
+    /// The page's text, in order.
+    pub fn parts(&self) -> Vec<&str> {
+        let mut parts = Vec::with_capacity(8 + 2 * self.fragments.len());
+        match &self.frame {
+            Some(frame) => {
+                for piece in &frame.pieces {
+                    match piece {
+                        Piece::Text(text) => parts.push(text.as_str()),
+                        Piece::Title => parts.push(&self.title),
+                        Piece::Content => splice(&mut parts, &self.content, &self.fragments),
+                    }
+                }
+            }
+            None => splice(&mut parts, &self.content, &self.fragments),
+        }
+        parts
+    }
+}
+
+/// Appends the pieces of `text` to `parts`, with every marker replaced by its fragment.
+fn splice<'a>(parts: &mut Vec<&'a str>, text: &'a str, fragments: &'a [Arc<String>]) {
     if fragments.is_empty() {
-        out.push_str(text);
+        parts.push(text);
         return;
     }
     let mut rest = text;
     while let Some(at) = rest.find(DEFER_START) {
-        out.push_str(&rest[..at]);
+        parts.push(&rest[..at]);
         let marker = &rest[at + DEFER_START.len()..];
         let fragment = marker.split_once(DEFER_END).and_then(|(number, after)| {
             let fragment = fragments.get(number.parse::<usize>().ok()?)?;
@@ -300,16 +337,16 @@ fn splice(out: &mut String, text: &str, fragments: &[Arc<String>]) {
         });
         match fragment {
             Some((fragment, after)) => {
-                out.push_str(fragment);
+                parts.push(fragment);
                 rest = after;
             }
             None => {
-                out.push_str(DEFER_START);
+                parts.push(DEFER_START);
                 rest = marker;
             }
         }
     }
-    out.push_str(rest);
+    parts.push(rest);
 }
 
 /// The name of a page template's content-only copy.
@@ -402,20 +439,17 @@ mod tests {
         escape_into(&mut forged, &marker);
         assert!(!forged.contains(MARK_START), "{forged}");
         let fragments = Deferred.finish();
-        let mut page = String::new();
-        splice(
-            &mut page,
-            &format!("<tbody>{marker}</tbody>{forged}"),
-            &fragments,
-        );
+        let text = format!("<tbody>{marker}</tbody>{forged}");
+        let mut page = Vec::new();
+        splice(&mut page, &text, &fragments);
         assert_eq!(
-            page,
+            page.concat(),
             format!("<tbody><tr><td>1</td></tr></tbody>&#xE000;{}", &marker[3..])
         );
         // A marker with no fragment behind it stays as it is.
-        let mut page = String::new();
+        let mut page = Vec::new();
         splice(&mut page, "\u{E000}\u{E003}7\u{E004}", &fragments);
-        assert_eq!(page, "\u{E000}\u{E003}7\u{E004}");
+        assert_eq!(page.concat(), "\u{E000}\u{E003}7\u{E004}");
     }
 
     #[test]

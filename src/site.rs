@@ -168,6 +168,14 @@ impl Sink for Counted<'_> {
         }
         self.sink.put(file)
     }
+
+    fn put_parts(&self, path: String, parts: &[&str]) -> anyhow::Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.sink.put_parts(path, parts)
+    }
 }
 
 /// Times consecutive stages.

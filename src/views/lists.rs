@@ -13,7 +13,7 @@ use crate::metrics::{
     ActionStatus, ExceptionMetrics, ExceptionState, Gap, GapKind, IncidentMetrics, Role,
 };
 use crate::model::{ControlStatus, Day, Nhi, Origin, Severity};
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
 use crate::render::Renderer;
 
 pub(super) fn render_list_pages(
@@ -66,7 +66,8 @@ fn page(
     view: impl Serialize,
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    sink.put(OutputFile::new(name, renderer.render(name, &view, name)?))
+    let page = renderer.render_page(name, &view, name)?;
+    sink.put_parts(name.to_string(), &page.parts())
 }
 
 /// A headline figure on the dashboard.

@@ -495,8 +495,8 @@ where
 {
     items.par_iter().try_for_each(|item| {
         let (path, view) = view(item)?;
-        let html = renderer.render(template, &view, &path)?;
-        sink.put(OutputFile::new(path, html))
+        let page = renderer.render_page(template, &view, &path)?;
+        sink.put_parts(path, &page.parts())
     })
 }
 
