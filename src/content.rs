@@ -222,7 +222,7 @@ fn syntax_error(path: &Path, spans: &Spans, yaml: &str, error: &serde_yaml::Erro
     }
     // serde_yaml reports a repeated key at the document start; point at the repeat instead.
     if message.contains("duplicate") {
-        if let Some((field, pos)) = spans.first_duplicate() {
+        if let Some((field, pos)) = spans.first_duplicate(path) {
             return Diagnostic::error(
                 path,
                 pos,
@@ -323,7 +323,7 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
         };
         return Diagnostic::error(
             path,
-            spans.key_pos(&key),
+            spans.key_pos(path, &key),
             format!("unknown field `{key}`: {hint}"),
         );
     }
@@ -332,7 +332,7 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
         let (place, pos) = if field.is_empty() {
             (String::new(), spans.start())
         } else {
-            (format!(" in `{field}`"), spans.key_pos(field))
+            (format!(" in `{field}`"), spans.key_pos(path, field))
         };
         return Diagnostic::error(
             path,
@@ -348,7 +348,7 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
     };
     Diagnostic::error(
         path,
-        spans.value_pos(field),
+        spans.value_pos(path, field),
         format!("{subject}: {message}"),
     )
 }

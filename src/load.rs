@@ -115,10 +115,23 @@ fn load_yaml_file<T: DeserializeOwned>(
     diagnostics.extend(parsed.diagnostics);
     let source = Source {
         path: path.to_path_buf(),
-        spans: parsed.spans,
+        spans: parsed.spans.reread_with(reread_yaml_file),
         removed: parsed.removed,
     };
     Some((parsed.value.flatten()?, source))
+}
+
+/// The text of a YAML file, read again when a position in it is needed.
+fn reread_yaml_file(path: &Path) -> Option<String> {
+    let text = read_text(path).ok()?;
+    Some(content::strip_bom(&text).to_string())
+}
+
+/// The front matter of a record file, read again when a position in it is needed.
+fn reread_front_matter(path: &Path) -> Option<String> {
+    let text = read_text(path).ok()?;
+    let front = content::split_front_matter(&text).ok()?;
+    Some(front.yaml.to_string())
 }
 
 /// An entry of a list file (`people.yaml`, `teams.yaml`, `frameworks.yaml`).
@@ -335,7 +348,7 @@ fn parse_record<T: Record>(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Re
     let mut record = parsed.value.ok_or(())?;
     let source = Source {
         path: path.to_path_buf(),
-        spans: parsed.spans,
+        spans: parsed.spans.reread_with(reread_front_matter),
         removed: parsed.removed,
     };
     let id = record_id(path);
