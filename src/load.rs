@@ -60,7 +60,12 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
         Diagnostic::error(path, Pos::START, format!("cannot read the file: {error}"))
     };
     let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Vec::new();
+    // The size is only a hint (the file may change while read); the limit applies to what
+    // is read. Sized up front, the buffer is filled in one read instead of growing.
+    let hint = file
+        .metadata()
+        .map_or(0, |meta| meta.len().min(MAX_FILE_BYTES));
+    let mut bytes = Vec::with_capacity(hint as usize + 1);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
