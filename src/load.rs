@@ -44,14 +44,26 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.people = load_list(content_dir, "people.yaml", &mut diagnostics);
     model.teams = load_list(content_dir, "teams.yaml", &mut diagnostics);
     model.frameworks = load_list(content_dir, "frameworks.yaml", &mut diagnostics);
-    model.controls = load_records(content_dir, &mut diagnostics);
-    model.processes = load_records(content_dir, &mut diagnostics);
-    model.exceptions = load_records(content_dir, &mut diagnostics);
-    model.incidents = load_records(content_dir, &mut diagnostics);
+    model.controls = merge_folder(load_records(content_dir), &mut diagnostics);
+    model.processes = merge_folder(load_records(content_dir), &mut diagnostics);
+    model.exceptions = merge_folder(load_records(content_dir), &mut diagnostics);
+    model.incidents = merge_folder(load_records(content_dir), &mut diagnostics);
     let (evidence, problems) = evidence::load_evidence(content_dir, &model);
     model.evidence = evidence;
     diagnostics.extend(problems);
     Ok(Loaded { model, diagnostics })
+}
+
+/// Records of one folder and the problems found in it.
+type Folder<T> = (BTreeMap<String, T>, Vec<Diagnostic>);
+
+/// The records of a folder, its problems appended to `diagnostics`.
+fn merge_folder<T>(
+    (records, problems): Folder<T>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, T> {
+    diagnostics.extend(problems);
+    records
 }
 
 /// Reads a whole file as UTF-8 text, refusing files over the size limit.
@@ -201,6 +213,7 @@ pub trait Record: DeserializeOwned + Send {
     /// The record kind in messages, e.g. `control`.
     const KIND: &'static str;
     fn declared_id(&self) -> Option<&str>;
+    fn source(&self) -> &Source;
     fn fill(&mut self, id: String, source: Source, body_html: String);
 }
 
@@ -211,6 +224,9 @@ macro_rules! record {
             const KIND: &'static str = $kind_name;
             fn declared_id(&self) -> Option<&str> {
                 self.declared_id.as_deref()
+            }
+            fn source(&self) -> &Source {
+                &self.source
             }
             fn fill(&mut self, id: String, source: Source, body_html: String) {
                 self.id = id;
@@ -228,30 +244,30 @@ record!(
 );
 
 /// Loads every record of one kind; duplicates and unparseable files become diagnostics.
-fn load_records<T: Record>(
-    content_dir: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, T> {
+fn load_records<T: Record>(content_dir: &Path) -> Folder<T> {
+    let mut diagnostics = Vec::new();
     let folder = content_dir.join(T::FOLDER);
-    let files = find_record_files(&folder, diagnostics);
-    let parsed: Vec<(PathBuf, Result<T, ()>, Vec<Diagnostic>)> = files
+    let files = find_record_files(&folder, &mut diagnostics);
+    let parsed: Vec<(Result<T, ()>, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|path| {
             let mut problems = Vec::new();
-            let record = parse_record::<T>(&path, &mut problems);
-            (path, record, problems)
+            let record = parse_record::<T>(path, &mut problems);
+            (record, problems)
         })
         .collect();
-    let mut records = BTreeMap::new();
-    let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for (path, record, problems) in parsed {
+    let mut records = Vec::with_capacity(parsed.len());
+    // Lowercased id -> the last file seen with it.
+    let mut seen: HashMap<String, PathBuf> = HashMap::with_capacity(parsed.len());
+    for (record, problems) in parsed {
         diagnostics.extend(problems);
         let Ok(record) = record else { continue };
-        let id = record_id(&path);
+        let path = &record.source().path;
+        let id = record_id(path);
         if let Some(first) = seen.insert(id.to_lowercase(), path.clone()) {
             let kind = T::KIND;
             diagnostics.push(Diagnostic::error(
-                &path,
+                path,
                 Pos::START,
                 format!(
                     "duplicate {kind} id `{id}`: {} has the same id (ids are compared ignoring case, since they become file names); rename one file",
@@ -260,9 +276,11 @@ fn load_records<T: Record>(
             ));
             continue;
         }
-        records.insert(id, record);
+        records.push((id, record));
     }
-    records
+    // Built from all records at once, the map's nodes are full; inserted one at a time in
+    // order, they would be left about half empty.
+    (records.into_iter().collect(), diagnostics)
 }
 
 /// All `.md` files under `folder`, sorted; symlinks are reported and not followed.
@@ -344,31 +362,31 @@ fn record_id(path: &Path) -> String {
 }
 
 /// Reads and parses one record file; `Err` when nothing usable came out of it.
-fn parse_record<T: Record>(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<T, ()> {
-    let text = read_text(path).map_err(|diagnostic| diagnostics.push(diagnostic))?;
+fn parse_record<T: Record>(path: PathBuf, diagnostics: &mut Vec<Diagnostic>) -> Result<T, ()> {
+    let text = read_text(&path).map_err(|diagnostic| diagnostics.push(diagnostic))?;
     let front = content::split_front_matter(&text)
-        .map_err(|message| diagnostics.push(Diagnostic::error(path, Pos::START, message)))?;
-    let parsed = parse_yaml::<T>(path, front.yaml, front.line_offset);
+        .map_err(|message| diagnostics.push(Diagnostic::error(&path, Pos::START, message)))?;
+    let parsed = parse_yaml::<T>(&path, front.yaml, front.line_offset);
     diagnostics.extend(parsed.diagnostics);
     let mut record = parsed.value.ok_or(())?;
-    let source = Source {
-        path: path.to_path_buf(),
-        spans: parsed.spans.reread_with(reread_front_matter),
-        removed: parsed.removed,
-    };
-    let id = record_id(path);
+    let id = record_id(&path);
     if let Some(problem) = id_problem(&id) {
         diagnostics.push(Diagnostic::error(
-            path,
+            &path,
             Pos::START,
             format!("file name: {problem}"),
         ));
         return Err(());
     }
+    let source = Source {
+        path,
+        spans: parsed.spans.reread_with(reread_front_matter),
+        removed: parsed.removed,
+    };
     if let Some(declared) = record.declared_id() {
         if declared != id {
             diagnostics.push(Diagnostic::error(
-                path,
+                &source.path,
                 source.pos("id"),
                 format!("`id: {declared}` does not match the file name `{id}`: remove the `id:` line or rename the file"),
             ));
