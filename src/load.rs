@@ -44,10 +44,17 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.people = load_list(content_dir, "people.yaml", &mut diagnostics);
     model.teams = load_list(content_dir, "teams.yaml", &mut diagnostics);
     model.frameworks = load_list(content_dir, "frameworks.yaml", &mut diagnostics);
-    model.controls = merge_folder(load_records(content_dir), &mut diagnostics);
-    model.processes = merge_folder(load_records(content_dir), &mut diagnostics);
-    model.exceptions = merge_folder(load_records(content_dir), &mut diagnostics);
-    model.incidents = merge_folder(load_records(content_dir), &mut diagnostics);
+    // The four folders at once: each has a serial part (listing, duplicate ids) that the
+    // others' parsing can overlap.
+    let ((controls, processes), (exceptions, incidents)) = rayon::join(
+        || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+        || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+    );
+    // Problems in folder order, whichever folder finished first.
+    model.controls = merge_folder(controls, &mut diagnostics);
+    model.processes = merge_folder(processes, &mut diagnostics);
+    model.exceptions = merge_folder(exceptions, &mut diagnostics);
+    model.incidents = merge_folder(incidents, &mut diagnostics);
     let (evidence, problems) = evidence::load_evidence(content_dir, &model);
     model.evidence = evidence;
     diagnostics.extend(problems);
