@@ -348,6 +348,40 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_text_again_only_when_a_position_is_asked_for() {
+        let yaml = "title: X\nreview:\n  last: 2026-01-01";
+        let kept = spans(yaml, 1);
+        let reread =
+            spans("", 1).reread_with(|_| Some("title: X\nreview:\n  last: 2026-01-01".into()));
+        for field in ["title", "review.last", "review.every_days", "missing"] {
+            assert_eq!(
+                reread.value_pos(Path::new("x.md"), field),
+                kept.value_pos(Path::new("x.md"), field),
+                "{field}"
+            );
+        }
+        let gone = spans(yaml, 1).reread_with(|_| None);
+        assert_eq!(
+            gone.value_pos(Path::new("x.md"), "title"),
+            Pos { line: 2, col: 1 }
+        );
+    }
+
+    #[test]
+    fn keeps_an_index_built_before_the_text_was_dropped() {
+        let kept = spans("title: X\n", 0);
+        assert_eq!(
+            kept.value_pos(Path::new("x.md"), "title"),
+            Pos { line: 1, col: 8 }
+        );
+        let dropped = kept.reread_with(|_| None);
+        assert_eq!(
+            dropped.value_pos(Path::new("x.md"), "title"),
+            Pos { line: 1, col: 8 }
+        );
+    }
+
+    #[test]
     fn indexes_top_level_sequences_and_flow_lists() {
         let yaml = "- id: a\n  team: t\n- id: b\n  tags: [x, y]\n";
         let spans = spans(yaml, 0);
