@@ -88,7 +88,12 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
             .push(Diagnostic::error(path, pos, TOO_DEEP));
         return parsed;
     }
-    // Fast path: clean files deserialize straight from the text.
+    // Fast path: clean files deserialize straight from the text, without the path tracking
+    // that only a diagnostic needs. A failure is parsed again below to find where it is.
+    if let Ok(value) = serde_yaml::from_str(yaml) {
+        parsed.value = Some(value);
+        return parsed;
+    }
     let mut error = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(yaml))
     {
         Ok(value) => {
@@ -217,7 +222,7 @@ fn syntax_error(path: &Path, spans: &Spans, yaml: &str, error: &serde_yaml::Erro
     }
     // serde_yaml reports a repeated key at the document start; point at the repeat instead.
     if message.contains("duplicate") {
-        if let Some((field, pos)) = spans.first_duplicate() {
+        if let Some((field, pos)) = spans.first_duplicate(path) {
             return Diagnostic::error(
                 path,
                 pos,
@@ -258,6 +263,12 @@ fn position_of(yaml: &str, index: usize, first_line: usize) -> Pos {
 /// Where `[`/`{` nesting first goes deeper than `limit`, outside quoted strings and comments.
 /// libyaml's scanner is quadratic in flow nesting, so such texts are refused before parsing.
 fn too_deep_at(yaml: &str, limit: usize, first_line: usize) -> Option<Pos> {
+    // Depth grows only at a bracket, so a text with few of them cannot be too deep; counting
+    // bytes is much cheaper than the scan below, which most files then skip.
+    let brackets = yaml.bytes().filter(|&b| matches!(b, b'[' | b'{')).count();
+    if brackets <= limit {
+        return None;
+    }
     let mut depth = 0usize;
     for (line_index, line) in yaml.lines().enumerate() {
         let mut quote = None;
@@ -312,7 +323,7 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
         };
         return Diagnostic::error(
             path,
-            spans.key_pos(&key),
+            spans.key_pos(path, &key),
             format!("unknown field `{key}`: {hint}"),
         );
     }
@@ -321,7 +332,7 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
         let (place, pos) = if field.is_empty() {
             (String::new(), spans.start())
         } else {
-            (format!(" in `{field}`"), spans.key_pos(field))
+            (format!(" in `{field}`"), spans.key_pos(path, field))
         };
         return Diagnostic::error(
             path,
@@ -337,7 +348,7 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
     };
     Diagnostic::error(
         path,
-        spans.value_pos(field),
+        spans.value_pos(path, field),
         format!("{subject}: {message}"),
     )
 }

@@ -44,14 +44,33 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.people = load_list(content_dir, "people.yaml", &mut diagnostics);
     model.teams = load_list(content_dir, "teams.yaml", &mut diagnostics);
     model.frameworks = load_list(content_dir, "frameworks.yaml", &mut diagnostics);
-    model.controls = load_records(content_dir, &mut diagnostics);
-    model.processes = load_records(content_dir, &mut diagnostics);
-    model.exceptions = load_records(content_dir, &mut diagnostics);
-    model.incidents = load_records(content_dir, &mut diagnostics);
+    // The four folders at once: each has a serial part (listing, duplicate ids) that the
+    // others' parsing can overlap.
+    let ((controls, processes), (exceptions, incidents)) = rayon::join(
+        || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+        || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+    );
+    // Problems in folder order, whichever folder finished first.
+    model.controls = merge_folder(controls, &mut diagnostics);
+    model.processes = merge_folder(processes, &mut diagnostics);
+    model.exceptions = merge_folder(exceptions, &mut diagnostics);
+    model.incidents = merge_folder(incidents, &mut diagnostics);
     let (evidence, problems) = evidence::load_evidence(content_dir, &model);
     model.evidence = evidence;
     diagnostics.extend(problems);
     Ok(Loaded { model, diagnostics })
+}
+
+/// Records of one folder and the problems found in it.
+type Folder<T> = (BTreeMap<String, T>, Vec<Diagnostic>);
+
+/// The records of a folder, its problems appended to `diagnostics`.
+fn merge_folder<T>(
+    (records, problems): Folder<T>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, T> {
+    diagnostics.extend(problems);
+    records
 }
 
 /// Reads a whole file as UTF-8 text, refusing files over the size limit.
@@ -60,7 +79,12 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
         Diagnostic::error(path, Pos::START, format!("cannot read the file: {error}"))
     };
     let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Vec::new();
+    // The size is only a hint (the file may change while read); the limit applies to what
+    // is read. Sized up front, the buffer is filled in one read instead of growing.
+    let hint = file
+        .metadata()
+        .map_or(0, |meta| meta.len().min(MAX_FILE_BYTES));
+    let mut bytes = Vec::with_capacity(hint as usize + 1);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
@@ -115,10 +139,23 @@ fn load_yaml_file<T: DeserializeOwned>(
     diagnostics.extend(parsed.diagnostics);
     let source = Source {
         path: path.to_path_buf(),
-        spans: parsed.spans,
+        spans: parsed.spans.reread_with(reread_yaml_file),
         removed: parsed.removed,
     };
     Some((parsed.value.flatten()?, source))
+}
+
+/// The text of a YAML file, read again when a position in it is needed.
+fn reread_yaml_file(path: &Path) -> Option<String> {
+    let text = read_text(path).ok()?;
+    Some(content::strip_bom(&text).to_string())
+}
+
+/// The front matter of a record file, read again when a position in it is needed.
+fn reread_front_matter(path: &Path) -> Option<String> {
+    let text = read_text(path).ok()?;
+    let front = content::split_front_matter(&text).ok()?;
+    Some(front.yaml.to_string())
 }
 
 /// An entry of a list file (`people.yaml`, `teams.yaml`, `frameworks.yaml`).
@@ -183,6 +220,7 @@ pub trait Record: DeserializeOwned + Send {
     /// The record kind in messages, e.g. `control`.
     const KIND: &'static str;
     fn declared_id(&self) -> Option<&str>;
+    fn source(&self) -> &Source;
     fn fill(&mut self, id: String, source: Source, body_html: String);
 }
 
@@ -193,6 +231,9 @@ macro_rules! record {
             const KIND: &'static str = $kind_name;
             fn declared_id(&self) -> Option<&str> {
                 self.declared_id.as_deref()
+            }
+            fn source(&self) -> &Source {
+                &self.source
             }
             fn fill(&mut self, id: String, source: Source, body_html: String) {
                 self.id = id;
@@ -210,30 +251,30 @@ record!(
 );
 
 /// Loads every record of one kind; duplicates and unparseable files become diagnostics.
-fn load_records<T: Record>(
-    content_dir: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, T> {
+fn load_records<T: Record>(content_dir: &Path) -> Folder<T> {
+    let mut diagnostics = Vec::new();
     let folder = content_dir.join(T::FOLDER);
-    let files = find_record_files(&folder, diagnostics);
-    let parsed: Vec<(PathBuf, Result<T, ()>, Vec<Diagnostic>)> = files
+    let files = find_record_files(&folder, &mut diagnostics);
+    let parsed: Vec<(Result<T, ()>, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|path| {
             let mut problems = Vec::new();
-            let record = parse_record::<T>(&path, &mut problems);
-            (path, record, problems)
+            let record = parse_record::<T>(path, &mut problems);
+            (record, problems)
         })
         .collect();
-    let mut records = BTreeMap::new();
-    let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for (path, record, problems) in parsed {
+    let mut records = Vec::with_capacity(parsed.len());
+    // Lowercased id -> the last file seen with it.
+    let mut seen: HashMap<String, PathBuf> = HashMap::with_capacity(parsed.len());
+    for (record, problems) in parsed {
         diagnostics.extend(problems);
         let Ok(record) = record else { continue };
-        let id = record_id(&path);
+        let path = &record.source().path;
+        let id = record_id(path);
         if let Some(first) = seen.insert(id.to_lowercase(), path.clone()) {
             let kind = T::KIND;
             diagnostics.push(Diagnostic::error(
-                &path,
+                path,
                 Pos::START,
                 format!(
                     "duplicate {kind} id `{id}`: {} has the same id (ids are compared ignoring case, since they become file names); rename one file",
@@ -242,9 +283,11 @@ fn load_records<T: Record>(
             ));
             continue;
         }
-        records.insert(id, record);
+        records.push((id, record));
     }
-    records
+    // Built from all records at once, the map's nodes are full; inserted one at a time in
+    // order, they would be left about half empty.
+    (records.into_iter().collect(), diagnostics)
 }
 
 /// All `.md` files under `folder`, sorted; symlinks are reported and not followed.
@@ -326,31 +369,31 @@ fn record_id(path: &Path) -> String {
 }
 
 /// Reads and parses one record file; `Err` when nothing usable came out of it.
-fn parse_record<T: Record>(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<T, ()> {
-    let text = read_text(path).map_err(|diagnostic| diagnostics.push(diagnostic))?;
+fn parse_record<T: Record>(path: PathBuf, diagnostics: &mut Vec<Diagnostic>) -> Result<T, ()> {
+    let text = read_text(&path).map_err(|diagnostic| diagnostics.push(diagnostic))?;
     let front = content::split_front_matter(&text)
-        .map_err(|message| diagnostics.push(Diagnostic::error(path, Pos::START, message)))?;
-    let parsed = parse_yaml::<T>(path, front.yaml, front.line_offset);
+        .map_err(|message| diagnostics.push(Diagnostic::error(&path, Pos::START, message)))?;
+    let parsed = parse_yaml::<T>(&path, front.yaml, front.line_offset);
     diagnostics.extend(parsed.diagnostics);
     let mut record = parsed.value.ok_or(())?;
-    let source = Source {
-        path: path.to_path_buf(),
-        spans: parsed.spans,
-        removed: parsed.removed,
-    };
-    let id = record_id(path);
+    let id = record_id(&path);
     if let Some(problem) = id_problem(&id) {
         diagnostics.push(Diagnostic::error(
-            path,
+            &path,
             Pos::START,
             format!("file name: {problem}"),
         ));
         return Err(());
     }
+    let source = Source {
+        path,
+        spans: parsed.spans.reread_with(reread_front_matter),
+        removed: parsed.removed,
+    };
     if let Some(declared) = record.declared_id() {
         if declared != id {
             diagnostics.push(Diagnostic::error(
-                path,
+                &source.path,
                 source.pos("id"),
                 format!("`id: {declared}` does not match the file name `{id}`: remove the `id:` line or rename the file"),
             ));

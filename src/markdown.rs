@@ -1,6 +1,7 @@
 //! Markdown bodies to safe HTML: pulldown-cmark renders, ammonia removes anything that could
 //! run script (raw `<script>`, event handlers, `javascript:` and `data:` links).
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag};
@@ -11,24 +12,33 @@ pub fn render(markdown: &str) -> String {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
-    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
-    let mut html_text = String::with_capacity(markdown.len() * 3 / 2);
-    let risky = events.iter().any(needs_sanitising);
-    html::push_html(&mut html_text, events.into_iter());
-    // pulldown-cmark escapes all text; only raw HTML and link targets can carry script, so
-    // the (much slower) sanitiser runs only on bodies that have them.
-    let html_text = if risky {
-        sanitizer().clean(&html_text).to_string()
-    } else {
-        html_text
-    };
-    // U+E000 starts govsite's internal markers (render.rs): as a reference it cannot pose
-    // as one, and shows the same.
-    if html_text.contains('\u{E000}') {
-        html_text.replace('\u{E000}', "&#xE000;")
-    } else {
-        html_text
-    }
+    SCRATCH.with_borrow_mut(|html_text| {
+        let mut risky = false;
+        let events = Parser::new_ext(markdown, options).inspect(|e| risky |= needs_sanitising(e));
+        html_text.clear();
+        html::push_html(html_text, events);
+        // pulldown-cmark escapes all text; only raw HTML and link targets can carry script,
+        // so the (much slower) sanitiser runs only on bodies that have them.
+        let html_text = if risky {
+            sanitizer().clean(html_text).to_string()
+        } else {
+            // An exact copy: every record keeps its body for the whole run, and a buffer
+            // grown while writing would keep its spare capacity too.
+            html_text.as_str().to_owned()
+        };
+        // U+E000 starts govsite's internal markers (render.rs): as a reference it cannot
+        // pose as one, and shows the same.
+        if html_text.contains('\u{E000}') {
+            html_text.replace('\u{E000}', "&#xE000;")
+        } else {
+            html_text
+        }
+    })
+}
+
+thread_local! {
+    /// The buffer each thread renders into, reused from body to body.
+    static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 fn needs_sanitising(event: &Event) -> bool {

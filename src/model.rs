@@ -53,7 +53,7 @@ pub struct Source {
 impl Source {
     /// Position of the value at `field`, else of its nearest parent, else the file start.
     pub fn pos(&self, field: &str) -> Pos {
-        self.spans.value_pos(field)
+        self.spans.value_pos(&self.path, field)
     }
 
     /// Whether `field` was dropped for a problem already reported (so "missing" is no news).
@@ -63,7 +63,7 @@ impl Source {
 
     /// Position of the key naming `field` (for map keys such as a framework id).
     pub fn key_pos(&self, field: &str) -> Pos {
-        self.spans.key_pos(field)
+        self.spans.key_pos(&self.path, field)
     }
 }
 

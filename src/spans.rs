@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -32,11 +33,28 @@ impl fmt::Display for Pos {
 /// A YAML text and where it sits in its file: enough to find any field's position later.
 #[derive(Debug, Clone, Default)]
 pub struct Spans {
-    yaml: Arc<str>,
+    text: Text,
     /// Lines in the file before the YAML text (the `---` line of front matter).
     line_offset: usize,
     /// Built on first use and shared by clones (all entries of `people.yaml` share one).
-    built: Arc<OnceLock<Index>>,
+    /// Boxed, so the many spans never asked for a position stay small.
+    built: Arc<OnceLock<Box<Index>>>,
+}
+
+/// Where the YAML text is found when positions are first needed.
+#[derive(Debug, Clone)]
+enum Text {
+    /// Held in memory, as while a file is being parsed.
+    Kept(Arc<str>),
+    /// Read again from the file by this function. Few records ever need a position, so
+    /// keeping every record's YAML for the whole run would cost memory for nothing.
+    Reread(fn(&Path) -> Option<String>),
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::Kept(Arc::default())
+    }
 }
 
 /// Every node's position, and the keys given twice.
@@ -44,6 +62,9 @@ pub struct Spans {
 struct Index {
     entries: HashMap<String, Entry>,
     duplicates: Vec<(String, Pos)>,
+    /// The last line of the text and its width, to keep positions inside it.
+    last_line: usize,
+    last_width: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,9 +76,18 @@ struct Entry {
 impl Spans {
     pub fn new(yaml: Arc<str>, line_offset: usize) -> Spans {
         Spans {
-            yaml,
+            text: Text::Kept(yaml),
             line_offset,
             built: Arc::default(),
+        }
+    }
+
+    /// Drops the text, to be read again with `reread` (from the file the spans were made
+    /// for) only if a position is ever asked for. An index already built is kept.
+    pub fn reread_with(self, reread: fn(&Path) -> Option<String>) -> Spans {
+        Spans {
+            text: Text::Reread(reread),
+            ..self
         }
     }
 
@@ -69,65 +99,72 @@ impl Spans {
         }
     }
 
-    /// Position of the value at `field`, else of the nearest enclosing field that exists.
-    pub fn value_pos(&self, field: &str) -> Pos {
-        self.lookup(field, |entry| entry.value)
+    /// Position of the value at `field` in the YAML of the file at `path`, else of the
+    /// nearest enclosing field that exists.
+    pub fn value_pos(&self, path: &Path, field: &str) -> Pos {
+        self.lookup(path, field, |entry| entry.value)
     }
 
     /// Position of the key naming `field` (for unknown fields), else as `value_pos`.
-    pub fn key_pos(&self, field: &str) -> Pos {
-        self.lookup(field, |entry| entry.key)
+    pub fn key_pos(&self, path: &Path, field: &str) -> Pos {
+        self.lookup(path, field, |entry| entry.key)
     }
 
-    fn lookup(&self, field: &str, pick: impl Fn(&Entry) -> Pos) -> Pos {
-        let entries = &self.index().entries;
-        let mut path = field;
+    fn lookup(&self, path: &Path, field: &str, pick: impl Fn(&Entry) -> Pos) -> Pos {
+        let index = self.index(path);
+        let mut at = field;
         loop {
-            if let Some(entry) = entries.get(path) {
-                return self.clamp(pick(entry));
+            if let Some(entry) = index.entries.get(at) {
+                return index.clamp(pick(entry));
             }
-            match parent(path) {
-                Some(up) => path = up,
+            match parent(at) {
+                Some(up) => at = up,
                 None => return self.start(),
             }
         }
     }
 
+    /// The first key that appears twice in one mapping, with the position of its repeat.
+    pub fn first_duplicate(&self, path: &Path) -> Option<(String, Pos)> {
+        self.index(path).duplicates.first().cloned()
+    }
+
+    fn index(&self, path: &Path) -> &Index {
+        self.built.get_or_init(|| match &self.text {
+            Text::Kept(yaml) => Box::new(self.build(yaml)),
+            // A file that can no longer be read gives no positions: the file start is used.
+            Text::Reread(reread) => Box::new(self.build(&reread(path).unwrap_or_default())),
+        })
+    }
+
+    fn build(&self, yaml: &str) -> Index {
+        let mut builder = Builder {
+            line_offset: self.line_offset,
+            ..Builder::default()
+        };
+        // A YAML syntax error is reported elsewhere; the positions read up to it still help.
+        let _ = Parser::new_from_str(yaml).load(&mut builder, false);
+        let last = yaml.split('\n').next_back().unwrap_or_default();
+        Index {
+            entries: builder.entries,
+            duplicates: builder.duplicates,
+            last_line: self.line_offset + yaml.split('\n').count(),
+            last_width: last.trim_end_matches('\r').chars().count(),
+        }
+    }
+}
+
+impl Index {
     /// Keeps a position inside the text: the parser places an empty value at the end of a file
     /// without a final newline one line past it.
     fn clamp(&self, pos: Pos) -> Pos {
-        let lines: Vec<&str> = self.yaml.split('\n').collect();
-        let last = self.line_offset + lines.len();
-        if pos.line <= last {
+        if pos.line <= self.last_line {
             return pos;
         }
-        let width = lines
-            .last()
-            .map_or(0, |line| line.trim_end_matches('\r').chars().count());
         Pos {
-            line: last,
-            col: width + 1,
+            line: self.last_line,
+            col: self.last_width + 1,
         }
-    }
-
-    /// The first key that appears twice in one mapping, with the position of its repeat.
-    pub fn first_duplicate(&self) -> Option<(String, Pos)> {
-        self.index().duplicates.first().cloned()
-    }
-
-    fn index(&self) -> &Index {
-        self.built.get_or_init(|| {
-            let mut builder = Builder {
-                line_offset: self.line_offset,
-                ..Builder::default()
-            };
-            // A YAML syntax error is reported elsewhere; the positions read up to it still help.
-            let _ = Parser::new_from_str(&self.yaml).load(&mut builder, false);
-            Index {
-                entries: builder.entries,
-                duplicates: builder.duplicates,
-            }
-        })
     }
 }
 
@@ -273,10 +310,16 @@ mod tests {
     fn finds_nested_values_in_file_coordinates() {
         let yaml = "title: X\nowner_history:\n  - owner: sam\n    until: 2026-03-31\n";
         let spans = spans(yaml, 1);
-        assert_eq!(spans.value_pos("title"), Pos { line: 2, col: 8 });
-        assert_eq!(spans.key_pos("owner_history"), Pos { line: 3, col: 1 });
         assert_eq!(
-            spans.value_pos("owner_history[0].until"),
+            spans.value_pos(Path::new("x.md"), "title"),
+            Pos { line: 2, col: 8 }
+        );
+        assert_eq!(
+            spans.key_pos(Path::new("x.md"), "owner_history"),
+            Pos { line: 3, col: 1 }
+        );
+        assert_eq!(
+            spans.value_pos(Path::new("x.md"), "owner_history[0].until"),
             Pos { line: 5, col: 12 }
         );
     }
@@ -286,18 +329,55 @@ mod tests {
         let yaml = "review:\n  last: 2026-01-01\n";
         let spans = spans(yaml, 0);
         assert_eq!(
-            spans.value_pos("review.every_days"),
+            spans.value_pos(Path::new("x.md"), "review.every_days"),
             Pos { line: 2, col: 3 }
         );
-        assert_eq!(spans.value_pos("missing"), Pos { line: 1, col: 1 });
+        assert_eq!(
+            spans.value_pos(Path::new("x.md"), "missing"),
+            Pos { line: 1, col: 1 }
+        );
     }
 
     #[test]
     fn finds_the_repeat_of_a_duplicated_key() {
         let yaml = "title: A\nowner: x\nreview:\n  last: 1\nowner: y\n";
         assert_eq!(
-            spans(yaml, 1).first_duplicate(),
+            spans(yaml, 1).first_duplicate(Path::new("x.md")),
             Some(("owner".to_string(), Pos { line: 6, col: 1 }))
+        );
+    }
+
+    #[test]
+    fn reads_the_text_again_only_when_a_position_is_asked_for() {
+        let yaml = "title: X\nreview:\n  last: 2026-01-01";
+        let kept = spans(yaml, 1);
+        let reread =
+            spans("", 1).reread_with(|_| Some("title: X\nreview:\n  last: 2026-01-01".into()));
+        for field in ["title", "review.last", "review.every_days", "missing"] {
+            assert_eq!(
+                reread.value_pos(Path::new("x.md"), field),
+                kept.value_pos(Path::new("x.md"), field),
+                "{field}"
+            );
+        }
+        let gone = spans(yaml, 1).reread_with(|_| None);
+        assert_eq!(
+            gone.value_pos(Path::new("x.md"), "title"),
+            Pos { line: 2, col: 1 }
+        );
+    }
+
+    #[test]
+    fn keeps_an_index_built_before_the_text_was_dropped() {
+        let kept = spans("title: X\n", 0);
+        assert_eq!(
+            kept.value_pos(Path::new("x.md"), "title"),
+            Pos { line: 1, col: 8 }
+        );
+        let dropped = kept.reread_with(|_| None);
+        assert_eq!(
+            dropped.value_pos(Path::new("x.md"), "title"),
+            Pos { line: 1, col: 8 }
         );
     }
 
@@ -305,7 +385,13 @@ mod tests {
     fn indexes_top_level_sequences_and_flow_lists() {
         let yaml = "- id: a\n  team: t\n- id: b\n  tags: [x, y]\n";
         let spans = spans(yaml, 0);
-        assert_eq!(spans.value_pos("[1].id"), Pos { line: 3, col: 7 });
-        assert_eq!(spans.value_pos("[1].tags[1]"), Pos { line: 4, col: 13 });
+        assert_eq!(
+            spans.value_pos(Path::new("x.md"), "[1].id"),
+            Pos { line: 3, col: 7 }
+        );
+        assert_eq!(
+            spans.value_pos(Path::new("x.md"), "[1].tags[1]"),
+            Pos { line: 4, col: 13 }
+        );
     }
 }
