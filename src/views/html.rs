@@ -70,7 +70,10 @@ impl Writer {
     }
 
     fn href(&mut self, link: &Link) -> &mut Self {
-        self.raw(self.root).text(&link.href)
+        self.raw(self.root)
+            .raw(link.before)
+            .text(link.id)
+            .raw(link.after)
     }
 
     /// A person's name linked to their page, or `unassigned`.
@@ -397,11 +400,12 @@ mod tests {
     use super::*;
     use crate::model::Day;
 
-    fn link<'a>(id: &'a str, label: &'a str, folder: &str) -> Link<'a> {
+    fn link<'a>(id: &'a str, label: &'a str, before: &'static str) -> Link<'a> {
         Link {
             id,
             label,
-            href: format!("{folder}/{id}.html"),
+            before,
+            after: ".html",
             inactive: false,
         }
     }
@@ -410,10 +414,10 @@ mod tests {
     fn escapes_every_text_from_content() {
         let rows = [GapRow {
             kind: "inactive-owner",
-            record: link("CTL-1", "x", "controls"),
+            record: link("CTL-1", "x", "controls/"),
             person: Some(Link {
                 inactive: true,
-                ..link("p", "<script>alert(1)</script>", "people")
+                ..link("p", "<script>alert(1)</script>", "people/")
             }),
             what: "owned by \"someone\" & gone",
         }];
@@ -443,7 +447,7 @@ mod tests {
     fn action_status_reads_overdue_open_or_done() {
         let day = |s: &str| s.parse::<Day>().unwrap();
         let row = |open, overdue, done| ActionRow {
-            incident: link("INC-1", "t", "incidents"),
+            incident: link("INC-1", "t", "incidents/"),
             title: "Rotate",
             owner: None,
             due: Some(day("2026-01-31")),

@@ -765,7 +765,7 @@ fn frameworks_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         .frameworks
         .values()
         .map(|f| FrameworkRow {
-            link: super::record_link(&f.id, &f.name, "frameworks"),
+            link: super::record_link(&f.id, &f.name, "frameworks/"),
             url: f
                 .url
                 .as_deref()

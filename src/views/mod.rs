@@ -87,14 +87,35 @@ struct Page<'a, T: Serialize> {
     view: T,
 }
 
-/// A link to a record, relative to the site root.
-#[derive(Debug, Clone, Serialize)]
+/// A link to a record, relative to the site root. Templates see `id`, `label`, `href` and
+/// `inactive`; the address is `before` + id + `after` (`controls/` + id + `.html`), put
+/// together only when written, since most links go into table rows.
+#[derive(Debug, Clone)]
 pub struct Link<'a> {
     pub id: &'a str,
     pub label: &'a str,
-    pub href: String,
+    pub before: &'static str,
+    pub after: &'static str,
     /// For people: no longer active (shown with a badge).
     pub inactive: bool,
+}
+
+impl Link<'_> {
+    pub fn href(&self) -> String {
+        [self.before, self.id, self.after].concat()
+    }
+}
+
+impl Serialize for Link<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut fields = serializer.serialize_struct("Link", 4)?;
+        fields.serialize_field("id", self.id)?;
+        fields.serialize_field("label", self.label)?;
+        fields.serialize_field("href", &self.href())?;
+        fields.serialize_field("inactive", &self.inactive)?;
+        fields.end()
+    }
 }
 
 impl<'a> Index<'a> {
@@ -296,7 +317,8 @@ impl<'a> Index<'a> {
         Link {
             id,
             label: person.map_or(id, |p| p.name.as_str()),
-            href: format!("people/{id}.html"),
+            before: "people/",
+            after: ".html",
             inactive: person.is_some_and(|p| !p.active),
         }
     }
@@ -307,7 +329,7 @@ impl<'a> Index<'a> {
 
     pub fn control(&self, id: &'a str) -> Link<'a> {
         let label = self.controls.get(id).map_or(id, |c| c.title.as_str());
-        record_link(id, label, "controls")
+        record_link(id, label, "controls/")
     }
 
     pub fn process(&self, id: &'a str) -> Link<'a> {
@@ -316,16 +338,16 @@ impl<'a> Index<'a> {
             .processes
             .get(id)
             .map_or(id, |p| p.title.as_str());
-        record_link(id, label, "processes")
+        record_link(id, label, "processes/")
     }
 
     pub fn exception(&self, id: &'a str) -> Link<'a> {
-        record_link(id, id, "exceptions")
+        record_link(id, id, "exceptions/")
     }
 
     pub fn incident(&self, id: &'a str) -> Link<'a> {
         let label = self.incidents.get(id).map_or(id, |i| i.title.as_str());
-        record_link(id, label, "incidents")
+        record_link(id, label, "incidents/")
     }
 
     pub fn team(&self, id: &'a str) -> Link<'a> {
@@ -333,7 +355,8 @@ impl<'a> Index<'a> {
         Link {
             id,
             label,
-            href: format!("people.html#team-{id}"),
+            before: "people.html#team-",
+            after: "",
             inactive: false,
         }
     }
@@ -350,11 +373,13 @@ fn slot<'m, 'a>(
     people.entry(id).or_default()
 }
 
-fn record_link<'a>(id: &'a str, label: &'a str, folder: &str) -> Link<'a> {
+/// A link to `{folder}{id}.html`, where `folder` is a record folder with its slash.
+fn record_link<'a>(id: &'a str, label: &'a str, folder: &'static str) -> Link<'a> {
     Link {
         id,
         label: if label.is_empty() { id } else { label },
-        href: format!("{folder}/{id}.html"),
+        before: folder,
+        after: ".html",
         inactive: false,
     }
 }

@@ -159,18 +159,28 @@ pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
         .incidents_by_control
         .get(control)
         .map_or(&[][..], Vec::as_slice);
-    index
+    let mut months: Vec<MonthCount> = index
         .metrics
         .monthly
         .iter()
         .map(|m| MonthCount {
             month: m.month.clone(),
-            failures: incidents
-                .iter()
-                .filter(|i| i.date.month_key() == m.month)
-                .count(),
+            failures: 0,
         })
-        .collect()
+        .collect();
+    // The incidents are in date order: walk both lists once.
+    let mut slot = 0;
+    for incident in incidents {
+        let key = incident.date.month_key();
+        while slot < months.len() && months[slot].month < key {
+            slot += 1;
+        }
+        match months.get_mut(slot) {
+            Some(month) if month.month == key => month.failures += 1,
+            _ => {}
+        }
+    }
+    months
 }
 
 /// The rows of the gaps found on one record.
@@ -226,7 +236,7 @@ fn references<'a>(index: &Index<'a>, control: &'a Control) -> Vec<ReferenceView<
                 .map_or("", |r| r.title.as_str());
             let name = framework.map_or(framework_id.as_str(), |f| f.name.as_str());
             views.push(ReferenceView {
-                framework: super::record_link(framework_id, name, "frameworks"),
+                framework: super::record_link(framework_id, name, "frameworks/"),
                 id: reference,
                 title,
             });
