@@ -42,7 +42,6 @@ const TEMPLATES: &[(&str, &str)] = embedded![
 pub const STATIC_FILES: &[(&str, &str)] = &[
     ("assets/style.css", include_str!("../static/style.css")),
     ("assets/site.js", include_str!("../static/site.js")),
-    ("assets/favicon.svg", include_str!("../static/favicon.svg")),
 ];
 
 /// Compiled templates, shared by every rendering thread.

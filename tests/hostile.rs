@@ -844,13 +844,7 @@ fn dangers(html: &str) -> Vec<String> {
         let own_script = name == "script"
             && (text.trim_end() == r#" src="../assets/site.js" defer"#
                 || text.trim_end() == r#" src="assets/site.js" defer"#);
-        // The site's own stylesheet and icon: `style-src` and `img-src 'self'` govern them.
-        let own_link = name == "link"
-            && (attribute_values(text, "rel") == ["stylesheet"]
-                || (attribute_values(text, "rel") == ["icon"]
-                    && attribute_values(text, "href")
-                        .first()
-                        .is_some_and(|href| href.ends_with("assets/favicon.svg"))));
+        let own_link = name == "link" && attribute_values(text, "rel") == ["stylesheet"];
         let forbidden = [
             "iframe", "frame", "object", "embed", "svg", "math", "style", "form", "base", "link",
         ];
