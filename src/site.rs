@@ -90,7 +90,12 @@ pub fn render(
     sink: &dyn Sink,
 ) -> anyhow::Result<Built> {
     let mut clock = Stopwatch::start();
-    let metrics = metrics::compute(&checked.model, checked.as_of);
+    // Compiling the templates needs nothing from the model: do it meanwhile.
+    let (metrics, renderer) = rayon::join(
+        || metrics::compute(&checked.model, checked.as_of),
+        || Renderer::new(options.templates.as_deref()),
+    );
+    let renderer = renderer?;
     clock.lap("metrics");
     let comparison = match &options.compare {
         Some(path) => {
@@ -102,7 +107,6 @@ pub fn render(
         }
         None => None,
     };
-    let renderer = Renderer::new(options.templates.as_deref())?;
     let charts = charts::site_charts(&metrics).context("drawing the charts")?;
     clock.lap("charts");
     let index = views::Index::new(

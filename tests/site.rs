@@ -218,3 +218,48 @@ fn framed_pages_match_pages_rendered_whole() {
         assert!(bytes == &whole[path], "{path} differs when rendered whole");
     }
 }
+
+/// Each control page's "Show the numbers" table of failures per month agrees with the
+/// incidents export (counted here from `data/incidents.csv`, a separate code path).
+#[test]
+fn control_monthly_tables_agree_with_the_incidents_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build_example(&out);
+    let mut reader = csv::Reader::from_path(out.join("data/incidents.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (date, control) = (column("date"), column("control"));
+    let mut expected: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let key = (record[control].to_string(), record[date][..7].to_string());
+        *expected.entry(key).or_default() += 1;
+    }
+    let mut nonzero = 0;
+    for (path, bytes) in files(&out) {
+        let Some(id) = path
+            .strip_prefix("controls/")
+            .and_then(|p| p.strip_suffix(".html"))
+        else {
+            continue;
+        };
+        let html = String::from_utf8(bytes).unwrap();
+        let table = &html[html.find(&format!("Failures of {id} per month")).unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        let mut months = 0;
+        for row in table.split("<tr><td>").skip(1) {
+            let (month, rest) = row.split_once("</td><td>").unwrap();
+            let count: usize = rest.split_once("</td>").unwrap().0.parse().unwrap();
+            let want = expected
+                .get(&(id.to_string(), month.to_string()))
+                .copied()
+                .unwrap_or(0);
+            assert_eq!(count, want, "{id} {month}");
+            nonzero += usize::from(count > 0);
+            months += 1;
+        }
+        assert_eq!(months, 24, "{id}: 24 months expected");
+    }
+    assert!(nonzero > 10, "only {nonzero} non-zero months checked");
+}

@@ -1,5 +1,6 @@
 //! `govsite build`: check, compute, render and write the site.
 
+use std::mem::ManuallyDrop;
 use std::process::ExitCode;
 
 use super::{Progress, Ui};
@@ -10,7 +11,10 @@ use crate::site::{self, RenderOptions};
 pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let content = &args.content.content;
     let progress = Progress::start(ui, "reading and checking the content");
-    let checked = site::check(content, args.content.as_of)?;
+    // A one-shot command: at exit the system takes back the model's hundreds of thousands
+    // of allocations at once, faster than freeing them one by one (about 60 ms at 5,000
+    // controls), so the model and the build are never dropped.
+    let checked = ManuallyDrop::new(site::check(content, args.content.as_of)?);
     drop(progress);
     ui.diagnostics(&checked.diagnostics);
     if checked.has_errors() {
@@ -22,7 +26,7 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         compare: args.compare.clone(),
     };
     let progress = Progress::start(ui, "rendering pages, charts and exports");
-    let built = site::build(&checked, &options, content, &args.out)?;
+    let built = ManuallyDrop::new(site::build(&checked, &options, content, &args.out)?);
     drop(progress);
     let findings = metrics::findings(&built.metrics);
     for (stage, time) in checked.timings.iter().chain(&built.timings) {
