@@ -215,9 +215,15 @@ fn nhi_name(nhi: Nhi) -> &'static str {
 
 /// Rows of `macros.html`'s `incidents_table`: date, incident, control, origin, severity,
 /// accountable people, pattern.
-pub fn incident_rows(rows: &[IncidentRow], root: &'static str) -> Html {
-    let mut w = Writer::new(root, rows.len() * 700);
+pub fn incident_rows<'a>(
+    rows: impl IntoIterator<Item = IncidentRow<'a>>,
+    root: &'static str,
+) -> Html {
+    let rows = rows.into_iter();
+    let mut w = Writer::new(root, rows.size_hint().0 * 700);
+    let mut count = 0;
     for i in rows {
+        count += 1;
         w.raw("<tr><td class=\"nowrap\">")
             .display(i.date)
             .raw("</td><td>")
@@ -239,14 +245,20 @@ pub fn incident_rows(rows: &[IncidentRow], root: &'static str) -> Html {
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(rows.len())
+    w.finish(count)
 }
 
 /// Rows of `exceptions_table`: exception, control, state, approver, granted, expires, age,
 /// days to expiry, flags.
-pub fn exception_rows(rows: &[ExceptionRow], root: &'static str) -> Html {
-    let mut w = Writer::new(root, rows.len() * 800);
+pub fn exception_rows<'a>(
+    rows: impl IntoIterator<Item = ExceptionRow<'a>>,
+    root: &'static str,
+) -> Html {
+    let rows = rows.into_iter();
+    let mut w = Writer::new(root, rows.size_hint().0 * 800);
+    let mut count = 0;
     for e in rows {
+        count += 1;
         w.raw("<tr><td>").id_link(&e.link);
         if !e.title.is_empty() {
             w.raw("<br><span class=\"sub\">")
@@ -290,14 +302,20 @@ pub fn exception_rows(rows: &[ExceptionRow], root: &'static str) -> Html {
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(rows.len())
+    w.finish(count)
 }
 
 /// Rows of `controls_table`: control, owner, NHI types, failures in window and in total,
 /// open exceptions, status flags.
-pub fn control_rows(rows: &[ControlRow], root: &'static str) -> Html {
-    let mut w = Writer::new(root, rows.len() * 700);
+pub fn control_rows<'a>(
+    rows: impl IntoIterator<Item = ControlRow<'a>>,
+    root: &'static str,
+) -> Html {
+    let rows = rows.into_iter();
+    let mut w = Writer::new(root, rows.size_hint().0 * 700);
+    let mut count = 0;
     for c in rows {
+        count += 1;
         w.raw("<tr><td>")
             .id_and_label(&c.link)
             .raw("</td><td>")
@@ -325,13 +343,16 @@ pub fn control_rows(rows: &[ControlRow], root: &'static str) -> Html {
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(rows.len())
+    w.finish(count)
 }
 
 /// Rows of `gaps_table`: kind, record, what is wrong, person to chase.
-pub fn gap_rows(rows: &[GapRow], root: &'static str) -> Html {
-    let mut w = Writer::new(root, rows.len() * 400);
+pub fn gap_rows<'a>(rows: impl IntoIterator<Item = GapRow<'a>>, root: &'static str) -> Html {
+    let rows = rows.into_iter();
+    let mut w = Writer::new(root, rows.size_hint().0 * 400);
+    let mut count = 0;
     for g in rows {
+        count += 1;
         w.raw("<tr><td><span class=\"badge gap\">")
             .words(g.kind)
             .raw("</span></td><td>")
@@ -342,13 +363,16 @@ pub fn gap_rows(rows: &[GapRow], root: &'static str) -> Html {
             .person(g.person.as_ref())
             .raw("</td></tr>\n");
     }
-    w.finish(rows.len())
+    w.finish(count)
 }
 
 /// Rows of `actions_table`: action, incident, owner, due, status.
-pub fn action_rows(rows: &[ActionRow], root: &'static str) -> Html {
-    let mut w = Writer::new(root, rows.len() * 400);
+pub fn action_rows<'a>(rows: impl IntoIterator<Item = ActionRow<'a>>, root: &'static str) -> Html {
+    let rows = rows.into_iter();
+    let mut w = Writer::new(root, rows.size_hint().0 * 400);
+    let mut count = 0;
     for a in rows {
+        count += 1;
         w.raw("<tr><td>")
             .text(a.title)
             .raw("</td><td>")
@@ -369,13 +393,19 @@ pub fn action_rows(rows: &[ActionRow], root: &'static str) -> Html {
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(rows.len())
+    w.finish(count)
 }
 
 /// Rows of a person's "Accountable for" table: date, incident, role, origin, control.
-pub fn accountable_for_rows(rows: &[(&'static str, IncidentRow)], root: &'static str) -> Html {
-    let mut w = Writer::new(root, rows.len() * 500);
+pub fn accountable_for_rows<'a>(
+    rows: impl IntoIterator<Item = (&'static str, IncidentRow<'a>)>,
+    root: &'static str,
+) -> Html {
+    let rows = rows.into_iter();
+    let mut w = Writer::new(root, rows.size_hint().0 * 500);
+    let mut count = 0;
     for (role, i) in rows {
+        count += 1;
         w.raw("<tr><td class=\"nowrap\">")
             .display(i.date)
             .raw("</td><td>")
@@ -392,7 +422,7 @@ pub fn accountable_for_rows(rows: &[(&'static str, IncidentRow)], root: &'static
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(rows.len())
+    w.finish(count)
 }
 
 #[cfg(test)]
@@ -421,7 +451,7 @@ mod tests {
             }),
             what: "owned by \"someone\" & gone",
         }];
-        let html = gap_rows(&rows, "../").html.to_string();
+        let html = gap_rows(rows, "../").html.to_string();
         assert_eq!(
             html,
             "<tr><td><span class=\"badge gap\">inactive owner</span></td>\
@@ -435,9 +465,9 @@ mod tests {
     #[test]
     fn empty_tables_give_empty_html() {
         for rows in [
-            incident_rows(&[], ""),
-            exception_rows(&[], ""),
-            action_rows(&[], ""),
+            incident_rows([], ""),
+            exception_rows([], ""),
+            action_rows([], ""),
         ] {
             assert_eq!((rows.count, rows.html.as_str()), (0, ""));
         }
@@ -456,7 +486,7 @@ mod tests {
             overdue,
         };
         let html = action_rows(
-            &[
+            [
                 row(true, true, None),
                 row(true, false, None),
                 row(false, false, Some(day("2026-01-15"))),

@@ -430,9 +430,9 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
         figures,
         charts: chart_views(index, charts),
         recurring,
-        flagged_exceptions: html::exception_rows(&flagged_exceptions, ROOT),
+        flagged_exceptions: html::exception_rows(flagged_exceptions, ROOT),
         gaps: all_gaps(index),
-        overdue_actions: html::action_rows(&overdue_actions, ROOT),
+        overdue_actions: html::action_rows(overdue_actions, ROOT),
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
         changes: changes(index),
@@ -483,7 +483,7 @@ fn controls_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         .keys()
         .filter_map(|id| control_row(index, id))
         .collect();
-    let controls = html::control_rows(&rows, ROOT);
+    let controls = html::control_rows(rows, ROOT);
     index.page(0, "Controls".into(), "controls", View { controls })
 }
 
@@ -582,11 +582,7 @@ fn exceptions_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serial
         .map(|c| chart_view(c, age_table(index)));
     let view = View {
         exceptions: html::exception_rows(
-            &metrics
-                .exceptions
-                .iter()
-                .map(|e| exception_row(index, e))
-                .collect::<Vec<_>>(),
+            metrics.exceptions.iter().map(|e| exception_row(index, e)),
             ROOT,
         ),
         chart,
@@ -667,7 +663,7 @@ fn incidents_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
     incidents.sort_by(|a, b| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
     let view = View {
         ignored_after_as_of: index.model.incidents.len() - index.metrics.incidents.len(),
-        incidents: html::incident_rows(&incidents, ROOT),
+        incidents: html::incident_rows(incidents, ROOT),
     };
     index.page(0, "Incidents".into(), "incidents", view)
 }
@@ -831,13 +827,8 @@ pub(super) struct ActionRow<'a> {
 
 /// The rows of every gap, as the dashboard and the report list them.
 pub(super) fn all_gaps(index: &Index) -> Html {
-    let rows: Vec<GapRow> = index
-        .metrics
-        .gaps
-        .iter()
-        .map(|g| gap_row(index, g))
-        .collect();
-    html::gap_rows(&rows, ROOT)
+    let gaps = index.metrics.gaps.iter();
+    html::gap_rows(gaps.map(|g| gap_row(index, g)), ROOT)
 }
 
 pub(super) fn action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> ActionRow<'a> {
@@ -899,7 +890,7 @@ fn accountability_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         .filter(|i| i.accountable.iter().any(|a| a.person.is_none()))
         .map(|i| incident_row(index, i))
         .collect();
-    let unattributed = html::incident_rows(&unattributed, ROOT);
+    let unattributed = html::incident_rows(unattributed, ROOT);
     index.page(
         0,
         "Accountability".into(),

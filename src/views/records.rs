@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::html::{self, Html};
 use super::lists::{
     accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row,
-    AccountableView, ControlRow, ExceptionRow, GapRow, IncidentRow, ProcessRow,
+    AccountableView, ControlRow, ExceptionRow, IncidentRow, ProcessRow,
 };
 use super::{decimal, render_each, EvidenceView, Index, Link};
 
@@ -98,10 +98,6 @@ fn control_page<'a>(
         evidence: Vec<EvidenceView<'a>>,
     }
     let id = control.id.as_str();
-    let incidents = index
-        .incidents_by_control
-        .get(id)
-        .map_or(&[][..], Vec::as_slice);
     let view = View {
         control,
         row: control_row(index, id),
@@ -126,15 +122,8 @@ fn control_page<'a>(
             .iter()
             .filter_map(|p| process_row(index, p))
             .collect(),
-        failures: html::incident_rows(
-            &incidents
-                .iter()
-                .rev()
-                .map(|i| incident_row(index, i))
-                .collect::<Vec<_>>(),
-            ROOT,
-        ),
-        exceptions: exception_rows(index, &ids(&index.exceptions_by_control, id)),
+        failures: control_failures(index, id, ROOT),
+        exceptions: control_exceptions(index, id, ROOT),
         gaps: record_gaps(index, id),
         mean_days: decimal(
             index
@@ -186,18 +175,28 @@ pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
 /// The rows of the gaps found on one record.
 fn record_gaps(index: &Index, id: &str) -> Html {
     let gaps = index.gaps_by_record.get(id).into_iter().flatten();
-    let rows: Vec<GapRow> = gaps.map(|g| gap_row(index, g)).collect();
-    html::gap_rows(&rows, ROOT)
+    html::gap_rows(gaps.map(|g| gap_row(index, g)), ROOT)
 }
 
 /// Exception rows for the given exception ids, in order.
-fn exception_rows<'a>(index: &Index<'a>, ids: &[&'a str]) -> Html {
-    let rows: Vec<ExceptionRow> = ids
-        .iter()
-        .filter_map(|e| index.exception_metrics.get(e))
-        .map(|e| exception_row(index, e))
-        .collect();
-    html::exception_rows(&rows, ROOT)
+fn exception_rows<'a>(index: &Index<'a>, ids: &[&'a str], root: &'static str) -> Html {
+    let exceptions = ids.iter().filter_map(|e| index.exception_metrics.get(e));
+    html::exception_rows(exceptions.map(|e| exception_row(index, e)), root)
+}
+
+/// A control's failures, newest first, as its page and the report list them.
+pub(super) fn control_failures(index: &Index, control: &str, root: &'static str) -> Html {
+    let incidents = index
+        .incidents_by_control
+        .get(control)
+        .into_iter()
+        .flatten();
+    html::incident_rows(incidents.rev().map(|i| incident_row(index, i)), root)
+}
+
+/// The exceptions to a control, as its page and the report list them.
+pub(super) fn control_exceptions(index: &Index, control: &str, root: &'static str) -> Html {
+    exception_rows(index, &ids(&index.exceptions_by_control, control), root)
 }
 
 fn ids<'a>(map: &std::collections::HashMap<&'a str, Vec<&'a str>>, key: &str) -> Vec<&'a str> {
@@ -263,23 +262,21 @@ fn process_page<'a>(
         process,
         owner: process.owner.as_deref().map(|o| index.person(o)),
         controls: html::control_rows(
-            &process
+            process
                 .controls
                 .iter()
-                .filter_map(|c| control_row(index, c))
-                .collect::<Vec<_>>(),
+                .filter_map(|c| control_row(index, c)),
             ROOT,
         ),
         incidents: html::incident_rows(
-            &ids(&index.incidents_by_process, id)
+            ids(&index.incidents_by_process, id)
                 .iter()
                 .rev()
                 .filter_map(|i| index.incident_metrics.get(i))
-                .map(|i| incident_row(index, i))
-                .collect::<Vec<_>>(),
+                .map(|i| incident_row(index, i)),
             ROOT,
         ),
-        exceptions: exception_rows(index, &ids(&index.exceptions_by_process, id)),
+        exceptions: exception_rows(index, &ids(&index.exceptions_by_process, id), ROOT),
         gaps: record_gaps(index, id),
     };
     let title = if process.title.is_empty() {
@@ -417,13 +414,12 @@ fn incident_page<'a>(
         surfaced_by: incident.surfaced_by,
         evidence: index.evidence(&incident.evidence),
         actions: html::action_rows(
-            &index
+            index
                 .actions_by_incident
                 .get(id)
                 .into_iter()
                 .flatten()
-                .map(|a| action_row(index, a))
-                .collect::<Vec<_>>(),
+                .map(|a| action_row(index, a)),
             ROOT,
         ),
     };
@@ -475,10 +471,9 @@ fn person_page<'a>(
         person,
         team: person.team.as_deref().map(|t| index.team(t)),
         controls: html::control_rows(
-            &own.into_iter()
+            own.into_iter()
                 .flat_map(|o| &o.controls_owned)
-                .filter_map(|c| control_row(index, c))
-                .collect::<Vec<_>>(),
+                .filter_map(|c| control_row(index, c)),
             ROOT,
         ),
         earlier_controls: own
@@ -499,20 +494,19 @@ fn person_page<'a>(
             &own.into_iter()
                 .flat_map(|o| o.exceptions_approved.iter().copied())
                 .collect::<Vec<_>>(),
+            ROOT,
         ),
-        accountable: html::accountable_for_rows(&accountable, ROOT),
+        accountable: html::accountable_for_rows(accountable, ROOT),
         actions: html::action_rows(
-            &own.into_iter()
+            own.into_iter()
                 .flat_map(|o| &o.actions)
-                .map(|a| action_row(index, a))
-                .collect::<Vec<_>>(),
+                .map(|a| action_row(index, a)),
             ROOT,
         ),
         gaps: html::gap_rows(
-            &own.into_iter()
+            own.into_iter()
                 .flat_map(|o| &o.gaps)
-                .map(|g| gap_row(index, g))
-                .collect::<Vec<_>>(),
+                .map(|g| gap_row(index, g)),
             ROOT,
         ),
         failures_as_control_owner: metrics.map_or(0, |m| m.failures_as_control_owner),

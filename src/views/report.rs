@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::html::{self, Html};
 use super::lists::{
-    all_gaps, chart_views, control_row, exception_row, headline_figures, incident_row, ChartView,
-    ControlRow, Figure,
+    all_gaps, chart_views, control_row, exception_row, headline_figures, ChartView, ControlRow,
+    Figure,
 };
+use super::records::{control_exceptions, control_failures};
 use super::{Index, Link};
 use crate::charts::Chart;
 
@@ -61,32 +62,11 @@ pub(super) fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl
         .values()
         .filter_map(|control| {
             let id = control.id.as_str();
-            let incidents = index
-                .incidents_by_control
-                .get(id)
-                .map_or(&[][..], Vec::as_slice);
             Some(ControlSection {
                 row: control_row(index, id)?,
                 approvers: control.approvers.iter().map(|p| index.person(p)).collect(),
-                failures: html::incident_rows(
-                    &incidents
-                        .iter()
-                        .rev()
-                        .map(|i| incident_row(index, i))
-                        .collect::<Vec<_>>(),
-                    "",
-                ),
-                exceptions: html::exception_rows(
-                    &index
-                        .exceptions_by_control
-                        .get(id)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|e| index.exception_metrics.get(e))
-                        .map(|e| exception_row(index, e))
-                        .collect::<Vec<_>>(),
-                    "",
-                ),
+                failures: control_failures(index, id, ""),
+                exceptions: control_exceptions(index, id, ""),
             })
         })
         .collect();
@@ -96,12 +76,11 @@ pub(super) fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl
         charts: chart_views(index, charts),
         controls,
         open_exceptions: html::exception_rows(
-            &metrics
+            metrics
                 .exceptions
                 .iter()
                 .filter(|e| e.state.is_open())
-                .map(|e| exception_row(index, e))
-                .collect::<Vec<_>>(),
+                .map(|e| exception_row(index, e)),
             "",
         ),
         gaps: all_gaps(index),
