@@ -202,6 +202,21 @@ pub enum Nhi {
     WorkloadIdentity,
 }
 
+impl Nhi {
+    /// The name as written in content files and shown on pages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Nhi::Secret => "secret",
+            Nhi::ServiceAccount => "service-account",
+            Nhi::Token => "token",
+            Nhi::ApiKey => "api-key",
+            Nhi::Certificate => "certificate",
+            Nhi::Agent => "agent",
+            Nhi::WorkloadIdentity => "workload-identity",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ControlStatus {
@@ -217,6 +232,18 @@ pub enum Severity {
     Medium,
     High,
     Critical,
+}
+
+impl Severity {
+    /// The name as written in content files and shown on pages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
 }
 
 /// Where a failure came from; accountability follows it (DESIGN.md rule 3).
@@ -250,6 +277,20 @@ pub enum SurfacedBy {
     Audit,
     Monitoring,
     Other,
+}
+
+impl SurfacedBy {
+    /// The name as written in content files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurfacedBy::LeakedCredential => "leaked-credential",
+            SurfacedBy::OverbroadAccess => "overbroad-access",
+            SurfacedBy::ApprovalBypass => "approval-bypass",
+            SurfacedBy::Audit => "audit",
+            SurfacedBy::Monitoring => "monitoring",
+            SurfacedBy::Other => "other",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -534,4 +575,49 @@ where
     }
 
     deserializer.deserialize_any(OneOrMany(std::marker::PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pages write these names without serde: they must be the names content files use.
+    #[test]
+    fn names_shown_on_pages_are_the_names_in_content_files() {
+        fn check<T: Serialize + serde::de::DeserializeOwned>(
+            names: &[&str],
+            as_str: fn(&T) -> &'static str,
+        ) {
+            for name in names {
+                let value: T = serde_yaml::from_str(name).unwrap();
+                assert_eq!(as_str(&value), *name);
+                assert_eq!(serde_yaml::to_string(&value).unwrap().trim(), *name);
+            }
+        }
+        check::<Nhi>(
+            &[
+                "secret",
+                "service-account",
+                "token",
+                "api-key",
+                "certificate",
+                "agent",
+                "workload-identity",
+            ],
+            |v| v.as_str(),
+        );
+        check::<Severity>(&["low", "medium", "high", "critical"], |v| v.as_str());
+        check::<Origin>(&["design", "operation", "approval"], |v| v.as_str());
+        check::<SurfacedBy>(
+            &[
+                "leaked-credential",
+                "overbroad-access",
+                "approval-bypass",
+                "audit",
+                "monitoring",
+                "other",
+            ],
+            |v| v.as_str(),
+        );
+    }
 }

@@ -57,6 +57,8 @@ pub struct Renderer {
     tera: Tera,
     /// Page templates that have a content-only copy, by name.
     content_only: HashSet<String>,
+    /// Templates replaced with `--templates` by a different text, by name.
+    replaced: HashSet<String>,
     /// Frames by `(root, nav)`; `None` when `base.html` could not be split.
     frames: Mutex<HashMap<FrameKey, Option<Arc<Frame>>>>,
 }
@@ -115,9 +117,13 @@ impl Renderer {
         // Built-in page templates extend `base.html` with only a content block: give each a
         // content-only copy. Replaced ones are rendered whole.
         let mut content_only = HashSet::new();
+        let mut replaced = HashSet::new();
         let mut copies = Vec::new();
         for (name, text) in &templates {
             let built_in = TEMPLATES.iter().any(|(n, t)| n == name && t == text);
+            if !built_in {
+                replaced.insert(name.clone());
+            }
             if built_in && text.starts_with(EXTENDS_BASE) {
                 let bare = format!(r#"{{% extends "{BARE}" %}}"#);
                 copies.push((content_name(name), text.replacen(EXTENDS_BASE, &bare, 1)));
@@ -139,7 +145,35 @@ impl Renderer {
         Ok(Renderer {
             tera,
             content_only,
+            replaced,
             frames: Mutex::default(),
+        })
+    }
+
+    /// Whether all of `templates` are the built-in ones: then a page that Rust writes the
+    /// way those templates would (see `views::pages`) may be written instead of rendered.
+    pub fn built_in(&self, templates: &[&str]) -> bool {
+        templates.iter().all(|name| !self.replaced.contains(*name))
+    }
+
+    /// A page of the built-in page template `template` whose content block was written
+    /// without Tera, put into the frame that `base.html` draws around it. `page` is the
+    /// context the frame is drawn from (`root`, `nav` and `site`; serialised only for the
+    /// first page of a section). `None` when the page must be rendered by Tera: the
+    /// template was replaced, or `base.html` could not be split into a frame.
+    pub fn frame_written(
+        &self,
+        template: &str,
+        page: &impl Serialize,
+        (root, nav, title): (&str, &str, &str),
+        content: String,
+    ) -> Option<Rendered> {
+        let frame = self.frame(template, root, nav, || Context::from_serialize(page).ok())?;
+        Some(Rendered {
+            frame: Some(frame),
+            title: escape_html(title),
+            content,
+            fragments: Vec::new(),
         })
     }
 
@@ -202,19 +236,31 @@ impl Renderer {
     /// The frame around a page of `template`, and the page's title, when the page can be
     /// rendered content-only.
     fn frame_for<'c>(&self, template: &str, context: &'c Context) -> Option<(Arc<Frame>, &'c str)> {
-        if !self.content_only.contains(template) {
-            return None;
-        }
         let root = context.get("root")?.as_str()?;
         let nav = context.get("nav")?.as_str()?;
         let title = context.get("title")?.as_str()?;
+        let frame = self.frame(template, root, nav, || Some(context.clone()))?;
+        Some((frame, title))
+    }
+
+    /// The frame for pages of `template` in the section `(root, nav)`, drawn from the
+    /// context `page` gives the first time it is needed.
+    fn frame(
+        &self,
+        template: &str,
+        root: &str,
+        nav: &str,
+        page: impl FnOnce() -> Option<Context>,
+    ) -> Option<Arc<Frame>> {
+        if !self.content_only.contains(template) {
+            return None;
+        }
         let key = (root.to_string(), nav.to_string());
         let mut frames = self.frames.lock().unwrap_or_else(|e| e.into_inner());
-        let frame = frames
+        frames
             .entry(key)
-            .or_insert_with(|| self.draw_frame(context).map(Arc::new))
-            .clone()?;
-        Some((frame, title))
+            .or_insert_with(|| page().and_then(|page| self.draw_frame(&page)).map(Arc::new))
+            .clone()
     }
 
     /// Renders `base.html` once with markers for the title and the content.

@@ -15,6 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 
+mod common;
+
 use govsite::content::{parse_yaml, split_front_matter};
 use govsite::diagnostics::Diagnostic;
 use govsite::model::{Control, Day, Exception, Incident, Person, Team};
@@ -997,8 +999,16 @@ fn arbitrary_yaml_structures_never_panic_and_point_into_their_files() {
 #[test]
 fn error_free_structures_render_a_whole_site() {
     // Rendering draws charts and writes every page: fewer cases, but a model that passes
-    // validation must never fail or panic further down the pipeline.
+    // validation must never fail or panic further down the pipeline. Each site is rendered
+    // twice: as usual, and with every page template replaced by a copy of itself, so that
+    // Tera renders each page whole; the pages Rust writes (src/views/pages.rs) and frames
+    // must come out the same for any valid content.
     let rendered = AtomicUsize::new(0);
+    let templates_dir = tempfile::tempdir().unwrap();
+    let whole = govsite::site::RenderOptions {
+        templates: Some(common::replaced_page_templates(templates_dir.path())),
+        ..Default::default()
+    };
     check("render", (cases() / 8).max(1), content(), |content| {
         let dir = tempfile::tempdir().unwrap();
         let root = write_content(dir.path(), &content);
@@ -1009,6 +1019,19 @@ fn error_free_structures_render_a_whole_site() {
         }
         let built = govsite::site::render_in_memory(&checked, &Default::default());
         prop_assert!(built.is_ok(), "{:#}", built.err().unwrap());
+        let by_tera = govsite::site::render_in_memory(&checked, &whole);
+        prop_assert!(by_tera.is_ok(), "{:#}", by_tera.err().unwrap());
+        let (Ok((_, fast)), Ok((_, by_tera))) = (built, by_tera) else {
+            return Ok(());
+        };
+        let same = common::same_files(
+            "rendered whole by Tera",
+            by_tera
+                .iter()
+                .map(|f| (f.path.as_str(), f.bytes.as_slice())),
+            fast.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
+        );
+        prop_assert!(same.is_ok(), "{}", same.unwrap_err());
         rendered.fetch_add(1, Ordering::Relaxed);
         Ok(())
     });

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::lists::{AccountableView, ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow};
-use super::Link;
-use crate::model::{ControlStatus, Nhi, Origin, Severity};
+use super::{EvidenceView, Link};
+use crate::model::{ControlStatus, Origin, Severity};
 use crate::render::{defer, escape_into};
 
 /// Table rows as finished, escaped HTML. Templates insert `html` with `| safe` and test
@@ -39,37 +39,37 @@ impl Serialize for Html {
 }
 
 /// Writes one fragment; `root` leads every link back to the site root (`""` or `"../"`).
-struct Writer {
+pub(super) struct Writer {
     out: String,
     root: &'static str,
 }
 
 impl Writer {
-    fn new(root: &'static str, capacity: usize) -> Writer {
+    pub(super) fn new(root: &'static str, capacity: usize) -> Writer {
         Writer {
             out: String::with_capacity(capacity),
             root,
         }
     }
 
-    fn raw(&mut self, markup: &str) -> &mut Self {
+    pub(super) fn raw(&mut self, markup: &str) -> &mut Self {
         self.out.push_str(markup);
         self
     }
 
-    fn text(&mut self, text: &str) -> &mut Self {
+    pub(super) fn text(&mut self, text: &str) -> &mut Self {
         escape_into(&mut self.out, text);
         self
     }
 
-    fn display(&mut self, value: impl std::fmt::Display) -> &mut Self {
+    pub(super) fn display(&mut self, value: impl std::fmt::Display) -> &mut Self {
         use std::fmt::Write as _;
         // Dates and numbers: nothing to escape. Writing to a String cannot fail.
         let _ = write!(self.out, "{value}");
         self
     }
 
-    fn href(&mut self, link: &Link) -> &mut Self {
+    pub(super) fn href(&mut self, link: &Link) -> &mut Self {
         self.raw(self.root)
             .raw(link.before)
             .text(link.id)
@@ -77,7 +77,7 @@ impl Writer {
     }
 
     /// A person's name linked to their page, or `unassigned`.
-    fn person(&mut self, link: Option<&Link>) -> &mut Self {
+    pub(super) fn person(&mut self, link: Option<&Link>) -> &mut Self {
         match link {
             Some(link) => self
                 .raw("<a class=\"person\" href=\"")
@@ -90,7 +90,7 @@ impl Writer {
         }
     }
 
-    fn inactive(&mut self, link: &Link) -> &mut Self {
+    pub(super) fn inactive(&mut self, link: &Link) -> &mut Self {
         if link.inactive {
             self.raw(
                 " <span class=\"badge badge-muted\" title=\"No longer active\">inactive</span>",
@@ -99,8 +99,60 @@ impl Writer {
         self
     }
 
+    /// A record's label linked to its page.
+    pub(super) fn plain_link(&mut self, link: &Link) -> &mut Self {
+        self.raw("<a href=\"")
+            .href(link)
+            .raw("\">")
+            .text(link.label)
+            .raw("</a>")
+    }
+
+    /// `macros.html`'s `evidence`: the table of a record's evidence files.
+    pub(super) fn evidence(&mut self, files: &[EvidenceView]) -> &mut Self {
+        self.raw(concat!(
+            "\n<section aria-labelledby=\"evidence\"><h2 id=\"evidence\">Evidence</h2>\n",
+            "<div class=\"table-scroll\"><table class=\"data compact\"><caption>Attached ",
+            "evidence, copied into this site; verify with the SHA-256</caption>\n<thead><tr>",
+            "<th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Size</th>",
+            "<th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>",
+        ));
+        let root = self.root;
+        for file in files {
+            self.raw("<tr><td><a href=\"")
+                .raw(root)
+                .text(&file.href)
+                .raw("\">")
+                .text(file.path)
+                .raw("</a></td><td class=\"num nowrap\">")
+                .text(&file.size)
+                .raw("</td><td class=\"mono hash\">")
+                .text(file.sha256)
+                .raw("</td></tr>");
+        }
+        self.raw("</tbody></table></div>\n</section>")
+    }
+
+    /// `macros.html`'s `actions_table` around rows from `action_rows`.
+    pub(super) fn actions_table(&mut self, rows: &str, caption: &str) -> &mut Self {
+        self.raw("<div class=\"table-scroll\">\n<table class=\"data sortable\">\n  <caption>")
+            .text(caption)
+            .raw(concat!(
+                "</caption>\n  <thead><tr><th scope=\"col\">Action</th>",
+                "<th scope=\"col\">Incident</th><th scope=\"col\">Owner</th>",
+                "<th scope=\"col\">Due</th><th scope=\"col\">Status</th></tr></thead>\n",
+                "  <tbody>\n  ",
+            ));
+        if rows.is_empty() {
+            self.raw("<tr><td colspan=\"5\">No actions.</td></tr>");
+        } else {
+            self.raw(rows);
+        }
+        self.raw("\n  </tbody>\n</table>\n</div>")
+    }
+
     /// A record's id in monospace, linked to its page.
-    fn id_link(&mut self, link: &Link) -> &mut Self {
+    pub(super) fn id_link(&mut self, link: &Link) -> &mut Self {
         self.raw("<a class=\"mono\" href=\"")
             .href(link)
             .raw("\">")
@@ -109,14 +161,14 @@ impl Writer {
     }
 
     /// The id link with the record's label under it.
-    fn id_and_label(&mut self, link: &Link) -> &mut Self {
+    pub(super) fn id_and_label(&mut self, link: &Link) -> &mut Self {
         self.id_link(link)
             .raw("<br><span class=\"sub\">")
             .text(link.label)
             .raw("</span>")
     }
 
-    fn origins(&mut self, origins: &[Origin]) -> &mut Self {
+    pub(super) fn origins(&mut self, origins: &[Origin]) -> &mut Self {
         for (i, origin) in origins.iter().enumerate() {
             if i > 0 {
                 self.raw(" ");
@@ -131,8 +183,8 @@ impl Writer {
         self
     }
 
-    fn severity(&mut self, severity: Option<Severity>) -> &mut Self {
-        match severity.map(severity_name) {
+    pub(super) fn severity(&mut self, severity: Option<Severity>) -> &mut Self {
+        match severity.map(Severity::as_str) {
             Some(name) => self
                 .raw("<span class=\"badge sev-")
                 .raw(name)
@@ -143,7 +195,7 @@ impl Writer {
         }
     }
 
-    fn flag(&mut self, on: bool, label: &str, class: &str) -> &mut Self {
+    pub(super) fn flag(&mut self, on: bool, label: &str, class: &str) -> &mut Self {
         if on {
             self.raw("<span class=\"badge ")
                 .raw(class)
@@ -155,7 +207,7 @@ impl Writer {
     }
 
     /// A kebab-case name as words: `control-owner` -> `control owner`.
-    fn words(&mut self, name: &str) -> &mut Self {
+    pub(super) fn words(&mut self, name: &str) -> &mut Self {
         for (i, word) in name.split('-').enumerate() {
             if i > 0 {
                 self.raw(" ");
@@ -165,7 +217,7 @@ impl Writer {
         self
     }
 
-    fn accountable(&mut self, people: &[AccountableView]) -> &mut Self {
+    pub(super) fn accountable(&mut self, people: &[AccountableView]) -> &mut Self {
         self.raw("<ul class=\"plain\">");
         for a in people {
             self.raw("<li><span class=\"role\">")
@@ -177,39 +229,22 @@ impl Writer {
         self.raw("</ul>")
     }
 
-    fn date(&mut self, day: Option<impl std::fmt::Display>, none: &str) -> &mut Self {
+    pub(super) fn date(&mut self, day: Option<impl std::fmt::Display>, none: &str) -> &mut Self {
         match day {
             Some(day) => self.display(day),
             None => self.raw(none),
         }
     }
 
-    fn finish(self, count: usize) -> Html {
+    pub(super) fn into_string(self) -> String {
+        self.out
+    }
+
+    pub(super) fn finish(self, count: usize) -> Html {
         Html {
             count,
             html: Arc::new(self.out),
         }
-    }
-}
-
-fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-        Severity::Critical => "critical",
-    }
-}
-
-fn nhi_name(nhi: Nhi) -> &'static str {
-    match nhi {
-        Nhi::Secret => "secret",
-        Nhi::ServiceAccount => "service-account",
-        Nhi::Token => "token",
-        Nhi::ApiKey => "api-key",
-        Nhi::Certificate => "certificate",
-        Nhi::Agent => "agent",
-        Nhi::WorkloadIdentity => "workload-identity",
     }
 }
 
@@ -323,7 +358,7 @@ pub fn control_rows<'a>(
             .raw("</td><td>");
         for nhi in c.nhi {
             w.raw("<span class=\"tag\">")
-                .raw(nhi_name(*nhi))
+                .raw(nhi.as_str())
                 .raw("</span> ");
         }
         w.raw("</td><td class=\"num\">")

@@ -4,6 +4,7 @@
 
 mod html;
 mod lists;
+mod pages;
 mod records;
 mod report;
 mod search;
@@ -522,6 +523,36 @@ where
         let (path, view) = view(item)?;
         let page = renderer.render_page(template, &view, &path)?;
         sink.put_parts(path, &page.parts())
+    })
+}
+
+/// `render_each` for a page that `pages.rs` also writes in Rust. While its templates are
+/// the built-in ones, Rust writes each page's content block and Tera only draws the frame,
+/// once per section; a page of a replaced template is rendered by Tera as written.
+fn write_each<'a, T, V, F>(
+    renderer: &Renderer,
+    items: &[T],
+    sink: &dyn Sink,
+    view: F,
+) -> anyhow::Result<()>
+where
+    T: Sync,
+    V: Serialize + pages::Written,
+    F: Fn(&T) -> anyhow::Result<(String, Page<'a, V>)> + Sync,
+{
+    let template = V::TEMPLATES[0];
+    if !renderer.built_in(V::TEMPLATES) {
+        return render_each(renderer, template, items, sink, view);
+    }
+    items.par_iter().try_for_each(|item| {
+        let (path, page) = view(item)?;
+        let content = page.view.write(page.root);
+        let frame = (page.root, page.nav, page.title.as_str());
+        let rendered = match renderer.frame_written(template, &page, frame, content) {
+            Some(rendered) => rendered,
+            None => renderer.render_page(template, &page, &path)?,
+        };
+        sink.put_parts(path, &rendered.parts())
     })
 }
 

@@ -7,7 +7,7 @@ use super::lists::{
     accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row,
     AccountableView, ControlRow, ExceptionRow, IncidentRow, ProcessRow,
 };
-use super::{decimal, render_each, EvidenceView, Index, Link};
+use super::{decimal, render_each, write_each, EvidenceView, Index, Link, Page};
 
 /// Every record page sits one folder below the site root.
 const ROOT: &str = "../";
@@ -42,9 +42,7 @@ pub(super) fn render_record_pages(
     render_each(renderer, "exception.html", &exceptions, sink, |e| {
         exception_page(index, e)
     })?;
-    render_each(renderer, "incident.html", &incidents, sink, |i| {
-        incident_page(index, i)
-    })?;
+    write_each(renderer, &incidents, sink, |i| incident_page(index, i))?;
     render_each(renderer, "person.html", &people, sink, |p| {
         person_page(index, p)
     })?;
@@ -380,27 +378,30 @@ fn exception_page<'a>(
     ))
 }
 
+/// What an incident's page shows; `templates/incident.html` renders it, and
+/// `pages::incident` writes the same page in Rust.
+#[derive(Serialize)]
+pub(super) struct IncidentView<'a> {
+    pub(super) incident: &'a Incident,
+    pub(super) row: Option<IncidentRow<'a>>,
+    pub(super) accountable: Vec<AccountableView<'a>>,
+    pub(super) process: Option<Link<'a>>,
+    pub(super) exception: Option<Link<'a>>,
+    pub(super) approved_by: Option<Link<'a>>,
+    pub(super) nhi: Option<Nhi>,
+    pub(super) severity: Option<Severity>,
+    pub(super) surfaced_by: Option<SurfacedBy>,
+    pub(super) actions: Html,
+    pub(super) evidence: Vec<EvidenceView<'a>>,
+}
+
 fn incident_page<'a>(
     index: &'a Index<'a>,
     incident: &'a Incident,
-) -> anyhow::Result<(String, impl Serialize + 'a)> {
-    #[derive(Serialize)]
-    struct View<'a> {
-        incident: &'a Incident,
-        row: Option<IncidentRow<'a>>,
-        accountable: Vec<AccountableView<'a>>,
-        process: Option<Link<'a>>,
-        exception: Option<Link<'a>>,
-        approved_by: Option<Link<'a>>,
-        nhi: Option<Nhi>,
-        severity: Option<Severity>,
-        surfaced_by: Option<SurfacedBy>,
-        actions: Html,
-        evidence: Vec<EvidenceView<'a>>,
-    }
+) -> anyhow::Result<(String, Page<'a, IncidentView<'a>>)> {
     let id = incident.id.as_str();
     let metrics = index.incident_metrics.get(id).copied();
-    let view = View {
+    let view = IncidentView {
         incident,
         row: metrics.map(|m| incident_row(index, m)),
         accountable: metrics
