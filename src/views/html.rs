@@ -133,20 +133,17 @@ impl Writer {
         self.raw("</tbody></table></div>\n</section>")
     }
 
-    /// `macros.html`'s `actions_table` around rows from `action_rows`.
-    pub(super) fn actions_table(&mut self, rows: &str, caption: &str) -> &mut Self {
+    /// One of `macros.html`'s tables of records around its rows.
+    pub(super) fn table(&mut self, table: &Table, caption: &str, rows: &Html) -> &mut Self {
         self.raw("<div class=\"table-scroll\">\n<table class=\"data sortable\">\n  <caption>")
             .text(caption)
-            .raw(concat!(
-                "</caption>\n  <thead><tr><th scope=\"col\">Action</th>",
-                "<th scope=\"col\">Incident</th><th scope=\"col\">Owner</th>",
-                "<th scope=\"col\">Due</th><th scope=\"col\">Status</th></tr></thead>\n",
-                "  <tbody>\n  ",
-            ));
-        if rows.is_empty() {
-            self.raw("<tr><td colspan=\"5\">No actions.</td></tr>");
+            .raw("</caption>\n  <thead><tr>")
+            .raw(table.headers)
+            .raw("</tr></thead>\n  <tbody>\n  ");
+        if rows.count > 0 {
+            self.raw(&rows.html);
         } else {
-            self.raw(rows);
+            self.raw(table.empty);
         }
         self.raw("\n  </tbody>\n</table>\n</div>")
     }
@@ -247,6 +244,53 @@ impl Writer {
         }
     }
 }
+
+/// A table of records as `macros.html` draws it: the header cells, and the row shown when
+/// there are no rows.
+pub(super) struct Table {
+    headers: &'static str,
+    empty: &'static str,
+}
+
+/// `macros.html`'s `incidents_table`.
+pub(super) const INCIDENTS_TABLE: Table = Table {
+    headers: concat!(
+        "<th scope=\"col\">Date</th><th scope=\"col\">Incident</th><th scope=\"col\">Control</th>",
+        "<th scope=\"col\">Origin</th><th scope=\"col\">Severity</th>",
+        "<th scope=\"col\">Accountable</th><th scope=\"col\">Pattern</th>",
+    ),
+    empty: "<tr><td colspan=\"7\">No failures recorded.</td></tr>",
+};
+
+/// `macros.html`'s `exceptions_table`.
+pub(super) const EXCEPTIONS_TABLE: Table = Table {
+    headers: concat!(
+        "<th scope=\"col\">Exception</th><th scope=\"col\">Control</th>",
+        "<th scope=\"col\">State</th><th scope=\"col\">Approved by</th>",
+        "<th scope=\"col\">Granted</th><th scope=\"col\">Expires</th>",
+        "<th scope=\"col\" class=\"num\">Age (days)</th>",
+        "<th scope=\"col\" class=\"num\">Days to expiry</th><th scope=\"col\">Flags</th>",
+    ),
+    empty: "<tr><td colspan=\"9\">No exceptions.</td></tr>",
+};
+
+/// `macros.html`'s `gaps_table`.
+pub(super) const GAPS_TABLE: Table = Table {
+    headers: concat!(
+        "<th scope=\"col\">Gap</th><th scope=\"col\">Record</th>",
+        "<th scope=\"col\">What is wrong</th><th scope=\"col\">Person to chase</th>",
+    ),
+    empty: "<tr><td colspan=\"4\">No gaps.</td></tr>",
+};
+
+/// `macros.html`'s `actions_table`.
+pub(super) const ACTIONS_TABLE: Table = Table {
+    headers: concat!(
+        "<th scope=\"col\">Action</th><th scope=\"col\">Incident</th>",
+        "<th scope=\"col\">Owner</th><th scope=\"col\">Due</th><th scope=\"col\">Status</th>",
+    ),
+    empty: "<tr><td colspan=\"5\">No actions.</td></tr>",
+};
 
 /// Rows of `macros.html`'s `incidents_table`: date, incident, control, origin, severity,
 /// accountable people, pattern.

@@ -489,8 +489,8 @@ fn controls_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
 
 #[derive(Serialize)]
 pub(super) struct ProcessRow<'a> {
-    link: Link<'a>,
-    owner: Option<Link<'a>>,
+    pub(super) link: Link<'a>,
+    pub(super) owner: Option<Link<'a>>,
     controls: usize,
     incidents: usize,
 }

@@ -546,7 +546,7 @@ where
     }
     items.par_iter().try_for_each(|item| {
         let (path, page) = view(item)?;
-        let content = page.view.write(page.root);
+        let content = page.view.write(page.root, page.site);
         let frame = (page.root, page.nav, page.title.as_str());
         let rendered = match renderer.frame_written(template, &page, frame, content) {
             Some(rendered) => rendered,

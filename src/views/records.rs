@@ -33,15 +33,11 @@ pub(super) fn render_record_pages(
         .collect();
     let people: Vec<&Person> = model.people.values().collect();
     let frameworks: Vec<&Framework> = model.frameworks.values().collect();
-    render_each(renderer, "control.html", &controls, sink, |c| {
-        control_page(index, c)
-    })?;
+    write_each(renderer, &controls, sink, |c| control_page(index, c))?;
     render_each(renderer, "process.html", &processes, sink, |p| {
         process_page(index, p)
     })?;
-    render_each(renderer, "exception.html", &exceptions, sink, |e| {
-        exception_page(index, e)
-    })?;
+    write_each(renderer, &exceptions, sink, |e| exception_page(index, e))?;
     write_each(renderer, &incidents, sink, |i| incident_page(index, i))?;
     render_each(renderer, "person.html", &people, sink, |p| {
         person_page(index, p)
@@ -53,17 +49,17 @@ pub(super) fn render_record_pages(
 }
 
 #[derive(Serialize)]
-struct OwnerPeriodView<'a> {
-    owner: Link<'a>,
-    from: Option<Day>,
-    until: Option<Day>,
+pub(super) struct OwnerPeriodView<'a> {
+    pub(super) owner: Link<'a>,
+    pub(super) from: Option<Day>,
+    pub(super) until: Option<Day>,
 }
 
 #[derive(Serialize)]
-struct ReferenceView<'a> {
-    framework: Link<'a>,
-    id: &'a str,
-    title: &'a str,
+pub(super) struct ReferenceView<'a> {
+    pub(super) framework: Link<'a>,
+    pub(super) id: &'a str,
+    pub(super) title: &'a str,
 }
 
 #[derive(Serialize)]
@@ -72,31 +68,34 @@ pub(super) struct MonthCount {
     pub failures: usize,
 }
 
+/// What a control's page shows; `templates/control.html` renders it, and `pages.rs`
+/// writes the same page in Rust.
+#[derive(Serialize)]
+pub(super) struct ControlView<'a> {
+    pub(super) control: &'a Control,
+    pub(super) row: Option<ControlRow<'a>>,
+    pub(super) owners: Vec<OwnerPeriodView<'a>>,
+    pub(super) approvers: Vec<Link<'a>>,
+    pub(super) references: Vec<ReferenceView<'a>>,
+    pub(super) adoption_owners: Vec<Link<'a>>,
+    pub(super) risk_signoff: Option<Link<'a>>,
+    pub(super) review_due: Option<Day>,
+    pub(super) processes: Vec<ProcessRow<'a>>,
+    pub(super) failures: Html,
+    pub(super) exceptions: Html,
+    pub(super) gaps: Html,
+    pub(super) mean_days: String,
+    pub(super) chart: String,
+    pub(super) monthly: Vec<MonthCount>,
+    pub(super) evidence: Vec<EvidenceView<'a>>,
+}
+
 fn control_page<'a>(
     index: &'a Index<'a>,
     control: &'a Control,
-) -> anyhow::Result<(String, impl Serialize + 'a)> {
-    #[derive(Serialize)]
-    struct View<'a> {
-        control: &'a Control,
-        row: Option<ControlRow<'a>>,
-        owners: Vec<OwnerPeriodView<'a>>,
-        approvers: Vec<Link<'a>>,
-        references: Vec<ReferenceView<'a>>,
-        adoption_owners: Vec<Link<'a>>,
-        risk_signoff: Option<Link<'a>>,
-        review_due: Option<Day>,
-        processes: Vec<ProcessRow<'a>>,
-        failures: Html,
-        exceptions: Html,
-        gaps: Html,
-        mean_days: String,
-        chart: String,
-        monthly: Vec<MonthCount>,
-        evidence: Vec<EvidenceView<'a>>,
-    }
+) -> anyhow::Result<(String, Page<'a, ControlView<'a>>)> {
     let id = control.id.as_str();
-    let view = View {
+    let view = ControlView {
         control,
         row: control_row(index, id),
         owners: owner_periods(index, control),
@@ -288,37 +287,44 @@ fn process_page<'a>(
     ))
 }
 
+/// A grant period on an exception's page.
+#[derive(Serialize)]
+pub(super) struct PeriodView<'a> {
+    pub(super) kind: String,
+    pub(super) approver: Option<Link<'a>>,
+    pub(super) granted: Day,
+    pub(super) expires: Option<Day>,
+    pub(super) days: Option<i64>,
+    pub(super) over_policy: bool,
+    pub(super) self_approved: bool,
+}
+
+/// A failure of the excepted control while the exception was open.
+#[derive(Serialize)]
+pub(super) struct FailureView<'a> {
+    pub(super) incident: Link<'a>,
+    pub(super) date: Day,
+    pub(super) approver: Option<Link<'a>>,
+}
+
+/// What an exception's page shows; `templates/exception.html` renders it, and `pages.rs`
+/// writes the same page in Rust.
+#[derive(Serialize)]
+pub(super) struct ExceptionView<'a> {
+    pub(super) exception: &'a Exception,
+    pub(super) row: Option<ExceptionRow<'a>>,
+    pub(super) process: Option<Link<'a>>,
+    pub(super) periods: Vec<PeriodView<'a>>,
+    pub(super) failures: Vec<FailureView<'a>>,
+    pub(super) gaps: Html,
+    pub(super) max_validity_days: i64,
+    pub(super) evidence: Vec<EvidenceView<'a>>,
+}
+
 fn exception_page<'a>(
     index: &'a Index<'a>,
     exception: &'a Exception,
-) -> anyhow::Result<(String, impl Serialize + 'a)> {
-    #[derive(Serialize)]
-    struct PeriodView<'a> {
-        kind: String,
-        approver: Option<Link<'a>>,
-        granted: Day,
-        expires: Option<Day>,
-        days: Option<i64>,
-        over_policy: bool,
-        self_approved: bool,
-    }
-    #[derive(Serialize)]
-    struct FailureView<'a> {
-        incident: Link<'a>,
-        date: Day,
-        approver: Option<Link<'a>>,
-    }
-    #[derive(Serialize)]
-    struct View<'a> {
-        exception: &'a Exception,
-        row: Option<ExceptionRow<'a>>,
-        process: Option<Link<'a>>,
-        periods: Vec<PeriodView<'a>>,
-        failures: Vec<FailureView<'a>>,
-        gaps: Html,
-        max_validity_days: i64,
-        evidence: Vec<EvidenceView<'a>>,
-    }
+) -> anyhow::Result<(String, Page<'a, ExceptionView<'a>>)> {
     let id = exception.id.as_str();
     let max = index.metrics.settings.max_validity_days;
     let periods = exception
@@ -354,7 +360,7 @@ fn exception_page<'a>(
             approver: f.approver.as_deref().map(|a| index.person(a)),
         })
         .collect();
-    let view = View {
+    let view = ExceptionView {
         exception,
         row: index
             .exception_metrics
