@@ -1,7 +1,7 @@
 //! The only module that writes the site: into a sibling temporary folder first, then swapped
 //! in, so a failed build never leaves a half-written site behind.
 
-use std::io::{BufWriter, Write};
+use std::io::{IoSlice, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -204,21 +204,39 @@ impl SiteWriter {
             other => other,
         };
         let mut hasher = Sha256::new();
-        let written = file.and_then(|file| {
-            let mut out = BufWriter::with_capacity(64 * 1024, file);
-            for part in parts {
-                hasher.update(part);
-                out.write_all(part)?;
-            }
-            out.flush()
-        });
-        written.with_context(|| format!("writing {}", target.display()))?;
+        for part in parts {
+            hasher.update(part);
+        }
+        file.and_then(|mut file| write_parts(&mut file, parts))
+            .with_context(|| format!("writing {}", target.display()))?;
         let hash = crate::evidence::hex(&hasher.finalize());
         lock(&self.hashes).push((path, hash));
         let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.busy.fetch_add(nanos, Ordering::Relaxed);
         Ok(())
     }
+}
+
+/// Writes `parts` one after the other, handing them all to the kernel at once (one
+/// `writev` for most pages) rather than copying them into a buffer first.
+fn write_parts(file: &mut std::fs::File, parts: &[&[u8]]) -> std::io::Result<()> {
+    let mut slices: Vec<IoSlice> = parts
+        .iter()
+        .filter(|part| !part.is_empty())
+        .map(|part| IoSlice::new(part))
+        .collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        let written = match file.write_vectored(rest) {
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => other?,
+        };
+        if written == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        IoSlice::advance_slices(&mut rest, written);
+    }
+    Ok(())
 }
 
 impl Drop for SiteWriter {

@@ -9,7 +9,9 @@ mod records;
 mod report;
 mod search;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use anyhow::Context;
 use rayon::prelude::*;
@@ -156,16 +158,16 @@ impl<'a> Index<'a> {
                 .map(|i| (i.id.as_str(), i))
                 .collect(),
             person_metrics: metrics.people.iter().map(|p| (p.id.as_str(), p)).collect(),
-            incidents_by_control: HashMap::new(),
-            exceptions_by_control: HashMap::new(),
-            processes_by_control: HashMap::new(),
-            incidents_by_process: HashMap::new(),
-            exceptions_by_process: HashMap::new(),
-            people_by_team: HashMap::new(),
-            controls_by_reference: HashMap::new(),
-            gaps_by_record: HashMap::new(),
-            actions_by_incident: HashMap::new(),
-            people: HashMap::new(),
+            incidents_by_control: HashMap::default(),
+            exceptions_by_control: HashMap::default(),
+            processes_by_control: HashMap::default(),
+            incidents_by_process: HashMap::default(),
+            exceptions_by_process: HashMap::default(),
+            people_by_team: HashMap::default(),
+            controls_by_reference: HashMap::default(),
+            gaps_by_record: HashMap::default(),
+            actions_by_incident: HashMap::default(),
+            people: HashMap::default(),
         };
         index.index_records();
         index.index_people();
@@ -242,7 +244,7 @@ impl<'a> Index<'a> {
 
     fn index_people(&mut self) {
         let (model, metrics) = (self.model, self.metrics);
-        let mut people: HashMap<&'a str, PersonIndex<'a>> = HashMap::new();
+        let mut people: HashMap<&'a str, PersonIndex<'a>> = HashMap::default();
         for person in model.people.values() {
             people.insert(&person.id, PersonIndex::default());
             if let Some(team) = &person.team {

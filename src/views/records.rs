@@ -196,7 +196,7 @@ pub(super) fn control_exceptions(index: &Index, control: &str, root: &'static st
     exception_rows(index, &ids(&index.exceptions_by_control, control), root)
 }
 
-fn ids<'a>(map: &std::collections::HashMap<&'a str, Vec<&'a str>>, key: &str) -> Vec<&'a str> {
+fn ids<'a>(map: &rustc_hash::FxHashMap<&'a str, Vec<&'a str>>, key: &str) -> Vec<&'a str> {
     map.get(key).cloned().unwrap_or_default()
 }
 
