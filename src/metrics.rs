@@ -306,24 +306,44 @@ pub struct Finding {
 pub fn compute(model: &Model, as_of: Day) -> Metrics {
     let timeline = Timeline::new(model, as_of);
     let buckets = AgeBuckets::new(&model.site.exceptions.aging_buckets);
-    let exceptions = exceptions::compute_exceptions(model, as_of, &buckets);
+    // The parts are independent of each other: computed on all cores at once.
+    let ((exceptions, failures_during_exception), (incidents, (gaps, actions))) = rayon::join(
+        || {
+            rayon::join(
+                || exceptions::compute_exceptions(model, as_of, &buckets),
+                || exceptions::compute_failures_during(model, &timeline),
+            )
+        },
+        || {
+            rayon::join(
+                || accountability::compute_incidents(model, &timeline),
+                || {
+                    rayon::join(
+                        || ownership::compute_gaps(model, as_of),
+                        || ownership::compute_actions(model, as_of),
+                    )
+                },
+            )
+        },
+    );
     let open_exceptions_by_control = exceptions::count_open_by(&exceptions, |e| &e.control);
-    let incidents = accountability::compute_incidents(model, &timeline);
-    let gaps = ownership::compute_gaps(model, as_of);
-    let actions = ownership::compute_actions(model, as_of);
+    let (controls, recurring_patterns) = rayon::join(
+        || recurrence::compute_controls(model, &timeline, &open_exceptions_by_control),
+        || recurrence::compute_patterns(model, &timeline),
+    );
     let mut metrics = Metrics {
         as_of,
         settings: compute_settings(model),
         summary: Summary::default(),
-        controls: recurrence::compute_controls(model, &timeline, &open_exceptions_by_control),
-        recurring_patterns: recurrence::compute_patterns(model, &timeline),
+        controls,
+        recurring_patterns,
         incidents,
         monthly: recurrence::compute_monthly(&timeline),
         age_buckets: exceptions::compute_age_buckets(&exceptions, &buckets),
         open_exceptions_by_approver: exceptions::count_open_by(&exceptions, |e| &e.approved_by),
         open_exceptions_by_control,
         people: Vec::new(),
-        failures_during_exception: exceptions::compute_failures_during(model, &timeline),
+        failures_during_exception,
         exceptions,
         gaps,
         actions,

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Control, Exception, Incident, Model, Origin, Process, Source};
 
@@ -15,23 +17,37 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     validator.validate_settings();
     validator.validate_people_and_teams();
     validator.validate_frameworks();
-    model
-        .controls
-        .values()
-        .for_each(|c| validator.validate_control(c));
-    model
-        .processes
-        .values()
-        .for_each(|p| validator.validate_process(p));
-    model
-        .exceptions
-        .values()
-        .for_each(|e| validator.validate_exception(e));
-    model
-        .incidents
-        .values()
-        .for_each(|i| validator.validate_incident(i));
-    validator.diagnostics
+    let mut diagnostics = validator.diagnostics;
+    // Records are checked on all cores; their problems keep the order of the records.
+    diagnostics.extend(each(model, &model.controls, Validator::validate_control));
+    diagnostics.extend(each(model, &model.processes, Validator::validate_process));
+    diagnostics.extend(each(
+        model,
+        &model.exceptions,
+        Validator::validate_exception,
+    ));
+    diagnostics.extend(each(model, &model.incidents, Validator::validate_incident));
+    diagnostics
+}
+
+/// The problems of every record in `records`, in the records' order.
+fn each<'a, T: Sync>(
+    model: &'a Model,
+    records: &'a BTreeMap<String, T>,
+    check: fn(&mut Validator<'a>, &'a T),
+) -> Vec<Diagnostic> {
+    let records: Vec<&T> = records.values().collect();
+    records
+        .par_iter()
+        .flat_map_iter(|record| {
+            let mut validator = Validator {
+                model,
+                diagnostics: Vec::new(),
+            };
+            check(&mut validator, record);
+            validator.diagnostics
+        })
+        .collect()
 }
 
 struct Validator<'a> {
