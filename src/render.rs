@@ -433,10 +433,14 @@ fn escape_html(input: &str) -> String {
 
 /// Appends `input` to `out`, escaped as `escape_html` does.
 pub fn escape_into(out: &mut String, input: &str) {
-    let mut rest = input;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'', MARK_START]) {
-        out.push_str(&rest[..at]);
-        let (escaped, len) = match rest.as_bytes()[at] {
+    // Byte by byte: every character that needs escaping starts with a byte no other
+    // character's UTF-8 contains (ASCII, or 0xEE for U+E000), so the text between them is
+    // copied as it is.
+    let bytes = input.as_bytes();
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (escaped, len) = match bytes[at] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
@@ -444,12 +448,18 @@ pub fn escape_into(out: &mut String, input: &str) {
             b'\'' => ("&#x27;", 1),
             // The private-use character that starts govsite's markers: as a reference, so
             // no text from content can pose as one.
-            _ => ("&#xE000;", MARK_START.len_utf8()),
+            0xEE if input[at..].starts_with(MARK_START) => ("&#xE000;", MARK_START.len_utf8()),
+            _ => {
+                at += 1;
+                continue;
+            }
         };
+        out.push_str(&input[copied..at]);
         out.push_str(escaped);
-        rest = &rest[at + len..];
+        at += len;
+        copied = at;
     }
-    out.push_str(rest);
+    out.push_str(&input[copied..]);
 }
 
 /// Tera nests the useful message in its error sources: join them into one line.
@@ -473,6 +483,12 @@ mod tests {
         assert_eq!(
             escape_html(r#"<a href="x">'&'</a> controls/X.html"#),
             "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt; controls/X.html"
+        );
+        // Other characters, however long their UTF-8, pass through; of the private-use
+        // ones only the marker's first character is encoded.
+        assert_eq!(
+            escape_html("é<ü\u{E000}\u{E001}\u{EFFF}😀>"),
+            "é&lt;ü&#xE000;\u{E001}\u{EFFF}😀&gt;"
         );
     }
 
