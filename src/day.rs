@@ -68,14 +68,30 @@ impl Default for Day {
 }
 
 impl fmt::Display for Day {
+    /// `YYYY-MM-DD`. Dates are written hundreds of thousands of times in a large site, so
+    /// the digits are put together directly rather than through three padded integers.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            self.0.year(),
-            self.0.month(),
-            self.0.day()
-        )
+        let (year, month, day) = (self.0.year(), self.0.month(), self.0.day());
+        let Ok(year) = u16::try_from(year) else {
+            // Years before 1 BC (jiff allows them; content files cannot have them).
+            return write!(f, "{year:04}-{month:02}-{day:02}");
+        };
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        let (month, day) = (u16::from(month as u8), u16::from(day as u8));
+        let bytes = [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ];
+        let text = std::str::from_utf8(&bytes).map_err(|_| fmt::Error)?;
+        f.pad(text)
     }
 }
 
@@ -183,6 +199,15 @@ mod tests {
         assert_eq!(start.days_until(end), 2);
         assert_eq!(end.days_until(start), -2);
         assert_eq!(start.add_days(2), end);
+    }
+
+    #[test]
+    fn displays_four_digit_years_and_two_digit_months_and_days() {
+        let day: Day = "0987-01-05".parse().unwrap();
+        assert_eq!(day.to_string(), "0987-01-05");
+        assert_eq!(format!("[{day:>12}]"), "[  0987-01-05]");
+        let day: Day = "2026-12-31".parse().unwrap();
+        assert_eq!(day.to_string(), "2026-12-31");
     }
 
     #[test]
