@@ -80,15 +80,7 @@ fn incident(view: &IncidentView, root: &'static str) -> String {
             .raw(origin)
             .raw("</span> ");
     }
-    match view.severity {
-        Some(severity) => w
-            .raw("<span class=\"badge sev-")
-            .raw(severity.as_str())
-            .raw("\">")
-            .raw(severity.as_str())
-            .raw("</span>"),
-        None => w.raw("<span class=\"none\">—</span>"),
-    };
+    w.severity(view.severity);
     if view.row.as_ref().is_some_and(|row| row.repeat) {
         w.raw(" <span class=\"badge badge-alert\">repeat failure</span>");
     }
