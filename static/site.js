@@ -71,11 +71,27 @@
   var selected = -1;
   box.hidden = false;
 
+  // The index is requested once, however many keys are typed while it loads; what waits for
+  // it runs once it is there, in the order asked.
+  var waiting = null;
   function load(then) {
     if (window.GOVSITE_SEARCH) return then();
+    if (waiting) {
+      if (waiting.indexOf(then) === -1) waiting.push(then);
+      return;
+    }
+    waiting = [then];
     var script = document.createElement("script");
     script.src = root + "assets/search-index.js";
-    script.onload = then;
+    script.onload = function () {
+      var ready = waiting;
+      waiting = null;
+      ready.forEach(function (callback) { callback(); });
+    };
+    script.onerror = function () {
+      waiting = null; // the next key tries again
+      script.remove();
+    };
     document.head.appendChild(script);
   }
 
@@ -132,21 +148,31 @@
     selected = -1;
   }
 
-  function search() {
-    var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-    if (!terms.length) return close();
-    load(function () {
-      var matches = [];
-      var entries = window.GOVSITE_SEARCH || [];
-      for (var i = 0; i < entries.length && matches.length < 20; i++) {
-        var text = (entries[i].t + " " + entries[i].k + " " + entries[i].s).toLowerCase();
-        if (terms.every(function (term) { return text.indexOf(term) !== -1; })) matches.push(entries[i]);
-      }
-      render(matches);
-    });
+  function terms() {
+    return input.value.toLowerCase().split(/\s+/).filter(Boolean);
   }
 
-  input.addEventListener("focus", function () { load(function () {}); });
+  // Reads the box when the index is there, not when the key was typed: keys typed while the
+  // index loads show the results for the whole query, never for a part of it.
+  function show() {
+    var wanted = terms();
+    if (!wanted.length) return close();
+    var matches = [];
+    var entries = window.GOVSITE_SEARCH || [];
+    for (var i = 0; i < entries.length && matches.length < 20; i++) {
+      var text = (entries[i].t + " " + entries[i].k + " " + entries[i].s).toLowerCase();
+      if (wanted.every(function (term) { return text.indexOf(term) !== -1; })) matches.push(entries[i]);
+    }
+    render(matches);
+  }
+
+  function search() {
+    if (!terms().length) return close();
+    load(show);
+  }
+
+  function preload() {}
+  input.addEventListener("focus", function () { load(preload); });
   input.addEventListener("input", search);
   input.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") { event.preventDefault(); select(selected + 1); }

@@ -282,6 +282,40 @@ async function searchByKeyboard(context, mode, base, visited, screenshot) {
   return `reached with ${tabs} Tab(s), "${visited.controlTitle}" found, ArrowDown+Enter opened ${visited.controlId}`;
 }
 
+// Type a whole query while the search index is still on its way (held back over http until the
+// last key): the index must be requested once, and the results must be those of the whole query,
+// not of whichever prefix's request happened to finish last.
+async function searchWhileIndexLoads(context, base, visited) {
+  const page = await context.newPage();
+  const watcher = watch(page);
+  let requests = 0;
+  let release;
+  const typed = new Promise((resolve) => { release = resolve; });
+  await page.route("**/assets/search-index.js", async (route) => {
+    requests++;
+    if (requests === 1) await typed;
+    await route.continue();
+  });
+  await page.goto(pageUrl(base, visited.personPath), { waitUntil: "load" });
+  const box = page.getByRole("combobox", { name: "Search records" });
+  await box.focus();
+  await page.keyboard.type(visited.controlTitle);
+  release();
+  await page.waitForFunction(() => window.GOVSITE_SEARCH !== undefined);
+  const list = page.getByRole("listbox", { name: "Search results" });
+  await list.waitFor({ state: "visible", timeout: 5000 });
+  // Chromium may serve several identical requests in flight from one fetch, so count what the
+  // page asked for: one script element per request.
+  const scripts = await page.evaluate(() => document.querySelectorAll('script[src$="search-index.js"]').length);
+  assert(scripts === 1 && requests === 1,
+    `the index was asked for ${scripts} times (${requests} fetch(es)) for ${visited.controlTitle.length} keys`);
+  const first = await text(list.getByRole("option").first());
+  assert(first.includes(visited.controlTitle), `first result "${first}" is not the control "${visited.controlTitle}"`);
+  watcher.assertClean("console errors, page errors or failed requests");
+  await page.close();
+  return `index requested once while ${visited.controlTitle.length} keys were typed; "${visited.controlTitle}" first`;
+}
+
 async function columnValues(table, index) {
   return table.locator("tbody tr").evaluateAll((rows, i) => rows.map((row) => row.cells[i].textContent.trim()), index);
 }
@@ -448,6 +482,13 @@ try {
       assert(seen.personPath, "the click-through did not reach a person, so there is no page to search from");
       return searchByKeyboard(context, mode, base, seen, mode === "file" ? "search-results.png" : null);
     });
+    if (mode === "serve") {
+      // Requests of file:// pages cannot be held back, so this runs over http only.
+      await check("serve: keys typed while the search index loads find the whole query", async () => {
+        assert(seen.personPath, "the click-through did not reach a person, so there is no page to search from");
+        return searchWhileIndexLoads(context, base, seen);
+      });
+    }
     await check(`${mode}: sort and filter a table`, () => sortTable(context, mode, base));
     await context.close();
   }
