@@ -47,7 +47,18 @@ pub trait Sink: Sync {
     fn put_parts(&self, path: String, parts: &[&str]) -> anyhow::Result<()> {
         self.put(OutputFile::new(path, parts.concat()))
     }
+
+    /// Puts a file whose bytes `fill` writes, a piece at a time: a page too large to hold in
+    /// memory whole. What `fill` writes may go out before it returns.
+    fn put_stream(&self, path: String, fill: Fill) -> anyhow::Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).with_context(|| format!("writing {path}"))?;
+        self.put(OutputFile::new(path, bytes))
+    }
 }
+
+/// Writes a file's bytes for `Sink::put_stream`.
+pub type Fill<'f> = &'f mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>;
 
 /// Keeps every file in memory: for `govsite package` and for tests.
 #[derive(Default)]
@@ -179,13 +190,49 @@ impl Sink for SiteWriter {
         let parts: Vec<&[u8]> = parts.iter().map(|part| part.as_bytes()).collect();
         self.write(path, &parts)
     }
+
+    fn put_stream(&self, path: String, fill: Fill) -> anyhow::Result<()> {
+        let start = Instant::now();
+        let (file, target) = self.create_file(&path)?;
+        let writing = |error| format!("writing {}: {error}", target.display());
+        let file = file.map_err(|error| anyhow::anyhow!(writing(error)))?;
+        let mut out = Hashing {
+            file: std::io::BufWriter::with_capacity(STREAM_BUFFER, file),
+            hasher: Sha256::new(),
+            busy: start.elapsed(),
+        };
+        // Only the writing counts as the writer's time, not the making of what is written.
+        fill(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|error| anyhow::anyhow!(writing(error)))?;
+        self.record(path, out.hasher, out.busy);
+        Ok(())
+    }
 }
 
+/// The buffer between a streamed page and its file: small pieces (the frame, the text
+/// between tables) are gathered, large chunks of rows go straight through.
+const STREAM_BUFFER: usize = 256 * 1024;
+
 impl SiteWriter {
-    /// Writes one file into the staging folder and records its hash.
+    /// Writes one file of `parts` into the staging folder and records its hash.
     fn write(&self, path: String, parts: &[&[u8]]) -> anyhow::Result<()> {
         let start = Instant::now();
-        let relative = Path::new(&path);
+        let (file, target) = self.create_file(&path)?;
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update(part);
+        }
+        file.and_then(|mut file| write_parts(&mut file, parts))
+            .with_context(|| format!("writing {}", target.display()))?;
+        self.record(path, hasher, start.elapsed());
+        Ok(())
+    }
+
+    /// Creates the file for `path` in the staging folder (and its folder, the first time).
+    /// An error creating the file itself comes back with the path for the caller's message.
+    fn create_file(&self, path: &str) -> anyhow::Result<(std::io::Result<std::fs::File>, PathBuf)> {
+        let relative = Path::new(path);
         let inside = relative
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
@@ -203,17 +250,45 @@ impl SiteWriter {
             }
             other => other,
         };
-        let mut hasher = Sha256::new();
-        for part in parts {
-            hasher.update(part);
-        }
-        file.and_then(|mut file| write_parts(&mut file, parts))
-            .with_context(|| format!("writing {}", target.display()))?;
+        Ok((file, target))
+    }
+
+    /// Keeps a written file's hash for the manifest, and the time it took.
+    fn record(&self, path: String, hasher: Sha256, busy: Duration) {
         let hash = crate::evidence::hex(&hasher.finalize());
         lock(&self.hashes).push((path, hash));
-        let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let nanos = u64::try_from(busy.as_nanos()).unwrap_or(u64::MAX);
         self.busy.fetch_add(nanos, Ordering::Relaxed);
-        Ok(())
+    }
+}
+
+/// A file being streamed, hashed as it is written.
+struct Hashing {
+    file: std::io::BufWriter<std::fs::File>,
+    hasher: Sha256,
+    /// Time spent hashing and writing.
+    busy: Duration,
+}
+
+impl Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let start = Instant::now();
+        self.hasher.update(bytes);
+        let written = self.file.write_all(bytes);
+        self.busy += start.elapsed();
+        written
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let start = Instant::now();
+        let flushed = self.file.flush();
+        self.busy += start.elapsed();
+        flushed
     }
 }
 

@@ -3,12 +3,15 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 use serde::Serialize;
 use tera::{Context, Tera};
+
+use crate::output::Sink;
 
 /// Embeds files from `templates/` under their file names.
 macro_rules! embedded {
@@ -337,6 +340,32 @@ impl Drop for Deferred {
     }
 }
 
+/// Tables that a page's view leaves to be written when the page is written, a chunk at a
+/// time, rather than held in memory as one string (see `later`): the tables of the large
+/// list pages and the report.
+pub trait Later {
+    /// Writes table number `table`.
+    fn write(&self, table: usize, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// A view without tables written later.
+pub struct NoneLater;
+
+impl Later for NoneLater {
+    fn write(&self, _: usize, _: &mut dyn Write) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The marker of table number `table` of the page's `Later`, for its view's `Serialize`:
+/// the table is written in its place when the page is written. Content cannot forge it
+/// (`escape_into` and the Markdown renderer encode U+E000).
+pub fn later(table: usize) -> String {
+    format!("{LATER_START}{table}{DEFER_END}")
+}
+
+const LATER_START: &str = "\u{E000}\u{E005}";
+
 /// A rendered page as the pieces it is made of: the frame's text, the escaped title, the
 /// content with its deferred fragments. Written out piece by piece, a large page is never
 /// copied into one string.
@@ -347,52 +376,88 @@ pub struct Rendered {
     fragments: Vec<Arc<String>>,
 }
 
+/// A piece of a page: text, or a table written later.
+#[derive(Debug, PartialEq)]
+enum Part<'a> {
+    Text(&'a str),
+    Later(usize),
+}
+
 impl Rendered {
-    /// The page's text, in order.
+    /// The page's text, in order (a marker of a table written later stays as it is).
     pub fn parts(&self) -> Vec<&str> {
-        let mut parts = Vec::with_capacity(8 + 2 * self.fragments.len());
+        let mut parts = Vec::new();
+        self.each_part(|part| match part {
+            Part::Text(text) => parts.push(text),
+            Part::Later(_) => {}
+        });
+        parts
+    }
+
+    /// Puts the page into `sink` as `path`, with the tables of `later` in their places.
+    pub fn put(&self, sink: &dyn Sink, path: String, later: &dyn Later) -> anyhow::Result<()> {
+        let mut parts = Vec::new();
+        self.each_part(|part| parts.push(part));
+        if !parts.iter().any(|part| matches!(part, Part::Later(_))) {
+            let parts: Vec<&str> = parts
+                .into_iter()
+                .filter_map(|part| match part {
+                    Part::Text(text) => Some(text),
+                    Part::Later(_) => None,
+                })
+                .collect();
+            return sink.put_parts(path, &parts);
+        }
+        sink.put_stream(path, &mut |out| {
+            parts.iter().try_for_each(|part| match part {
+                Part::Text(text) => out.write_all(text.as_bytes()),
+                Part::Later(table) => later.write(*table, out),
+            })
+        })
+    }
+
+    fn each_part<'a>(&'a self, mut each: impl FnMut(Part<'a>)) {
         match &self.frame {
             Some(frame) => {
                 for piece in &frame.pieces {
                     match piece {
-                        Piece::Text(text) => parts.push(text.as_str()),
-                        Piece::Title => parts.push(&self.title),
-                        Piece::Content => splice(&mut parts, &self.content, &self.fragments),
+                        Piece::Text(text) => each(Part::Text(text)),
+                        Piece::Title => each(Part::Text(&self.title)),
+                        Piece::Content => splice(&self.content, &self.fragments, &mut each),
                     }
                 }
             }
-            None => splice(&mut parts, &self.content, &self.fragments),
+            None => splice(&self.content, &self.fragments, &mut each),
         }
-        parts
     }
 }
 
-/// Appends the pieces of `text` to `parts`, with every marker replaced by its fragment.
-fn splice<'a>(parts: &mut Vec<&'a str>, text: &'a str, fragments: &'a [Arc<String>]) {
-    if fragments.is_empty() {
-        parts.push(text);
-        return;
-    }
+/// The pieces of `text`, with every marker replaced by its fragment or its table.
+fn splice<'a>(text: &'a str, fragments: &'a [Arc<String>], each: &mut impl FnMut(Part<'a>)) {
     let mut rest = text;
-    while let Some(at) = rest.find(DEFER_START) {
-        parts.push(&rest[..at]);
-        let marker = &rest[at + DEFER_START.len()..];
-        let fragment = marker.split_once(DEFER_END).and_then(|(number, after)| {
-            let fragment = fragments.get(number.parse::<usize>().ok()?)?;
-            Some((fragment, after))
-        });
-        match fragment {
-            Some((fragment, after)) => {
-                parts.push(fragment);
-                rest = after;
-            }
-            None => {
-                parts.push(DEFER_START);
-                rest = marker;
-            }
+    while let Some(at) = rest.find(MARK_START) {
+        each(Part::Text(&rest[..at]));
+        let marker = &rest[at..];
+        let number = |start: &str| {
+            let (number, after) = marker.strip_prefix(start)?.split_once(DEFER_END)?;
+            Some((number.parse::<usize>().ok()?, after))
+        };
+        if let Some((fragment, after)) =
+            number(DEFER_START).and_then(|(n, after)| Some((fragments.get(n)?, after)))
+        {
+            each(Part::Text(fragment));
+            rest = after;
+        } else if let Some((table, after)) = number(LATER_START) {
+            each(Part::Later(table));
+            rest = after;
+        } else {
+            // Not a marker of this page: text as it is.
+            let end = MARK_START.len_utf8();
+            each(Part::Text(&marker[..end]));
+            rest = &marker[end..];
         }
     }
-    parts.push(rest);
+    each(Part::Text(rest));
 }
 
 /// The name of a page template's content-only copy.
@@ -502,16 +567,60 @@ mod tests {
         assert!(!forged.contains(MARK_START), "{forged}");
         let fragments = Deferred.finish();
         let text = format!("<tbody>{marker}</tbody>{forged}");
-        let mut page = Vec::new();
-        splice(&mut page, &text, &fragments);
         assert_eq!(
-            page.concat(),
+            texts(&text, &fragments),
             format!("<tbody><tr><td>1</td></tr></tbody>&#xE000;{}", &marker[3..])
         );
         // A marker with no fragment behind it stays as it is.
-        let mut page = Vec::new();
-        splice(&mut page, "\u{E000}\u{E003}7\u{E004}", &fragments);
-        assert_eq!(page.concat(), "\u{E000}\u{E003}7\u{E004}");
+        let unknown = "\u{E000}\u{E003}7\u{E004}";
+        assert_eq!(texts(unknown, &fragments), unknown);
+    }
+
+    /// The text of `text` spliced, tables written later left out.
+    fn texts(text: &str, fragments: &[Arc<String>]) -> String {
+        let mut out = String::new();
+        splice(text, fragments, &mut |part| {
+            if let Part::Text(text) = part {
+                out.push_str(text)
+            }
+        });
+        out
+    }
+
+    /// Two tables, each written in chunks as the page is written.
+    struct Tables;
+
+    impl Later for Tables {
+        fn write(&self, table: usize, out: &mut dyn Write) -> std::io::Result<()> {
+            for row in 0..3 {
+                write!(out, "<tr><td>{table}.{row}</td></tr>")?;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn tables_written_later_go_in_their_places_and_content_cannot_forge_them() {
+        let mut forged = String::new();
+        escape_into(&mut forged, &later(0));
+        assert!(!forged.contains(MARK_START), "{forged}");
+        let page = Rendered {
+            frame: None,
+            title: String::new(),
+            content: format!("<h1>x</h1>{}<p>{forged}</p>{}\u{E000}", later(1), later(0)),
+            fragments: Vec::new(),
+        };
+        let sink = crate::output::Memory::default();
+        page.put(&sink, "page.html".into(), &Tables).unwrap();
+        let files = sink.into_sealed();
+        let file = files.iter().find(|f| f.path == "page.html").unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&file.bytes),
+            format!(
+                "<h1>x</h1><tr><td>1.0</td></tr><tr><td>1.1</td></tr><tr><td>1.2</td></tr>\
+                 <p>{forged}</p><tr><td>0.0</td></tr><tr><td>0.1</td></tr><tr><td>0.2</td></tr>\u{E000}"
+            )
+        );
     }
 
     #[test]

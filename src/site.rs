@@ -13,7 +13,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::metrics::{self, Metrics};
 use crate::model::{Day, Model};
-use crate::output::{self, OutputFile, Sink, SiteWriter};
+use crate::output::{self, Fill, OutputFile, Sink, SiteWriter};
 use crate::provenance::Provenance;
 use crate::render::Renderer;
 use crate::validate;
@@ -166,19 +166,27 @@ struct Counted<'a> {
 
 impl Sink for Counted<'_> {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        if file.path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
+        self.count(&file.path);
         self.sink.put(file)
     }
 
     fn put_parts(&self, path: String, parts: &[&str]) -> anyhow::Result<()> {
+        self.count(&path);
+        self.sink.put_parts(path, parts)
+    }
+
+    fn put_stream(&self, path: String, fill: Fill) -> anyhow::Result<()> {
+        self.count(&path);
+        self.sink.put_stream(path, fill)
+    }
+}
+
+impl Counted<'_> {
+    fn count(&self, path: &str) {
         self.files.fetch_add(1, Ordering::Relaxed);
         if path.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
-        self.sink.put_parts(path, parts)
     }
 }
 

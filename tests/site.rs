@@ -285,3 +285,71 @@ fn control_monthly_tables_agree_with_the_incidents_export() {
     }
     assert!(nonzero > 10, "only {nonzero} non-zero months checked");
 }
+
+/// The incident ids linked from `html`, in order, each link counted once per row.
+fn incident_links(html: &str) -> Vec<&str> {
+    html.split("<tr><td")
+        .skip(1)
+        .filter_map(|row| {
+            let at = row.find("href=\"incidents/")? + "href=\"incidents/".len();
+            row[at..].split_once(".html\"").map(|(id, _)| id)
+        })
+        .collect()
+}
+
+/// The large tables of the list pages and the report are written into their files in
+/// chunks as the page is written. Every row must still arrive once, in order and in its
+/// place: every incident on `incidents.html`, newest first, and each control's failures
+/// in that control's section of `report.html` (checked against `data/incidents.csv`).
+#[test]
+fn list_pages_and_the_report_list_every_incident_once_in_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let estate = dir.path().join("estate");
+    let options = synth::Options {
+        controls: 80,
+        seed: 3,
+        ..Default::default()
+    };
+    synth::generate(&options, &estate).unwrap();
+    let out = dir.path().join("site");
+    build_content(estate.to_str().unwrap(), &out, None);
+
+    let mut reader = csv::Reader::from_path(out.join("data/incidents.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, date, control) = (column("id"), column("date"), column("control"));
+    let mut incidents: Vec<(String, String, String)> = reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            let field = |i: usize| record[i].to_string();
+            (field(date), field(id), field(control))
+        })
+        .collect();
+    assert!(incidents.len() > 500, "{} incidents", incidents.len());
+    incidents.sort_by(|a, b| (&b.0, &b.1).cmp(&(&a.0, &a.1)));
+
+    let page = std::fs::read_to_string(out.join("incidents.html")).unwrap();
+    assert!(page.len() > 3 * 128 * 1024, "incidents.html is too small to come in chunks");
+    let newest_first: Vec<&str> = incidents.iter().map(|(_, id, _)| id.as_str()).collect();
+    assert_eq!(incident_links(&page), newest_first);
+    assert!(page.trim_end().ends_with("</html>"), "incidents.html does not end the page");
+
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let mut by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (_, id, control) in &incidents {
+        by_control.entry(control).or_default().push(id);
+    }
+    let sections: Vec<&str> = report
+        .split("<section class=\"report-control\" aria-labelledby=\"rc-")
+        .skip(1)
+        .collect();
+    assert_eq!(sections.len(), 80, "a section per control");
+    for section in sections {
+        let (control, body) = section.split_once('"').unwrap();
+        let body = body.split("<section").next().unwrap();
+        let want = by_control.get(control).cloned().unwrap_or_default();
+        assert_eq!(incident_links(body), want, "failures of {control} in report.html");
+    }
+    assert!(report.trim_end().ends_with("</html>"), "report.html does not end the page");
+}

@@ -7,6 +7,7 @@
 //! else: the page, the table with its caption and headers (`macros.html`), and the message
 //! shown when a table is empty. The markup and CSS classes are those the macros used.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -14,14 +15,38 @@ use serde::Serialize;
 use super::lists::{AccountableView, ActionRow, ControlRow, ExceptionRow, GapRow, IncidentRow};
 use super::{EvidenceView, Link};
 use crate::model::{ControlStatus, Origin, Severity};
-use crate::render::{defer, escape_into};
+use crate::render::{defer, escape_into, later};
 
-/// Table rows as finished, escaped HTML. Templates insert `html` with `| safe` and test
-/// `count`. The text reaches the page through `render::defer`, not through Tera.
+/// Table rows as escaped HTML. Templates insert `html` with `| safe` and test `count`. The
+/// text reaches the page through `render::defer`, or is written when the page is written
+/// (`Later`), never through Tera.
 #[derive(Debug, Clone, Default)]
 pub struct Html {
     pub count: usize,
-    pub html: Arc<String>,
+    body: Body,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    Ready(Arc<String>),
+    /// Table number n of the page's `Later`.
+    Later(usize),
+}
+
+impl Default for Body {
+    fn default() -> Body {
+        Body::Ready(Arc::default())
+    }
+}
+
+impl Html {
+    /// The rows' text: empty for rows written later, which only list pages have.
+    pub fn ready(&self) -> &str {
+        match &self.body {
+            Body::Ready(html) => html,
+            Body::Later(_) => "",
+        }
+    }
 }
 
 impl Serialize for Html {
@@ -29,12 +54,122 @@ impl Serialize for Html {
         use serde::ser::SerializeStruct;
         let mut fields = serializer.serialize_struct("Html", 2)?;
         fields.serialize_field("count", &self.count)?;
-        if self.html.is_empty() {
-            fields.serialize_field("html", "")?;
-        } else {
-            fields.serialize_field("html", &defer(&self.html))?;
+        match &self.body {
+            Body::Ready(html) if html.is_empty() => fields.serialize_field("html", "")?,
+            Body::Ready(html) => fields.serialize_field("html", &defer(html))?,
+            Body::Later(table) => fields.serialize_field("html", &later(*table))?,
         }
         fields.end()
+    }
+}
+
+/// The tables of one page that are written when the page is written, in chunks, instead of
+/// held as one string while it renders: on the list pages and the report they reach tens
+/// of megabytes at estate scale.
+#[derive(Default)]
+pub(super) struct Later<'a> {
+    tables: RefCell<Vec<LaterTable<'a>>>,
+}
+
+/// A table's row count, its root, and what writes its rows.
+type LaterTable<'a> = (usize, &'static str, Box<WriteRows<'a>>);
+type WriteRows<'a> = dyn Fn(&mut Rows) -> std::io::Result<()> + 'a;
+
+impl<'a> Later<'a> {
+    /// A table of `count` rows that `write` writes when the page is written.
+    pub(super) fn rows(
+        &self,
+        count: usize,
+        root: &'static str,
+        write: impl Fn(&mut Rows) -> std::io::Result<()> + 'a,
+    ) -> Html {
+        if count == 0 {
+            return Html::default();
+        }
+        let mut tables = self.tables.borrow_mut();
+        tables.push((count, root, Box::new(write)));
+        Html {
+            count,
+            body: Body::Later(tables.len() - 1),
+        }
+    }
+}
+
+impl crate::render::Later for Later<'_> {
+    fn write(&self, table: usize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let tables = self.tables.borrow();
+        let Some((count, root, write)) = tables.get(table) else {
+            return Ok(());
+        };
+        let mut rows = Rows {
+            w: Writer::new(root, CHUNK + 4 * 1024),
+            out,
+            count: 0,
+        };
+        write(&mut rows)?;
+        rows.flush()?;
+        debug_assert_eq!(
+            rows.count, *count,
+            "a table written later has another number of rows than it was counted with"
+        );
+        Ok(())
+    }
+}
+
+/// Rows are written to the page's file in chunks of about this size.
+const CHUNK: usize = 128 * 1024;
+
+/// The rows of a table written later, on their way into the page's file in chunks.
+pub(super) struct Rows<'w> {
+    w: Writer,
+    out: &'w mut dyn std::io::Write,
+    count: usize,
+}
+
+impl Rows<'_> {
+    pub(super) fn row(&mut self, row: impl Row) -> std::io::Result<()> {
+        row.write(&mut self.w);
+        self.count += 1;
+        if self.w.out.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn all<R: Row>(&mut self, rows: impl IntoIterator<Item = R>) -> std::io::Result<()> {
+        rows.into_iter().try_for_each(|row| self.row(row))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.write_all(self.w.out.as_bytes())?;
+        self.w.out.clear();
+        Ok(())
+    }
+}
+
+/// `rows` as one string.
+pub(super) fn rows<R: Row>(rows: impl IntoIterator<Item = R>, root: &'static str) -> Html {
+    let rows = rows.into_iter();
+    let mut w = Writer::new(root, rows.size_hint().0 * R::SIZE);
+    let mut count = 0;
+    for row in rows {
+        row.write(&mut w);
+        count += 1;
+    }
+    w.finish(count)
+}
+
+/// A row of one of `macros.html`'s tables.
+pub(super) trait Row {
+    /// About how long a row is, to size the text up front.
+    const SIZE: usize;
+    fn write(&self, w: &mut Writer);
+}
+
+impl<R: Row> Row for &R {
+    const SIZE: usize = R::SIZE;
+    fn write(&self, w: &mut Writer) {
+        (*self).write(w)
     }
 }
 
@@ -141,7 +276,7 @@ impl Writer {
             .raw(table.headers)
             .raw("</tr></thead>\n  <tbody>\n  ");
         if rows.count > 0 {
-            self.raw(&rows.html);
+            self.raw(rows.ready());
         } else {
             self.raw(table.empty);
         }
@@ -240,7 +375,7 @@ impl Writer {
     pub(super) fn finish(self, count: usize) -> Html {
         Html {
             count,
-            html: Arc::new(self.out),
+            body: Body::Ready(Arc::new(self.out)),
         }
     }
 }
@@ -294,15 +429,11 @@ pub(super) const ACTIONS_TABLE: Table = Table {
 
 /// Rows of `macros.html`'s `incidents_table`: date, incident, control, origin, severity,
 /// accountable people, pattern.
-pub fn incident_rows<'a>(
-    rows: impl IntoIterator<Item = IncidentRow<'a>>,
-    root: &'static str,
-) -> Html {
-    let rows = rows.into_iter();
-    let mut w = Writer::new(root, rows.size_hint().0 * 700);
-    let mut count = 0;
-    for i in rows {
-        count += 1;
+impl Row for IncidentRow<'_> {
+    const SIZE: usize = 700;
+
+    fn write(&self, w: &mut Writer) {
+        let i = self;
         w.raw("<tr><td class=\"nowrap\">")
             .display(i.date)
             .raw("</td><td>")
@@ -324,20 +455,15 @@ pub fn incident_rows<'a>(
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(count)
 }
 
 /// Rows of `exceptions_table`: exception, control, state, approver, granted, expires, age,
 /// days to expiry, flags.
-pub fn exception_rows<'a>(
-    rows: impl IntoIterator<Item = ExceptionRow<'a>>,
-    root: &'static str,
-) -> Html {
-    let rows = rows.into_iter();
-    let mut w = Writer::new(root, rows.size_hint().0 * 800);
-    let mut count = 0;
-    for e in rows {
-        count += 1;
+impl Row for ExceptionRow<'_> {
+    const SIZE: usize = 800;
+
+    fn write(&self, w: &mut Writer) {
+        let e = self;
         w.raw("<tr><td>").id_link(&e.link);
         if !e.title.is_empty() {
             w.raw("<br><span class=\"sub\">")
@@ -381,20 +507,15 @@ pub fn exception_rows<'a>(
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(count)
 }
 
 /// Rows of `controls_table`: control, owner, NHI types, failures in window and in total,
 /// open exceptions, status flags.
-pub fn control_rows<'a>(
-    rows: impl IntoIterator<Item = ControlRow<'a>>,
-    root: &'static str,
-) -> Html {
-    let rows = rows.into_iter();
-    let mut w = Writer::new(root, rows.size_hint().0 * 700);
-    let mut count = 0;
-    for c in rows {
-        count += 1;
+impl Row for ControlRow<'_> {
+    const SIZE: usize = 700;
+
+    fn write(&self, w: &mut Writer) {
+        let c = self;
         w.raw("<tr><td>")
             .id_and_label(&c.link)
             .raw("</td><td>")
@@ -422,16 +543,14 @@ pub fn control_rows<'a>(
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(count)
 }
 
 /// Rows of `gaps_table`: kind, record, what is wrong, person to chase.
-pub fn gap_rows<'a>(rows: impl IntoIterator<Item = GapRow<'a>>, root: &'static str) -> Html {
-    let rows = rows.into_iter();
-    let mut w = Writer::new(root, rows.size_hint().0 * 400);
-    let mut count = 0;
-    for g in rows {
-        count += 1;
+impl Row for GapRow<'_> {
+    const SIZE: usize = 400;
+
+    fn write(&self, w: &mut Writer) {
+        let g = self;
         w.raw("<tr><td><span class=\"badge gap\">")
             .words(g.kind)
             .raw("</span></td><td>")
@@ -442,16 +561,14 @@ pub fn gap_rows<'a>(rows: impl IntoIterator<Item = GapRow<'a>>, root: &'static s
             .person(g.person.as_ref())
             .raw("</td></tr>\n");
     }
-    w.finish(count)
 }
 
 /// Rows of `actions_table`: action, incident, owner, due, status.
-pub fn action_rows<'a>(rows: impl IntoIterator<Item = ActionRow<'a>>, root: &'static str) -> Html {
-    let rows = rows.into_iter();
-    let mut w = Writer::new(root, rows.size_hint().0 * 400);
-    let mut count = 0;
-    for a in rows {
-        count += 1;
+impl Row for ActionRow<'_> {
+    const SIZE: usize = 400;
+
+    fn write(&self, w: &mut Writer) {
+        let a = self;
         w.raw("<tr><td>")
             .text(a.title)
             .raw("</td><td>")
@@ -472,19 +589,17 @@ pub fn action_rows<'a>(rows: impl IntoIterator<Item = ActionRow<'a>>, root: &'st
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(count)
 }
 
+/// An incident on a person's page, with the role that makes them accountable for it.
+pub(super) struct RoleRow<'a>(pub(super) &'static str, pub(super) IncidentRow<'a>);
+
 /// Rows of a person's "Accountable for" table: date, incident, role, origin, control.
-pub fn accountable_for_rows<'a>(
-    rows: impl IntoIterator<Item = (&'static str, IncidentRow<'a>)>,
-    root: &'static str,
-) -> Html {
-    let rows = rows.into_iter();
-    let mut w = Writer::new(root, rows.size_hint().0 * 500);
-    let mut count = 0;
-    for (role, i) in rows {
-        count += 1;
+impl Row for RoleRow<'_> {
+    const SIZE: usize = 500;
+
+    fn write(&self, w: &mut Writer) {
+        let RoleRow(role, i) = self;
         w.raw("<tr><td class=\"nowrap\">")
             .display(i.date)
             .raw("</td><td>")
@@ -501,7 +616,6 @@ pub fn accountable_for_rows<'a>(
         }
         w.raw("</td></tr>\n");
     }
-    w.finish(count)
 }
 
 #[cfg(test)]
@@ -530,7 +644,7 @@ mod tests {
             }),
             what: "owned by \"someone\" & gone",
         }];
-        let html = gap_rows(rows, "../").html.to_string();
+        let html = super::rows(rows, "../").ready().to_string();
         assert_eq!(
             html,
             "<tr><td><span class=\"badge gap\">inactive owner</span></td>\
@@ -543,13 +657,72 @@ mod tests {
 
     #[test]
     fn empty_tables_give_empty_html() {
+        let later = Later::default();
         for rows in [
-            incident_rows([], ""),
-            exception_rows([], ""),
-            action_rows([], ""),
+            super::rows(Vec::<IncidentRow>::new(), ""),
+            super::rows(Vec::<ExceptionRow>::new(), ""),
+            super::rows(Vec::<ActionRow>::new(), ""),
+            later.rows(0, "", |rows| rows.all(Vec::<ActionRow>::new())),
         ] {
-            assert_eq!((rows.count, rows.html.as_str()), (0, ""));
+            assert_eq!((rows.count, rows.ready()), (0, ""));
+            // No marker: a template sees an empty table.
+            let json = serde_json::to_value(&rows).unwrap();
+            assert_eq!(json, serde_json::json!({"count": 0, "html": ""}));
         }
+    }
+
+    fn gap<'a>(id: &'a str, person: &'a str) -> GapRow<'a> {
+        GapRow {
+            kind: "inactive-owner",
+            record: link(id, "x", "controls/"),
+            person: Some(link("p", person, "people/")),
+            what: "owner inactive",
+        }
+    }
+
+    #[test]
+    fn rows_written_later_are_the_rows_written_at_once_in_chunks() {
+        use crate::render::Later as _;
+        // Enough rows for several chunks, with a long text so some rows straddle a boundary.
+        let ids: Vec<String> = (0..3000).map(|n| format!("CTL-{n}")).collect();
+        let long = "x & y ".repeat(40);
+        let rows = || ids.iter().map(|id| gap(id, &long));
+        let at_once = super::rows(rows(), "../");
+        let later = Later::default();
+        let html = later.rows(ids.len(), "../", |out| out.all(rows()));
+        assert_eq!(html.count, at_once.count);
+        let marker = serde_json::to_value(&html).unwrap()["html"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(marker, crate::render::later(0));
+
+        /// Counts the writes that reach the file.
+        struct Chunks(Vec<u8>, usize);
+        impl std::io::Write for Chunks {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.extend_from_slice(bytes);
+                self.1 += 1;
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = Chunks(Vec::new(), 0);
+        later.write(0, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out.0).unwrap(), at_once.ready());
+        let chunks = at_once.ready().len().div_ceil(CHUNK);
+        assert!(
+            chunks > 2 && out.1 >= chunks,
+            "{} writes of {} bytes",
+            out.1,
+            at_once.ready().len()
+        );
+        // A table that is not there writes nothing.
+        let mut none = Vec::new();
+        later.write(1, &mut none).unwrap();
+        assert!(none.is_empty());
     }
 
     #[test]
@@ -564,7 +737,7 @@ mod tests {
             open,
             overdue,
         };
-        let html = action_rows(
+        let html = super::rows(
             [
                 row(true, true, None),
                 row(true, false, None),
@@ -572,7 +745,7 @@ mod tests {
             ],
             "",
         )
-        .html
+        .ready()
         .to_string();
         let statuses: Vec<&str> = html
             .lines()

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::html::{self, Html};
+use super::html::{Html, Later};
 use super::{count_rows, decimal, percent, CountRow, Index, Link};
 
 /// List pages sit at the site root.
@@ -26,48 +26,54 @@ pub(super) fn render_list_pages(
     // The longest first, so the last to start are short.
     let pages: [Job; 9] = [
         &|| {
-            page(
-                renderer,
-                "report.html",
-                super::report::report_page(index, charts),
-                sink,
-            )
+            page(renderer, sink, "report.html", |l| {
+                super::report::report_page(index, charts, l)
+            })
         },
-        &|| page(renderer, "incidents.html", incidents_page(index), sink),
-        &|| page(renderer, "index.html", dashboard(index, charts), sink),
         &|| {
-            page(
-                renderer,
-                "exceptions.html",
-                exceptions_page(index, charts),
-                sink,
-            )
+            page(renderer, sink, "incidents.html", |l| {
+                incidents_page(index, l)
+            })
         },
-        &|| page(renderer, "controls.html", controls_page(index), sink),
         &|| {
-            page(
-                renderer,
-                "accountability.html",
-                accountability_page(index),
-                sink,
-            )
+            page(renderer, sink, "index.html", |l| {
+                dashboard(index, charts, l)
+            })
         },
-        &|| page(renderer, "people.html", people_page(index), sink),
-        &|| page(renderer, "processes.html", processes_page(index), sink),
-        &|| page(renderer, "frameworks.html", frameworks_page(index), sink),
+        &|| {
+            page(renderer, sink, "exceptions.html", |l| {
+                exceptions_page(index, charts, l)
+            })
+        },
+        &|| page(renderer, sink, "controls.html", |l| controls_page(index, l)),
+        &|| {
+            page(renderer, sink, "accountability.html", |l| {
+                accountability_page(index, l)
+            })
+        },
+        &|| page(renderer, sink, "people.html", |_| people_page(index)),
+        &|| page(renderer, sink, "processes.html", |_| processes_page(index)),
+        &|| {
+            page(renderer, sink, "frameworks.html", |_| {
+                frameworks_page(index)
+            })
+        },
     ];
     pages.par_iter().try_for_each(|page| page())
 }
 
-/// Renders a top-level page whose template has the same name as the file.
-fn page(
+/// Renders a top-level page whose template has the same name as the file. Its large tables
+/// are written as the page is written (`Later`).
+fn page<'a, V: Serialize>(
     renderer: &Renderer,
-    name: &str,
-    view: impl Serialize,
     sink: &dyn Sink,
+    name: &str,
+    view: impl FnOnce(&Later<'a>) -> V,
 ) -> anyhow::Result<()> {
+    let later = Later::default();
+    let view = view(&later);
     let page = renderer.render_page(name, &view, name)?;
-    sink.put_parts(name.to_string(), &page.parts())
+    page.put(sink, name.to_string(), &later)
 }
 
 /// A headline figure on the dashboard.
@@ -386,7 +392,11 @@ pub(super) fn headline_figures(index: &Index) -> Vec<Figure> {
         .collect()
 }
 
-fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
+fn dashboard<'a>(
+    index: &'a Index<'a>,
+    charts: &'a [Chart],
+    later: &Later<'a>,
+) -> impl Serialize + 'a {
     let metrics = index.metrics;
     let figures = headline_figures(index);
     let patterns = |control: &str| -> Vec<Origin> {
@@ -414,25 +424,24 @@ fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 
             .cmp(&a.failures_in_window)
             .then(a.control.id.cmp(b.control.id))
     });
-    let flagged_exceptions: Vec<ExceptionRow> = metrics
+    let flagged_exceptions: Vec<&ExceptionMetrics> = metrics
         .exceptions
         .iter()
         .filter(|e| matches!(e.state, ExceptionState::Expired | ExceptionState::Permanent))
-        .map(|e| exception_row(index, e))
         .collect();
-    let overdue_actions: Vec<ActionRow> = metrics
-        .actions
-        .iter()
-        .filter(|a| a.overdue)
-        .map(|a| action_row(index, a))
-        .collect();
+    let overdue_actions: Vec<&ActionStatus> =
+        metrics.actions.iter().filter(|a| a.overdue).collect();
     let page = Dashboard {
         figures,
         charts: chart_views(index, charts),
         recurring,
-        flagged_exceptions: html::exception_rows(flagged_exceptions, ROOT),
-        gaps: all_gaps(index),
-        overdue_actions: html::action_rows(overdue_actions, ROOT),
+        flagged_exceptions: later.rows(flagged_exceptions.len(), ROOT, move |rows| {
+            rows.all(flagged_exceptions.iter().map(|e| exception_row(index, e)))
+        }),
+        gaps: all_gaps(index, later),
+        overdue_actions: later.rows(overdue_actions.len(), ROOT, move |rows| {
+            rows.all(overdue_actions.iter().map(|a| action_row(index, a)))
+        }),
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
         changes: changes(index),
@@ -472,7 +481,7 @@ pub(super) fn control_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ControlR
     })
 }
 
-fn controls_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+fn controls_page<'a>(index: &'a Index<'a>, later: &Later<'a>) -> impl Serialize + 'a {
     #[derive(Serialize)]
     struct View {
         controls: Html,
@@ -483,7 +492,7 @@ fn controls_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         .keys()
         .filter_map(|id| control_row(index, id))
         .collect();
-    let controls = html::control_rows(rows, ROOT);
+    let controls = later.rows(rows.len(), ROOT, move |out| out.all(&rows));
     index.page(0, "Controls".into(), "controls", View { controls })
 }
 
@@ -564,7 +573,11 @@ pub(super) fn exception_row<'a>(
     }
 }
 
-fn exceptions_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
+fn exceptions_page<'a>(
+    index: &'a Index<'a>,
+    charts: &'a [Chart],
+    later: &Later<'a>,
+) -> impl Serialize + 'a {
     #[derive(Serialize)]
     struct View<'a> {
         exceptions: Html,
@@ -581,10 +594,9 @@ fn exceptions_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serial
         .find(|c| c.file == "exceptions-by-age.svg")
         .map(|c| chart_view(c, age_table(index)));
     let view = View {
-        exceptions: html::exception_rows(
-            metrics.exceptions.iter().map(|e| exception_row(index, e)),
-            ROOT,
-        ),
+        exceptions: later.rows(metrics.exceptions.len(), ROOT, move |rows| {
+            rows.all(metrics.exceptions.iter().map(|e| exception_row(index, e)))
+        }),
         chart,
         by_approver: count_rows(&metrics.open_exceptions_by_approver, |id| index.person(id)),
         by_control: count_rows(&metrics.open_exceptions_by_control, |id| index.control(id)),
@@ -648,22 +660,20 @@ pub(super) fn incident_row<'a>(
     }
 }
 
-fn incidents_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+fn incidents_page<'a>(index: &'a Index<'a>, later: &Later<'a>) -> impl Serialize + 'a {
     #[derive(Serialize)]
     struct View {
         incidents: Html,
         ignored_after_as_of: usize,
     }
-    let mut incidents: Vec<IncidentRow> = index
-        .metrics
-        .incidents
-        .iter()
-        .map(|i| incident_row(index, i))
-        .collect();
-    incidents.sort_by(|a, b| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
+    // Newest first.
+    let mut incidents: Vec<&IncidentMetrics> = index.metrics.incidents.iter().collect();
+    incidents.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
     let view = View {
         ignored_after_as_of: index.model.incidents.len() - index.metrics.incidents.len(),
-        incidents: html::incident_rows(incidents, ROOT),
+        incidents: later.rows(incidents.len(), ROOT, move |rows| {
+            rows.all(incidents.iter().map(|i| incident_row(index, i)))
+        }),
     };
     index.page(0, "Incidents".into(), "incidents", view)
 }
@@ -826,9 +836,11 @@ pub(super) struct ActionRow<'a> {
 }
 
 /// The rows of every gap, as the dashboard and the report list them.
-pub(super) fn all_gaps(index: &Index) -> Html {
-    let gaps = index.metrics.gaps.iter();
-    html::gap_rows(gaps.map(|g| gap_row(index, g)), ROOT)
+pub(super) fn all_gaps<'a>(index: &'a Index<'a>, later: &Later<'a>) -> Html {
+    let gaps = &index.metrics.gaps;
+    later.rows(gaps.len(), ROOT, move |rows| {
+        rows.all(gaps.iter().map(|g| gap_row(index, g)))
+    })
 }
 
 pub(super) fn action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> ActionRow<'a> {
@@ -843,7 +855,7 @@ pub(super) fn action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> Act
     }
 }
 
-fn accountability_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
+fn accountability_page<'a>(index: &'a Index<'a>, later: &Later<'a>) -> impl Serialize + 'a {
     #[derive(Serialize)]
     struct OriginRow {
         origin: Origin,
@@ -885,12 +897,13 @@ fn accountability_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
                 > 0
         })
         .collect();
-    let unattributed: Vec<IncidentRow> = incidents
+    let unattributed: Vec<&IncidentMetrics> = incidents
         .iter()
         .filter(|i| i.accountable.iter().any(|a| a.person.is_none()))
-        .map(|i| incident_row(index, i))
         .collect();
-    let unattributed = html::incident_rows(unattributed, ROOT);
+    let unattributed = later.rows(unattributed.len(), ROOT, move |rows| {
+        rows.all(unattributed.iter().map(|i| incident_row(index, i)))
+    });
     index.page(
         0,
         "Accountability".into(),

@@ -59,7 +59,7 @@ fn incident(view: &IncidentView, root: &'static str) -> String {
     let incident = view.incident;
     let mut w = Writer::new(
         root,
-        2048 + incident.body_html.len() + view.actions.html.len(),
+        2048 + incident.body_html.len() + view.actions.ready().len(),
     );
     w.raw("\n<div class=\"page-head\">\n  <p class=\"crumbs\"><a href=\"")
         .raw(root)
@@ -166,7 +166,7 @@ fn exception(view: &ExceptionView, root: &'static str) -> String {
     let exception = view.exception;
     let mut w = Writer::new(
         root,
-        4096 + exception.body_html.len() + view.gaps.html.len(),
+        4096 + exception.body_html.len() + view.gaps.ready().len(),
     );
     w.raw("\n<div class=\"page-head\">\n  <p class=\"crumbs\"><a href=\"")
         .raw(root)
@@ -312,9 +312,9 @@ fn control(view: &ControlView, root: &'static str, site: &SiteMeta) -> String {
     let mut w = Writer::new(
         root,
         8192 + control.body_html.len()
-            + view.failures.html.len()
-            + view.exceptions.html.len()
-            + view.gaps.html.len(),
+            + view.failures.ready().len()
+            + view.exceptions.ready().len()
+            + view.gaps.ready().len(),
     );
     w.raw("\n<div class=\"page-head\">\n  <p class=\"crumbs\"><a href=\"")
         .raw(root)

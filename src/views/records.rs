@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::html::{self, Html};
+use super::html::{self, Html, RoleRow};
 use super::lists::{
     accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row,
     AccountableView, ControlRow, ExceptionRow, IncidentRow, ProcessRow,
@@ -11,6 +11,7 @@ use super::{decimal, render_each, write_each, EvidenceView, Index, Link, Page};
 
 /// Every record page sits one folder below the site root.
 const ROOT: &str = "../";
+use crate::metrics::ExceptionMetrics;
 use crate::model::{
     Control, Day, Exception, Framework, Incident, Nhi, Person, Process, Severity, SurfacedBy,
 };
@@ -119,8 +120,11 @@ fn control_page<'a>(
             .iter()
             .filter_map(|p| process_row(index, p))
             .collect(),
-        failures: control_failures(index, id, ROOT),
-        exceptions: control_exceptions(index, id, ROOT),
+        failures: html::rows(control_failures(index, id), ROOT),
+        exceptions: html::rows(
+            control_exceptions(index, id).map(|e| exception_row(index, e)),
+            ROOT,
+        ),
         gaps: record_gaps(index, id),
         mean_days: decimal(
             index
@@ -172,28 +176,38 @@ pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
 /// The rows of the gaps found on one record.
 fn record_gaps(index: &Index, id: &str) -> Html {
     let gaps = index.gaps_by_record.get(id).into_iter().flatten();
-    html::gap_rows(gaps.map(|g| gap_row(index, g)), ROOT)
+    html::rows(gaps.map(|g| gap_row(index, g)), ROOT)
 }
 
 /// Exception rows for the given exception ids, in order.
 fn exception_rows<'a>(index: &Index<'a>, ids: &[&'a str], root: &'static str) -> Html {
     let exceptions = ids.iter().filter_map(|e| index.exception_metrics.get(e));
-    html::exception_rows(exceptions.map(|e| exception_row(index, e)), root)
+    html::rows(exceptions.map(|e| exception_row(index, e)), root)
 }
 
 /// A control's failures, newest first, as its page and the report list them.
-pub(super) fn control_failures(index: &Index, control: &str, root: &'static str) -> Html {
+pub(super) fn control_failures<'a>(
+    index: &'a Index<'a>,
+    control: &str,
+) -> impl ExactSizeIterator<Item = IncidentRow<'a>> + 'a {
     let incidents = index
         .incidents_by_control
         .get(control)
-        .into_iter()
-        .flatten();
-    html::incident_rows(incidents.rev().map(|i| incident_row(index, i)), root)
+        .map_or(&[][..], |i| i);
+    incidents.iter().rev().map(|i| incident_row(index, i))
 }
 
 /// The exceptions to a control, as its page and the report list them.
-pub(super) fn control_exceptions(index: &Index, control: &str, root: &'static str) -> Html {
-    exception_rows(index, &ids(&index.exceptions_by_control, control), root)
+pub(super) fn control_exceptions<'a>(
+    index: &'a Index<'a>,
+    control: &str,
+) -> impl Iterator<Item = &'a ExceptionMetrics> + Clone + 'a {
+    let ids = index
+        .exceptions_by_control
+        .get(control)
+        .map_or(&[][..], |i| i);
+    ids.iter()
+        .filter_map(|e| index.exception_metrics.get(e).copied())
 }
 
 fn ids<'a>(map: &rustc_hash::FxHashMap<&'a str, Vec<&'a str>>, key: &str) -> Vec<&'a str> {
@@ -258,14 +272,14 @@ fn process_page<'a>(
     let view = View {
         process,
         owner: process.owner.as_deref().map(|o| index.person(o)),
-        controls: html::control_rows(
+        controls: html::rows(
             process
                 .controls
                 .iter()
                 .filter_map(|c| control_row(index, c)),
             ROOT,
         ),
-        incidents: html::incident_rows(
+        incidents: html::rows(
             ids(&index.incidents_by_process, id)
                 .iter()
                 .rev()
@@ -420,7 +434,7 @@ fn incident_page<'a>(
         severity: incident.severity,
         surfaced_by: incident.surfaced_by,
         evidence: index.evidence(&incident.evidence),
-        actions: html::action_rows(
+        actions: html::rows(
             index
                 .actions_by_incident
                 .get(id)
@@ -468,16 +482,17 @@ fn person_page<'a>(
     let id = person.id.as_str();
     let own = index.people.get(id);
     let metrics = index.person_metrics.get(id);
-    let mut accountable: Vec<(&'static str, IncidentRow)> = own
+    let mut accountable: Vec<RoleRow> = own
         .into_iter()
         .flat_map(|o| o.accountable.iter())
-        .map(|(incident, role)| (role.as_str(), incident_row(index, incident)))
+        .map(|(incident, role)| RoleRow(role.as_str(), incident_row(index, incident)))
         .collect();
-    accountable.sort_by(|(_, a), (_, b)| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
+    accountable
+        .sort_by(|RoleRow(_, a), RoleRow(_, b)| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
     let view = View {
         person,
         team: person.team.as_deref().map(|t| index.team(t)),
-        controls: html::control_rows(
+        controls: html::rows(
             own.into_iter()
                 .flat_map(|o| &o.controls_owned)
                 .filter_map(|c| control_row(index, c)),
@@ -503,14 +518,14 @@ fn person_page<'a>(
                 .collect::<Vec<_>>(),
             ROOT,
         ),
-        accountable: html::accountable_for_rows(accountable, ROOT),
-        actions: html::action_rows(
+        accountable: html::rows(accountable, ROOT),
+        actions: html::rows(
             own.into_iter()
                 .flat_map(|o| &o.actions)
                 .map(|a| action_row(index, a)),
             ROOT,
         ),
-        gaps: html::gap_rows(
+        gaps: html::rows(
             own.into_iter()
                 .flat_map(|o| &o.gaps)
                 .map(|g| gap_row(index, g)),

@@ -4,13 +4,16 @@
 
 use serde::Serialize;
 
-use super::html::{self, Html};
+use super::html::{Html, Later};
 use super::lists::{
     all_gaps, chart_views, control_row, exception_row, headline_figures, ChartView, ControlRow,
     Figure,
 };
 use super::records::{control_exceptions, control_failures};
 use super::{Index, Link};
+
+/// The report sits at the site root.
+const ROOT: &str = "";
 use crate::charts::Chart;
 
 #[derive(Serialize)]
@@ -44,7 +47,11 @@ struct Report<'a> {
     gaps: Html,
 }
 
-pub(super) fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl Serialize + 'a {
+pub(super) fn report_page<'a>(
+    index: &'a Index<'a>,
+    charts: &'a [Chart],
+    later: &Later<'a>,
+) -> impl Serialize + 'a {
     let (model, metrics) = (index.model, index.metrics);
     let scope = Scope {
         controls: model.controls.len(),
@@ -65,8 +72,15 @@ pub(super) fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl
             Some(ControlSection {
                 row: control_row(index, id)?,
                 approvers: control.approvers.iter().map(|p| index.person(p)).collect(),
-                failures: control_failures(index, id, ""),
-                exceptions: control_exceptions(index, id, ""),
+                failures: later.rows(control_failures(index, id).len(), ROOT, move |rows| {
+                    rows.all(control_failures(index, id))
+                }),
+                exceptions: {
+                    let exceptions = control_exceptions(index, id);
+                    later.rows(exceptions.clone().count(), ROOT, move |rows| {
+                        rows.all(exceptions.clone().map(|e| exception_row(index, e)))
+                    })
+                },
             })
         })
         .collect();
@@ -75,15 +89,13 @@ pub(super) fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> impl
         figures: headline_figures(index),
         charts: chart_views(index, charts),
         controls,
-        open_exceptions: html::exception_rows(
-            metrics
-                .exceptions
-                .iter()
-                .filter(|e| e.state.is_open())
-                .map(|e| exception_row(index, e)),
-            "",
-        ),
-        gaps: all_gaps(index),
+        open_exceptions: {
+            let open = metrics.exceptions.iter().filter(|e| e.state.is_open());
+            later.rows(open.clone().count(), ROOT, move |rows| {
+                rows.all(open.clone().map(|e| exception_row(index, e)))
+            })
+        },
+        gaps: all_gaps(index, later),
     };
     let title = format!("Governance report as of {}", index.site.as_of);
     index.page(0, title, "report", report)
