@@ -3,40 +3,54 @@
 
 use std::borrow::Cow;
 
-use anyhow::Context;
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::metrics::Metrics;
 use crate::model::{Day, Model};
-use crate::output::OutputFile;
+use crate::output::Sink;
 
-/// Renders `data/metrics.json` and the CSV exports.
-pub fn render_exports(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<OutputFile>> {
-    let mut json = serde_json::to_string_pretty(metrics).context("serializing metrics.json")?;
-    json.push('\n');
-    Ok(vec![
-        OutputFile::new("data/metrics.json", json),
-        OutputFile::new("data/controls.csv", controls_csv(model, metrics)?),
-        OutputFile::new("data/incidents.csv", incidents_csv(model, metrics)?),
-        OutputFile::new("data/exceptions.csv", exceptions_csv(model, metrics)?),
-        OutputFile::new("data/people.csv", people_csv(model, metrics)?),
-        OutputFile::new(
-            "data/gaps.csv",
-            csv_of(metrics.gaps.iter().map(|g| GapCsv {
-                kind: g.kind.as_str(),
-                record: &g.record,
-                person: g.person.as_deref(),
-            }))?,
-        ),
-    ])
+/// Writes `data/metrics.json` and the CSV exports into `sink`, each streamed into its file
+/// as it is made (`metrics.json` alone is tens of megabytes at estate scale).
+pub fn write_exports(model: &Model, metrics: &Metrics, sink: &dyn Sink) -> anyhow::Result<()> {
+    let put = |path: &str, export: &dyn Fn(&mut dyn Write) -> std::io::Result<()>| {
+        sink.put_stream(path.to_string(), &mut |out| export(out))
+    };
+    put("data/metrics.json", &|out| {
+        serde_json::to_writer_pretty(&mut *out, metrics)?;
+        out.write_all(b"\n")
+    })?;
+    put("data/controls.csv", &|out| {
+        controls_csv(model, metrics, out)
+    })?;
+    put("data/incidents.csv", &|out| {
+        incidents_csv(model, metrics, out)
+    })?;
+    put("data/exceptions.csv", &|out| {
+        exceptions_csv(model, metrics, out)
+    })?;
+    put("data/people.csv", &|out| people_csv(model, metrics, out))?;
+    put("data/gaps.csv", &|out| {
+        let gaps = metrics.gaps.iter().map(|g| GapCsv {
+            kind: g.kind.as_str(),
+            record: &g.record,
+            person: g.person.as_deref(),
+        });
+        csv_into(out, gaps)
+    })
 }
 
-fn csv_of<T: Serialize>(rows: impl Iterator<Item = T>) -> anyhow::Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+/// Writes `rows` as CSV with a header row.
+fn csv_into<T: Serialize>(
+    out: &mut dyn Write,
+    rows: impl Iterator<Item = T>,
+) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
     for row in rows {
-        writer.serialize(row).context("writing a CSV row")?;
+        writer.serialize(row)?;
     }
-    writer.into_inner().context("finishing a CSV export")
+    writer.flush()
 }
 
 /// Free text that a spreadsheet would run as a formula (`=HYPERLINK(...)`) gets a leading `'`,
@@ -65,7 +79,7 @@ struct GapCsv<'a> {
     person: Option<&'a str>,
 }
 
-fn controls_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
+fn controls_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Row<'a> {
         id: &'a str,
@@ -81,35 +95,38 @@ fn controls_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
         review_last: Option<Day>,
         frameworks: String,
     }
-    csv_of(metrics.controls.iter().map(|m| {
-        let control = model.controls.get(&m.id);
-        Row {
-            id: &m.id,
-            title: spreadsheet_safe(control.map_or("", |c| c.title.as_str())),
-            owner: m.owner.as_deref(),
-            status: match control.map(|c| c.status) {
-                Some(crate::model::ControlStatus::Retired) => "retired",
-                _ => "active",
-            },
-            failures_total: m.failures_total,
-            failures_in_window: m.failures_in_window,
-            recurring: m.recurring,
-            mean_days_between_failures: m.mean_days_between_failures,
-            open_exceptions: m.open_exceptions,
-            review_overdue: m.review_overdue,
-            review_last: control.and_then(|c| c.review.as_ref()).map(|r| r.last),
-            frameworks: control.map_or_else(String::new, |c| {
-                joined(
-                    c.frameworks
-                        .iter()
-                        .flat_map(|(f, refs)| refs.iter().map(move |r| format!("{f}:{r}"))),
-                )
-            }),
-        }
-    }))
+    csv_into(
+        out,
+        metrics.controls.iter().map(|m| {
+            let control = model.controls.get(&m.id);
+            Row {
+                id: &m.id,
+                title: spreadsheet_safe(control.map_or("", |c| c.title.as_str())),
+                owner: m.owner.as_deref(),
+                status: match control.map(|c| c.status) {
+                    Some(crate::model::ControlStatus::Retired) => "retired",
+                    _ => "active",
+                },
+                failures_total: m.failures_total,
+                failures_in_window: m.failures_in_window,
+                recurring: m.recurring,
+                mean_days_between_failures: m.mean_days_between_failures,
+                open_exceptions: m.open_exceptions,
+                review_overdue: m.review_overdue,
+                review_last: control.and_then(|c| c.review.as_ref()).map(|r| r.last),
+                frameworks: control.map_or_else(String::new, |c| {
+                    joined(
+                        c.frameworks
+                            .iter()
+                            .flat_map(|(f, refs)| refs.iter().map(move |r| format!("{f}:{r}"))),
+                    )
+                }),
+            }
+        }),
+    )
 }
 
-fn incidents_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
+fn incidents_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Row<'a> {
         id: &'a str,
@@ -126,38 +143,41 @@ fn incidents_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
         approving_manager: String,
         resolved: Option<Day>,
     }
-    csv_of(metrics.incidents.iter().map(|m| {
-        let incident = model.incidents.get(&m.id);
-        let person = |role: crate::metrics::Role| {
-            joined(
-                m.accountable
-                    .iter()
-                    .filter(|a| a.role == role)
-                    .filter_map(|a| a.person.as_deref()),
-            )
-        };
-        Row {
-            id: &m.id,
-            date: m.date,
-            title: spreadsheet_safe(incident.map_or("", |i| i.title.as_str())),
-            control: m.control.as_deref(),
-            process: incident.and_then(|i| i.process.as_deref()),
-            origins: joined(m.origins.iter().map(|o| o.as_str())),
-            severity: m
-                .severity
-                .map(|s| format!("{s:?}").to_lowercase())
-                .unwrap_or_default(),
-            in_window: m.in_window,
-            repeat: m.repeat,
-            control_owner: person(crate::metrics::Role::ControlOwner),
-            process_owner: person(crate::metrics::Role::ProcessOwner),
-            approving_manager: person(crate::metrics::Role::ApprovingManager),
-            resolved: incident.and_then(|i| i.resolved),
-        }
-    }))
+    csv_into(
+        out,
+        metrics.incidents.iter().map(|m| {
+            let incident = model.incidents.get(&m.id);
+            let person = |role: crate::metrics::Role| {
+                joined(
+                    m.accountable
+                        .iter()
+                        .filter(|a| a.role == role)
+                        .filter_map(|a| a.person.as_deref()),
+                )
+            };
+            Row {
+                id: &m.id,
+                date: m.date,
+                title: spreadsheet_safe(incident.map_or("", |i| i.title.as_str())),
+                control: m.control.as_deref(),
+                process: incident.and_then(|i| i.process.as_deref()),
+                origins: joined(m.origins.iter().map(|o| o.as_str())),
+                severity: m
+                    .severity
+                    .map(|s| format!("{s:?}").to_lowercase())
+                    .unwrap_or_default(),
+                in_window: m.in_window,
+                repeat: m.repeat,
+                control_owner: person(crate::metrics::Role::ControlOwner),
+                process_owner: person(crate::metrics::Role::ProcessOwner),
+                approving_manager: person(crate::metrics::Role::ApprovingManager),
+                resolved: incident.and_then(|i| i.resolved),
+            }
+        }),
+    )
 }
 
-fn exceptions_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
+fn exceptions_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Row<'a> {
         id: &'a str,
@@ -175,28 +195,31 @@ fn exceptions_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
         chronic: bool,
         renewals: usize,
     }
-    csv_of(metrics.exceptions.iter().map(|m| {
-        let exception = model.exceptions.get(&m.id);
-        Row {
-            id: &m.id,
-            control: m.control.as_deref(),
-            requested_by: exception.and_then(|e| e.requested_by.as_deref()),
-            approved_by: m.approved_by.as_deref(),
-            state: m.state.as_str(),
-            granted: exception.map(|e| e.granted),
-            effective_expiry: m.effective_expiry,
-            closed: exception.and_then(|e| e.closed),
-            age_days: m.age_days,
-            days_to_expiry: m.days_to_expiry,
-            age_bucket: m.age_bucket.as_deref(),
-            over_policy: m.over_policy,
-            chronic: m.chronic,
-            renewals: m.renewals,
-        }
-    }))
+    csv_into(
+        out,
+        metrics.exceptions.iter().map(|m| {
+            let exception = model.exceptions.get(&m.id);
+            Row {
+                id: &m.id,
+                control: m.control.as_deref(),
+                requested_by: exception.and_then(|e| e.requested_by.as_deref()),
+                approved_by: m.approved_by.as_deref(),
+                state: m.state.as_str(),
+                granted: exception.map(|e| e.granted),
+                effective_expiry: m.effective_expiry,
+                closed: exception.and_then(|e| e.closed),
+                age_days: m.age_days,
+                days_to_expiry: m.days_to_expiry,
+                age_bucket: m.age_bucket.as_deref(),
+                over_policy: m.over_policy,
+                chronic: m.chronic,
+                renewals: m.renewals,
+            }
+        }),
+    )
 }
 
-fn people_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
+fn people_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Row<'a> {
         id: &'a str,
@@ -213,24 +236,27 @@ fn people_csv(model: &Model, metrics: &Metrics) -> anyhow::Result<Vec<u8>> {
         overdue_actions: usize,
         gaps: usize,
     }
-    csv_of(metrics.people.iter().map(|m| {
-        let person = model.people.get(&m.id);
-        Row {
-            id: &m.id,
-            name: spreadsheet_safe(person.map_or("", |p| p.name.as_str())),
-            team: person.and_then(|p| p.team.as_deref()),
-            active: person.is_none_or(|p| p.active),
-            controls_owned: m.controls_owned,
-            processes_owned: m.processes_owned,
-            exceptions_approved: m.exceptions_approved,
-            failures_as_control_owner: m.failures_as_control_owner,
-            failures_as_process_owner: m.failures_as_process_owner,
-            failures_as_approving_manager: m.failures_as_approving_manager,
-            open_actions: m.open_actions,
-            overdue_actions: m.overdue_actions,
-            gaps: m.gaps,
-        }
-    }))
+    csv_into(
+        out,
+        metrics.people.iter().map(|m| {
+            let person = model.people.get(&m.id);
+            Row {
+                id: &m.id,
+                name: spreadsheet_safe(person.map_or("", |p| p.name.as_str())),
+                team: person.and_then(|p| p.team.as_deref()),
+                active: person.is_none_or(|p| p.active),
+                controls_owned: m.controls_owned,
+                processes_owned: m.processes_owned,
+                exceptions_approved: m.exceptions_approved,
+                failures_as_control_owner: m.failures_as_control_owner,
+                failures_as_process_owner: m.failures_as_process_owner,
+                failures_as_approving_manager: m.failures_as_approving_manager,
+                open_actions: m.open_actions,
+                overdue_actions: m.overdue_actions,
+                gaps: m.gaps,
+            }
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -196,22 +196,23 @@ impl Sink for SiteWriter {
         let (file, target) = self.create_file(&path)?;
         let writing = |error| format!("writing {}: {error}", target.display());
         let file = file.map_err(|error| anyhow::anyhow!(writing(error)))?;
-        let mut out = Hashing {
-            file: std::io::BufWriter::with_capacity(STREAM_BUFFER, file),
+        let mut file = Hashing {
+            file,
             hasher: Sha256::new(),
             busy: start.elapsed(),
         };
-        // Only the writing counts as the writer's time, not the making of what is written.
+        let mut out = std::io::BufWriter::with_capacity(STREAM_BUFFER, &mut file);
         fill(&mut out)
             .and_then(|()| out.flush())
             .map_err(|error| anyhow::anyhow!(writing(error)))?;
-        self.record(path, out.hasher, out.busy);
+        drop(out);
+        self.record(path, file.hasher, file.busy);
         Ok(())
     }
 }
 
-/// The buffer between a streamed page and its file: small pieces (the frame, the text
-/// between tables) are gathered, large chunks of rows go straight through.
+/// The buffer between a streamed file and the disk: small pieces (the frame, the text
+/// between tables, JSON tokens) are gathered, large chunks of rows go straight through.
 const STREAM_BUFFER: usize = 256 * 1024;
 
 impl SiteWriter {
@@ -262,11 +263,11 @@ impl SiteWriter {
     }
 }
 
-/// A file being streamed, hashed as it is written.
+/// A file being streamed, hashed as it is written (behind a buffer, so in large pieces).
 struct Hashing {
-    file: std::io::BufWriter<std::fs::File>,
+    file: std::fs::File,
     hasher: Sha256,
-    /// Time spent hashing and writing.
+    /// Time spent hashing and writing: the writer's time, not the making of what is written.
     busy: Duration,
 }
 

@@ -330,10 +330,16 @@ fn list_pages_and_the_report_list_every_incident_once_in_its_place() {
     incidents.sort_by(|a, b| (&b.0, &b.1).cmp(&(&a.0, &a.1)));
 
     let page = std::fs::read_to_string(out.join("incidents.html")).unwrap();
-    assert!(page.len() > 3 * 128 * 1024, "incidents.html is too small to come in chunks");
+    assert!(
+        page.len() > 3 * 128 * 1024,
+        "incidents.html is too small to come in chunks"
+    );
     let newest_first: Vec<&str> = incidents.iter().map(|(_, id, _)| id.as_str()).collect();
     assert_eq!(incident_links(&page), newest_first);
-    assert!(page.trim_end().ends_with("</html>"), "incidents.html does not end the page");
+    assert!(
+        page.trim_end().ends_with("</html>"),
+        "incidents.html does not end the page"
+    );
 
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     let mut by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -349,7 +355,14 @@ fn list_pages_and_the_report_list_every_incident_once_in_its_place() {
         let (control, body) = section.split_once('"').unwrap();
         let body = body.split("<section").next().unwrap();
         let want = by_control.get(control).cloned().unwrap_or_default();
-        assert_eq!(incident_links(body), want, "failures of {control} in report.html");
+        assert_eq!(
+            incident_links(body),
+            want,
+            "failures of {control} in report.html"
+        );
     }
-    assert!(report.trim_end().ends_with("</html>"), "report.html does not end the page");
+    assert!(
+        report.trim_end().ends_with("</html>"),
+        "report.html does not end the page"
+    );
 }

@@ -441,14 +441,10 @@ pub fn render_site(
                 ))
             })
         },
-        &|| {
-            exports::render_exports(index.model, index.metrics)?
-                .into_iter()
-                .try_for_each(|file| sink.put(file))
-        },
+        &|| exports::write_exports(index.model, index.metrics, sink),
         &|| evidence_files(index.model, sink),
         &|| {
-            sink.put(search::render_search_index(index)?)?;
+            search::write_search_index(index, sink)?;
             STATIC_FILES
                 .iter()
                 .try_for_each(|(path, text)| sink.put(OutputFile::new(*path, *text)))

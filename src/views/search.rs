@@ -1,10 +1,11 @@
 //! The search index: one entry per page, written as a script (`assets/search-index.js`) so the
 //! search box also works when the site is opened from `file://`, where fetching JSON is blocked.
 
+
 use serde::Serialize;
 
 use super::Index;
-use crate::output::OutputFile;
+use crate::output::Sink;
 
 /// One searchable page.
 #[derive(Serialize)]
@@ -19,7 +20,8 @@ struct Entry<'a> {
     s: String,
 }
 
-pub(super) fn render_search_index(index: &Index) -> anyhow::Result<OutputFile> {
+/// Writes `assets/search-index.js` into `sink`.
+pub(super) fn write_search_index(index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
     let model = index.model;
     let name = |id: &Option<String>| {
         id.as_deref()
@@ -112,11 +114,11 @@ pub(super) fn render_search_index(index: &Index) -> anyhow::Result<OutputFile> {
             s,
         });
     }
-    let json = serde_json::to_string(&entries)?;
-    Ok(OutputFile::new(
-        "assets/search-index.js",
-        format!("window.GOVSITE_SEARCH = {json};\n"),
-    ))
+    sink.put_stream("assets/search-index.js".into(), &mut |out| {
+        out.write_all(b"window.GOVSITE_SEARCH = ")?;
+        serde_json::to_writer(&mut *out, &entries)?;
+        out.write_all(b";\n")
+    })
 }
 
 fn title_or_id<'a>(title: &'a str, id: &'a str) -> &'a str {
