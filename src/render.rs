@@ -177,6 +177,7 @@ impl Renderer {
             title: escape_html(title),
             content,
             fragments: Vec::new(),
+            marked: false,
         })
     }
 
@@ -220,6 +221,7 @@ impl Renderer {
             title,
             content,
             fragments: deferred.finish(),
+            marked: true,
         })
     }
 
@@ -374,6 +376,8 @@ pub struct Rendered {
     title: String,
     content: String,
     fragments: Vec<Arc<String>>,
+    /// Whether the content came from a template, and may hold markers.
+    marked: bool,
 }
 
 /// A piece of a page: text, or a table written later.
@@ -417,23 +421,30 @@ impl Rendered {
     }
 
     fn each_part<'a>(&'a self, mut each: impl FnMut(Part<'a>)) {
+        let content = |each: &mut dyn FnMut(Part<'a>)| {
+            if self.marked {
+                splice(&self.content, &self.fragments, each);
+            } else {
+                each(Part::Text(&self.content));
+            }
+        };
         match &self.frame {
             Some(frame) => {
                 for piece in &frame.pieces {
                     match piece {
                         Piece::Text(text) => each(Part::Text(text)),
                         Piece::Title => each(Part::Text(&self.title)),
-                        Piece::Content => splice(&self.content, &self.fragments, &mut each),
+                        Piece::Content => content(&mut each),
                     }
                 }
             }
-            None => splice(&self.content, &self.fragments, &mut each),
+            None => content(&mut each),
         }
     }
 }
 
 /// The pieces of `text`, with every marker replaced by its fragment or its table.
-fn splice<'a>(text: &'a str, fragments: &'a [Arc<String>], each: &mut impl FnMut(Part<'a>)) {
+fn splice<'a>(text: &'a str, fragments: &'a [Arc<String>], each: &mut dyn FnMut(Part<'a>)) {
     let mut rest = text;
     while let Some(at) = rest.find(MARK_START) {
         each(Part::Text(&rest[..at]));
@@ -500,12 +511,16 @@ fn escape_html(input: &str) -> String {
 pub fn escape_into(out: &mut String, input: &str) {
     // Byte by byte: every character that needs escaping starts with a byte no other
     // character's UTF-8 contains (ASCII, or 0xEE for U+E000), so the text between them is
-    // copied as it is.
+    // skipped with one table lookup a byte and copied as it is.
     let bytes = input.as_bytes();
     let mut copied = 0;
     let mut at = 0;
-    while at < bytes.len() {
-        let (escaped, len) = match bytes[at] {
+    loop {
+        while at < bytes.len() && !ESCAPE_STARTS[usize::from(bytes[at])] {
+            at += 1;
+        }
+        let Some(&byte) = bytes.get(at) else { break };
+        let (escaped, len) = match byte {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
@@ -513,7 +528,8 @@ pub fn escape_into(out: &mut String, input: &str) {
             b'\'' => ("&#x27;", 1),
             // The private-use character that starts govsite's markers: as a reference, so
             // no text from content can pose as one.
-            0xEE if input[at..].starts_with(MARK_START) => ("&#xE000;", MARK_START.len_utf8()),
+            _ if input[at..].starts_with(MARK_START) => ("&#xE000;", MARK_START.len_utf8()),
+            // Another character starting with 0xEE.
             _ => {
                 at += 1;
                 continue;
@@ -526,6 +542,18 @@ pub fn escape_into(out: &mut String, input: &str) {
     }
     out.push_str(&input[copied..]);
 }
+
+/// The bytes that may start a character `escape_into` replaces.
+static ESCAPE_STARTS: [bool; 256] = {
+    let mut starts = [false; 256];
+    let mut at = 0;
+    let special = [b'&', b'<', b'>', b'"', b'\'', 0xEE];
+    while at < special.len() {
+        starts[special[at] as usize] = true;
+        at += 1;
+    }
+    starts
+};
 
 /// Tera nests the useful message in its error sources: join them into one line.
 fn chain(error: &dyn std::error::Error) -> String {
@@ -609,6 +637,7 @@ mod tests {
             title: String::new(),
             content: format!("<h1>x</h1>{}<p>{forged}</p>{}\u{E000}", later(1), later(0)),
             fragments: Vec::new(),
+            marked: true,
         };
         let sink = crate::output::Memory::default();
         page.put(&sink, "page.html".into(), &Tables).unwrap();

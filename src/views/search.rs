@@ -1,7 +1,6 @@
 //! The search index: one entry per page, written as a script (`assets/search-index.js`) so the
 //! search box also works when the site is opened from `file://`, where fetching JSON is blocked.
 
-
 use serde::Serialize;
 
 use super::Index;
