@@ -162,14 +162,15 @@ impl Renderer {
     /// A page of the built-in page template `template` whose content block was written
     /// without Tera, put into the frame that `base.html` draws around it. `page` is the
     /// context the frame is drawn from (`root`, `nav` and `site`; serialised only for the
-    /// first page of a section). `None` when the page must be rendered by Tera: the
-    /// template was replaced, or `base.html` could not be split into a frame.
+    /// first page of a section). `marked`: the content holds markers of tables written
+    /// later. `None` when the page must be rendered by Tera: the template was replaced, or
+    /// `base.html` could not be split into a frame.
     pub fn frame_written(
         &self,
         template: &str,
         page: &impl Serialize,
         (root, nav, title): (&str, &str, &str),
-        content: String,
+        (content, marked): (String, bool),
     ) -> Option<Rendered> {
         let frame = self.frame(template, root, nav, || Context::from_serialize(page).ok())?;
         Some(Rendered {
@@ -177,7 +178,7 @@ impl Renderer {
             title: escape_html(title),
             content,
             fragments: Vec::new(),
-            marked: false,
+            marked,
         })
     }
 

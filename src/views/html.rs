@@ -47,6 +47,14 @@ impl Html {
             Body::Later(_) => "",
         }
     }
+
+    /// The rows' text, or the marker of rows written later (for a page written in Rust).
+    fn markup(&self) -> std::borrow::Cow<'_, str> {
+        match &self.body {
+            Body::Ready(html) => std::borrow::Cow::Borrowed(html.as_str()),
+            Body::Later(table) => std::borrow::Cow::Owned(later(*table)),
+        }
+    }
 }
 
 impl Serialize for Html {
@@ -187,6 +195,11 @@ impl Writer {
         }
     }
 
+    /// What leads every link back to the site root.
+    pub(super) fn root(&self) -> &'static str {
+        self.root
+    }
+
     pub(super) fn raw(&mut self, markup: &str) -> &mut Self {
         self.out.push_str(markup);
         self
@@ -209,6 +222,17 @@ impl Writer {
             .raw(link.before)
             .text(link.id)
             .raw(link.after)
+    }
+
+    /// People's names linked to their pages, separated by commas.
+    pub(super) fn people(&mut self, links: &[Link]) -> &mut Self {
+        for (i, link) in links.iter().enumerate() {
+            if i > 0 {
+                self.raw(", ");
+            }
+            self.person(Some(link));
+        }
+        self
     }
 
     /// A person's name linked to their page, or `unassigned`.
@@ -276,7 +300,7 @@ impl Writer {
             .raw(table.headers)
             .raw("</tr></thead>\n  <tbody>\n  ");
         if rows.count > 0 {
-            self.raw(rows.ready());
+            self.raw(&rows.markup());
         } else {
             self.raw(table.empty);
         }

@@ -26,9 +26,9 @@ pub(super) fn render_list_pages(
     // The longest first, so the last to start are short.
     let pages: [Job; 9] = [
         &|| {
-            page(renderer, sink, "report.html", |l| {
-                super::report::report_page(index, charts, l)
-            })
+            let later = Later::default();
+            let report = super::report::report_page(index, charts, &later);
+            super::write_page(renderer, sink, "report.html", &report, &later)
         },
         &|| {
             page(renderer, sink, "incidents.html", |l| {
@@ -79,12 +79,12 @@ fn page<'a, V: Serialize>(
 /// A headline figure on the dashboard.
 #[derive(Serialize)]
 pub(super) struct Figure {
-    label: &'static str,
-    value: String,
+    pub(super) label: &'static str,
+    pub(super) value: String,
     /// `alert` when it needs attention, `ok` when clean, `neutral` otherwise.
-    tone: &'static str,
+    pub(super) tone: &'static str,
     href: &'static str,
-    note: &'static str,
+    pub(super) note: &'static str,
     /// The change since the build given to `--compare`, e.g. `+1 since 2026-08-01`.
     delta: Option<String>,
 }
@@ -92,23 +92,23 @@ pub(super) struct Figure {
 /// A chart with its text alternative and its numbers as a table.
 #[derive(Serialize)]
 pub(super) struct ChartView<'a> {
-    src: String,
+    pub(super) src: String,
     title: &'a str,
-    description: &'a str,
-    table: Table<'a>,
+    pub(super) description: &'a str,
+    pub(super) table: Table<'a>,
 }
 
 #[derive(Serialize)]
 pub(super) struct Table<'a> {
-    caption: String,
-    headers: Vec<&'static str>,
-    rows: Vec<Vec<Cell<'a>>>,
+    pub(super) caption: String,
+    pub(super) headers: Vec<&'static str>,
+    pub(super) rows: Vec<Vec<Cell<'a>>>,
 }
 
 #[derive(Serialize)]
 pub(super) struct Cell<'a> {
-    text: String,
-    link: Option<Link<'a>>,
+    pub(super) text: String,
+    pub(super) link: Option<Link<'a>>,
 }
 
 fn text<'a>(value: impl ToString) -> Cell<'a> {

@@ -10,48 +10,48 @@ use super::lists::{
     Figure,
 };
 use super::records::{control_exceptions, control_failures};
-use super::{Index, Link};
+use super::{Index, Link, Page};
+use crate::charts::Chart;
 
 /// The report sits at the site root.
 const ROOT: &str = "";
-use crate::charts::Chart;
 
 #[derive(Serialize)]
-struct Scope {
-    controls: usize,
-    processes: usize,
-    exceptions: usize,
-    incidents: usize,
-    people: usize,
-    teams: usize,
-    window_days: i64,
-    threshold: usize,
-    max_validity_days: i64,
+pub(super) struct Scope {
+    pub(super) controls: usize,
+    pub(super) processes: usize,
+    pub(super) exceptions: usize,
+    pub(super) incidents: usize,
+    pub(super) people: usize,
+    pub(super) teams: usize,
+    pub(super) window_days: i64,
+    pub(super) threshold: usize,
+    pub(super) max_validity_days: i64,
 }
 
 #[derive(Serialize)]
-struct ControlSection<'a> {
-    row: ControlRow<'a>,
-    approvers: Vec<Link<'a>>,
-    failures: Html,
-    exceptions: Html,
+pub(super) struct ControlSection<'a> {
+    pub(super) row: ControlRow<'a>,
+    pub(super) approvers: Vec<Link<'a>>,
+    pub(super) failures: Html,
+    pub(super) exceptions: Html,
 }
 
 #[derive(Serialize)]
-struct Report<'a> {
-    scope: Scope,
-    figures: Vec<Figure>,
-    charts: Vec<ChartView<'a>>,
-    controls: Vec<ControlSection<'a>>,
-    open_exceptions: Html,
-    gaps: Html,
+pub(super) struct Report<'a> {
+    pub(super) scope: Scope,
+    pub(super) figures: Vec<Figure>,
+    pub(super) charts: Vec<ChartView<'a>>,
+    pub(super) controls: Vec<ControlSection<'a>>,
+    pub(super) open_exceptions: Html,
+    pub(super) gaps: Html,
 }
 
 pub(super) fn report_page<'a>(
     index: &'a Index<'a>,
     charts: &'a [Chart],
     later: &Later<'a>,
-) -> impl Serialize + 'a {
+) -> Page<'a, Report<'a>> {
     let (model, metrics) = (index.model, index.metrics);
     let scope = Scope {
         controls: model.controls.len(),
