@@ -351,15 +351,6 @@ pub trait Later {
     fn write(&self, table: usize, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// A view without tables written later.
-pub struct NoneLater;
-
-impl Later for NoneLater {
-    fn write(&self, _: usize, _: &mut dyn Write) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The marker of table number `table` of the page's `Later`, for its view's `Serialize`:
 /// the table is written in its place when the page is written. Content cannot forge it
 /// (`escape_into` and the Markdown renderer encode U+E000).
@@ -381,20 +372,20 @@ pub struct Rendered {
     marked: bool,
 }
 
-/// A piece of a page: text, or a table written later.
+/// A piece of a page: text, or a table written later (with its marker's text).
 #[derive(Debug, PartialEq)]
 enum Part<'a> {
     Text(&'a str),
-    Later(usize),
+    Later(usize, &'a str),
 }
 
 impl Rendered {
-    /// The page's text, in order (a marker of a table written later stays as it is).
+    /// The page's text, in order. Only `put` writes tables written later: here their
+    /// markers stay as they are.
     pub fn parts(&self) -> Vec<&str> {
         let mut parts = Vec::new();
         self.each_part(|part| match part {
-            Part::Text(text) => parts.push(text),
-            Part::Later(_) => {}
+            Part::Text(text) | Part::Later(_, text) => parts.push(text),
         });
         parts
     }
@@ -403,20 +394,19 @@ impl Rendered {
     pub fn put(&self, sink: &dyn Sink, path: String, later: &dyn Later) -> anyhow::Result<()> {
         let mut parts = Vec::new();
         self.each_part(|part| parts.push(part));
-        if !parts.iter().any(|part| matches!(part, Part::Later(_))) {
-            let parts: Vec<&str> = parts
-                .into_iter()
-                .filter_map(|part| match part {
-                    Part::Text(text) => Some(text),
-                    Part::Later(_) => None,
+        if !parts.iter().any(|part| matches!(part, Part::Later(..))) {
+            let texts: Vec<&str> = parts
+                .iter()
+                .map(|part| match part {
+                    Part::Text(text) | Part::Later(_, text) => *text,
                 })
                 .collect();
-            return sink.put_parts(path, &parts);
+            return sink.put_parts(path, &texts);
         }
         sink.put_stream(path, &mut |out| {
             parts.iter().try_for_each(|part| match part {
                 Part::Text(text) => out.write_all(text.as_bytes()),
-                Part::Later(table) => later.write(*table, out),
+                Part::Later(table, _) => later.write(*table, out),
             })
         })
     }
@@ -460,7 +450,7 @@ fn splice<'a>(text: &'a str, fragments: &'a [Arc<String>], each: &mut dyn FnMut(
             each(Part::Text(fragment));
             rest = after;
         } else if let Some((table, after)) = number(LATER_START) {
-            each(Part::Later(table));
+            each(Part::Later(table, &marker[..marker.len() - after.len()]));
             rest = after;
         } else {
             // Not a marker of this page: text as it is.
@@ -640,6 +630,8 @@ mod tests {
             fragments: Vec::new(),
             marked: true,
         };
+        // Only `put` writes the tables; the page's plain parts keep the markers as they are.
+        assert_eq!(page.parts().concat(), page.content);
         let sink = crate::output::Memory::default();
         page.put(&sink, "page.html".into(), &Tables).unwrap();
         let files = sink.into_sealed();
