@@ -28,7 +28,7 @@ pub(super) fn render_list_pages(
         &|| {
             let later = Later::default();
             let report = super::report::report_page(index, charts, &later);
-            super::write_page(renderer, sink, "report.html", &report, &later)
+            super::write_page(renderer, sink, "report.html".into(), &report, Some(&later))
         },
         &|| {
             page(renderer, sink, "incidents.html", |l| {

@@ -544,37 +544,34 @@ where
     }
     items.par_iter().try_for_each(|item| {
         let (path, page) = view(item)?;
-        let content = page.view.write(page.root, page.site);
-        let frame = (page.root, page.nav, page.title.as_str());
-        let rendered = match renderer.frame_written(template, &page, frame, (content, false)) {
-            Some(rendered) => rendered,
-            None => renderer.render_page(template, &page, &path)?,
-        };
-        sink.put_parts(path, &rendered.parts())
+        write_page(renderer, sink, path, &page, None)
     })
 }
 
-/// Puts one page of a view that `pages.rs` also writes, with its large tables from
-/// `later`: written by Rust while its templates are the built-in ones, rendered by Tera
-/// otherwise.
+/// Puts one page of a view that `pages.rs` also writes, with its large tables from `later`
+/// if it has any: written by Rust while its templates are the built-in ones, rendered by
+/// Tera otherwise.
 fn write_page<V: Serialize + pages::Written>(
     renderer: &Renderer,
     sink: &dyn Sink,
-    path: &str,
+    path: String,
     page: &Page<V>,
-    later: &dyn crate::render::Later,
+    later: Option<&dyn crate::render::Later>,
 ) -> anyhow::Result<()> {
     let template = V::TEMPLATES[0];
-    if renderer.built_in(V::TEMPLATES) {
-        let content = page.view.write(page.root, page.site);
+    let written = renderer.built_in(V::TEMPLATES).then(|| {
+        let content = (page.view.write(page.root, page.site), later.is_some());
         let frame = (page.root, page.nav, page.title.as_str());
-        if let Some(rendered) = renderer.frame_written(template, page, frame, (content, true)) {
-            return rendered.put(sink, path.to_string(), later);
-        }
+        renderer.frame_written(template, page, frame, content)
+    });
+    let rendered = match written.flatten() {
+        Some(rendered) => rendered,
+        None => renderer.render_page(template, page, &path)?,
+    };
+    match later {
+        Some(later) => rendered.put(sink, path, later),
+        None => sink.put_parts(path, &rendered.parts()),
     }
-    renderer
-        .render_page(template, page, path)?
-        .put(sink, path.to_string(), later)
 }
 
 /// Counts per key, sorted by key, as rows for a small table.
