@@ -102,7 +102,7 @@ pub struct BuildArgs {
     /// A folder of templates that replace the built-in ones of the same file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Refuse to build when there are policy findings.
+    /// Refuse to build when there are policy findings: exit 1 and leave the previous site as it is.
     #[arg(long)]
     pub strict: bool,
     /// An earlier build's data/metrics.json: show each headline figure's change since then.

@@ -130,37 +130,40 @@ pub struct SiteWriter {
     /// Time spent in `put`, summed over threads, in nanoseconds.
     busy: AtomicU64,
     finished: bool,
+    leftovers: Vec<String>,
 }
 
 impl SiteWriter {
-    /// Checks that `out` may be replaced and creates an empty staging folder beside it.
+    /// Checks that `out` may be replaced and creates a staging folder beside it, under a
+    /// name no other run can predict, holding only the marker (so a copy left by a killed
+    /// build can be recognised and removed by the next one).
     pub fn create(out: &Path, content_dir: &Path) -> anyhow::Result<SiteWriter> {
         check_out_dir(out, content_dir)?;
-        let parent = match out.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_of(out);
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("creating {}", parent.display()))?;
-        let name = out
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let staging = parent.join(format!(".{name}.govsite-new-{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)
-                .with_context(|| format!("clearing {}", staging.display()))?;
-        }
-        std::fs::create_dir_all(&staging)
-            .with_context(|| format!("creating {}", staging.display()))?;
-        Ok(SiteWriter {
+        let name = file_name(out);
+        let leftovers = clear_leftovers(&parent, &name);
+        let staging = unique_dir(
+            &parent,
+            &format!(".{name}.govsite-new-{}-", std::process::id()),
+        )?;
+        let writer = SiteWriter {
             out: out.to_path_buf(),
             staging,
             hashes: Mutex::new(Vec::new()),
             busy: AtomicU64::new(0),
             finished: false,
-        })
+            leftovers,
+        };
+        writer.put(OutputFile::new(MARKER, MARKER_TEXT))?;
+        Ok(writer)
+    }
+
+    /// Folders of earlier, killed builds that were found beside `out` and could not be
+    /// removed (each with the reason), for the caller to warn about.
+    pub fn leftovers(&self) -> &[String] {
+        &self.leftovers
     }
 
     /// How long the rendering threads spent writing and hashing files, added up.
@@ -170,7 +173,6 @@ impl SiteWriter {
 
     /// Writes the marker and the manifest, then replaces `out` with the new site.
     pub fn finish(mut self) -> anyhow::Result<()> {
-        self.put(OutputFile::new(MARKER, MARKER_TEXT))?;
         let mut hashes = std::mem::take(&mut *lock(&self.hashes));
         let manifest = manifest(&mut hashes);
         let path = self.staging.join(MANIFEST);
@@ -364,11 +366,24 @@ pub fn write_new_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
 
 /// Refuses an `--out` that would destroy something that is not an earlier govsite build.
 fn check_out_dir(out: &Path, content_dir: &Path) -> anyhow::Result<()> {
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!(
+            "refusing to write the site to `{}`: it is a symbolic link, and the site would replace what it points to; give the real folder as --out",
+            out.display()
+        );
+    }
     let out_abs = absolute(out)?;
     let content_abs = absolute(content_dir)?;
     if content_abs.starts_with(&out_abs) {
         bail!(
             "refusing to write the site to `{}`: it contains the content directory `{}`; choose another --out",
+            out.display(),
+            content_dir.display()
+        );
+    }
+    if out_abs.starts_with(&content_abs) {
+        bail!(
+            "refusing to write the site to `{}`: it is inside the content directory `{}`, where a build would mix output with records; choose an --out outside it",
             out.display(),
             content_dir.display()
         );
@@ -430,27 +445,148 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(resolved)
 }
 
-/// Replaces `out` with `staging`: the old site stays in place until the new one is complete.
+/// Replaces `out` with `staging` so that at every instant `out` is either the old site or
+/// the new one: an atomic exchange where the system has one (Linux), else a rename of the
+/// old site aside and of the new one into place.
 fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
-    if out.exists() {
-        let name = out
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let retired = out.with_file_name(format!(".{name}.govsite-old-{}", std::process::id()));
-        std::fs::rename(out, &retired)
-            .with_context(|| format!("moving the previous site {} aside", out.display()))?;
-        if let Err(error) = std::fs::rename(staging, out) {
-            let _ = std::fs::rename(&retired, out);
-            return Err(error)
-                .with_context(|| format!("moving the new site into {}", out.display()));
-        }
-        std::fs::remove_dir_all(&retired)
-            .with_context(|| format!("removing the previous site {}", retired.display()))
+    if std::fs::symlink_metadata(out).is_err() {
+        return std::fs::rename(staging, out)
+            .with_context(|| format!("moving the new site into {}", out.display()));
+    }
+    if exchange(staging, out).is_ok() {
+        // `staging` now holds the previous site.
+        return std::fs::remove_dir_all(staging)
+            .with_context(|| format!("removing the previous site {}", staging.display()));
+    }
+    // An empty folder of a name nobody can predict, which the old site replaces.
+    let prefix = format!(".{}.govsite-old-{}-", file_name(out), std::process::id());
+    let retired = unique_dir(&parent_of(out), &prefix)?;
+    std::fs::rename(out, &retired)
+        .with_context(|| format!("moving the previous site {} aside", out.display()))?;
+    if let Err(error) = std::fs::rename(staging, out) {
+        let _ = std::fs::rename(&retired, out);
+        return Err(error).with_context(|| format!("moving the new site into {}", out.display()));
+    }
+    std::fs::remove_dir_all(&retired)
+        .with_context(|| format!("removing the previous site {}", retired.display()))
+}
+
+/// Swaps two paths in one step (`renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |path: &Path| {
+        CString::new(path.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
     } else {
-        std::fs::rename(staging, out)
-            .with_context(|| format!("moving the new site into {}", out.display()))
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// The folder that holds `out` (`.` for a bare name).
+fn parent_of(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn file_name(out: &Path) -> String {
+    out.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Creates a new folder `prefix` + random letters in `parent`, failing rather than
+/// reusing anything already there (a planted folder or link is never written through).
+fn unique_dir(parent: &Path, prefix: &str) -> anyhow::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        // The mode of an ordinary new folder (the umask applies), not tempfile's 0700:
+        // the staging folder becomes the published site.
+        .permissions(std::fs::Permissions::from_mode(0o777))
+        .tempdir_in(parent)
+        .with_context(|| format!("creating a staging folder in {}", parent.display()))?;
+    Ok(dir.keep())
+}
+
+/// Removes the staging and retired folders that killed builds left beside `out`: those
+/// that carry the marker and whose process is gone. Returns what it left, and why.
+fn clear_leftovers(parent: &Path, name: &str) -> Vec<String> {
+    let prefixes = [
+        format!(".{name}.govsite-new-"),
+        format!(".{name}.govsite-old-"),
+    ];
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut kept = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
+            continue;
+        };
+        let path = entry.path();
+        let pid: Option<u32> = rest.split('-').next().and_then(|pid| pid.parse().ok());
+        if pid.is_some_and(process_is_running) {
+            continue; // another build writing right now
+        }
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let marked =
+            is_dir && std::fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
+        if marked && std::fs::remove_dir_all(&path).is_ok() {
+            continue;
+        }
+        kept.push(format!(
+            "{} looks like a copy left by an interrupted build but {}: remove it by hand",
+            path.display(),
+            if marked {
+                "could not be removed"
+            } else {
+                "has no govsite marker"
+            }
+        ));
+    }
+    kept.sort();
+    kept
+}
+
+/// Whether a process with this id exists (on Linux; elsewhere every id counts as running,
+/// so nothing is removed that might still be written).
+fn process_is_running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
     }
 }
 

@@ -148,13 +148,43 @@ pub fn build(
     content_dir: &Path,
     out: &Path,
 ) -> anyhow::Result<Built> {
+    stage(checked, options, content_dir, out)?.publish()
+}
+
+/// Renders the site into a staging folder beside `out`, leaving `out` as it is until
+/// `Staged::publish`; dropped instead, the staging folder goes and `out` never changes.
+pub fn stage(
+    checked: &Checked,
+    options: &RenderOptions,
+    content_dir: &Path,
+    out: &Path,
+) -> anyhow::Result<Staged> {
     let writer = SiteWriter::create(out, content_dir)?;
     let mut built = render(checked, options, &writer)?;
     built.timings.push(("write", writer.busy()));
-    let start = Instant::now();
-    writer.finish()?;
-    built.timings.push(("finish", start.elapsed()));
-    Ok(built)
+    Ok(Staged { built, writer })
+}
+
+/// A complete site waiting in its staging folder.
+pub struct Staged {
+    pub built: Built,
+    writer: SiteWriter,
+}
+
+impl Staged {
+    /// Folders of interrupted builds found beside `out` and left there, with the reason.
+    pub fn leftovers(&self) -> &[String] {
+        self.writer.leftovers()
+    }
+
+    /// Writes the manifest and swaps the new site in at `out`.
+    pub fn publish(self) -> anyhow::Result<Built> {
+        let Staged { mut built, writer } = self;
+        let start = Instant::now();
+        writer.finish()?;
+        built.timings.push(("finish", start.elapsed()));
+        Ok(built)
+    }
 }
 
 /// Counts what passes through to a sink.

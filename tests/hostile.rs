@@ -1263,7 +1263,12 @@ fn refuses_an_out_that_is_or_contains_the_content_directory() {
     refused(&content, "content");
     refused(&content.join("."), "content/.");
     refused(&content.join("controls/.."), "content/controls/..");
-    refused(&link, "link");
+    let run = site.build(&link, &[]);
+    assert!(
+        run.stderr.contains("`link`: it is a symbolic link"),
+        "{}",
+        run.stderr
+    );
     std::fs::remove_file(&link).unwrap();
     // The parent of content/: shown as the temporary folder itself.
     let run = site.build(site.root(), &[]);
@@ -1293,6 +1298,143 @@ fn refuses_an_out_that_reaches_the_content_parent_through_dot_dot() {
     );
     assert_eq!(run.code, 1);
     assert_eq!(snapshot(site.root()), before);
+}
+
+/// A process id that is certainly not running: that of a child that has exited.
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn copies_left_by_a_killed_build_are_removed_by_the_next_one() {
+    let (site, out, _) = built_once();
+    // What a build killed half-way leaves: its staging folder, marked, with pages in it.
+    let pid = dead_pid();
+    let killed = site
+        .root()
+        .join(format!(".public.govsite-new-{pid}-Xy12Ab"));
+    std::fs::create_dir_all(killed.join("controls")).unwrap();
+    std::fs::write(killed.join(".govsite"), "marker").unwrap();
+    std::fs::write(killed.join("controls/CTL-OK.html"), "governance data").unwrap();
+    let retired = site
+        .root()
+        .join(format!(".public.govsite-old-{pid}-Zz34Cd"));
+    std::fs::create_dir(&retired).unwrap();
+    std::fs::write(retired.join(".govsite"), "marker").unwrap();
+    // A folder of the same shape without the marker is not ours to remove: it is kept,
+    // and named in a warning.
+    let foreign = site
+        .root()
+        .join(format!(".public.govsite-new-{pid}-NoMark"));
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "keep me").unwrap();
+
+    let run = site.build(&out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        lines(&run.stderr)[0],
+        format!("warning: .public.govsite-new-{pid}-NoMark looks like a copy left by an interrupted build but has no govsite marker: remove it by hand")
+    );
+    assert_eq!(
+        names(site.root()),
+        [
+            format!(".public.govsite-new-{pid}-NoMark"),
+            "content".into(),
+            "public".into()
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn the_site_is_at_the_out_path_at_every_instant_of_a_rebuild() {
+    let (site, out, _) = built_once();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (stop, marker) = (stop.clone(), out.join(".govsite"));
+        std::thread::spawn(move || {
+            let mut missing = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if std::fs::symlink_metadata(&marker).is_err() {
+                    missing += 1;
+                }
+            }
+            missing
+        })
+    };
+    for n in 0..8 {
+        site.write(
+            &format!("controls/CTL-N{n}.md"),
+            "---\ntitle: New\nowner: dana\n---\n",
+        );
+        let run = site.build(&out, &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        watcher.join().unwrap(),
+        0,
+        "times the site was missing during a rebuild"
+    );
+    assert!(out.join("controls/CTL-N7.html").is_file());
+    assert_eq!(names(site.root()), ["content", "public"]);
+}
+
+#[test]
+fn refuses_an_out_that_is_a_symlink_or_inside_the_content() {
+    let site = Scratch::new();
+    let elsewhere = site.root().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("keep.txt"), "keep me").unwrap();
+    std::fs::write(elsewhere.join(".govsite"), "planted marker").unwrap();
+    let link = site.root().join("public");
+    symlink(&elsewhere, &link);
+    let before = snapshot(site.root());
+    let run = site.build(&link, &[]);
+    assert_eq!(
+        run.stderr,
+        "error: refusing to write the site to `public`: it is a symbolic link, and the site would replace what it points to; give the real folder as --out\n"
+    );
+    assert_eq!(run.code, 1);
+    let inside = site.content().join("site");
+    let run = site.build(&inside, &[]);
+    assert_eq!(
+        run.stderr,
+        "error: refusing to write the site to `content/site`: it is inside the content directory `content`, where a build would mix output with records; choose an --out outside it\n"
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(snapshot(site.root()), before);
+}
+
+#[test]
+fn a_strict_build_with_findings_leaves_the_previous_site_byte_identical() {
+    let (site, out, before) = built_once();
+    // An exception that expired before the as-of date is a policy finding.
+    site.write(
+        "exceptions/EXC-1.md",
+        "---\ncontrol: CTL-OK\napproved_by: dana\ngranted: 2026-01-01\nexpires: 2026-02-01\n---\nWhy.\n",
+    );
+    let run = site.build(&out, &["--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("build refused (--strict): ")
+            && run
+                .stderr
+                .contains("the previous site (if any) is untouched"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&out), before, "--strict replaced the site");
+    assert_eq!(names(site.root()), ["content", "public"]);
+    // Without --strict the same content builds.
+    assert_eq!(site.build(&out, &[]).code, 0);
+    assert!(out.join("exceptions/EXC-1.html").is_file());
 }
 
 // ---------------------------------------------------------------------------------------

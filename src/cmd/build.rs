@@ -26,9 +26,24 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         compare: args.compare.clone(),
     };
     let progress = Progress::start(ui, "rendering pages, charts and exports");
-    let built = ManuallyDrop::new(site::build(&checked, &options, content, &args.out)?);
+    let staged = site::stage(&checked, &options, content, &args.out)?;
     drop(progress);
-    let findings = metrics::findings(&built.metrics);
+    for leftover in staged.leftovers() {
+        ui.warn(leftover);
+    }
+    let findings = metrics::findings(&staged.built.metrics);
+    if args.strict && !findings.is_empty() {
+        for finding in &findings {
+            eprintln!("policy: {}: {}", finding.kind, finding.message);
+        }
+        eprintln!(
+            "build refused (--strict): {} policy findings; the previous site (if any) is untouched",
+            findings.len()
+        );
+        // The staged site is removed when dropped.
+        return Ok(ExitCode::from(1));
+    }
+    let built = ManuallyDrop::new(staged.publish()?);
     for (stage, time) in checked.timings.iter().chain(&built.timings) {
         ui.detail(&format!(
             "  {stage:<9} {:>8.1} ms",
@@ -44,12 +59,5 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         args.out.display(),
         args.out.join("index.html").display()
     ));
-    if args.strict && !findings.is_empty() {
-        for finding in &findings {
-            eprintln!("policy: {}: {}", finding.kind, finding.message);
-        }
-        eprintln!("--strict: {} policy findings", findings.len());
-        return Ok(ExitCode::from(1));
-    }
     Ok(ExitCode::SUCCESS)
 }

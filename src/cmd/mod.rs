@@ -42,6 +42,11 @@ impl Ui {
         }
     }
 
+    /// A warning that is not about one content file; shown even with `--quiet`.
+    pub fn warn(&self, message: &str) {
+        eprintln!("warning: {message}");
+    }
+
     /// Detail for `--verbose`, such as stage timings.
     pub fn detail(&self, message: &str) {
         if self.verbose {
