@@ -1,8 +1,13 @@
 //! Evidence attachments: files under `content/evidence/` that records list in `evidence:`.
-//! Each is checked to exist inside that folder, hashed, and later copied into the site.
+//! Each is checked to exist inside that folder, hashed, and later copied into the site from
+//! a handle that refuses symbolic links, checked against that hash as it is copied.
+//!
+//! Files a browser could run as a page (HTML, SVG, XML, scripts, and any type not on the
+//! list of passive formats) are published with `.txt` appended, so a browser or docs host
+//! shows their text and never runs it: an author cannot put script on the site this way.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -29,12 +34,37 @@ pub fn hex(digest: &[u8]) -> String {
     text
 }
 
+/// Evidence types published under their own name: documents, images, data and archives that
+/// browsers display without running anything from the site's origin.
+const PASSIVE: &[&str] = &[
+    "7z", "asc", "avif", "bmp", "cer", "crt", "csv", "der", "doc", "docx", "eml", "gif", "gz",
+    "jpeg", "jpg", "json", "log", "md", "mp3", "mp4", "msg", "odp", "ods", "odt", "ogg", "pdf",
+    "pem", "png", "ppt", "pptx", "pub", "rtf", "sig", "tar", "tgz", "tif", "tiff", "toml", "tsv",
+    "txt", "wav", "webm", "webp", "xls", "xlsx", "yaml", "yml", "zip",
+];
+
+/// Where the copy of evidence `path` goes under `evidence/`: the same path for a passive
+/// type (`PASSIVE`, any letter case), else `path.txt`.
+pub fn published_path(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let passive = name.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty() && PASSIVE.contains(&extension.to_ascii_lowercase().as_str())
+    });
+    if passive {
+        path.to_string()
+    } else {
+        format!("{path}.txt")
+    }
+}
+
 /// Finds, checks and hashes every evidence file the records list.
 pub fn load_evidence(
     content_dir: &Path,
     model: &Model,
 ) -> (BTreeMap<String, EvidenceFile>, Vec<Diagnostic>) {
     let mut found = BTreeMap::new();
+    // Published name -> the evidence path that has it.
+    let mut published: BTreeMap<String, String> = BTreeMap::new();
     let mut diagnostics = Vec::new();
     let references = model
         .controls
@@ -48,9 +78,20 @@ pub fn load_evidence(
                 continue;
             }
             match resolve(content_dir, path) {
-                Ok(file) => {
-                    found.insert(path.clone(), file);
-                }
+                Ok(file) => match published.get(&file.published) {
+                    Some(other) => diagnostics.push(problem(
+                        source,
+                        i,
+                        format!(
+                            "evidence `{path}` would be published as `{}`, like `{other}`: rename one of them",
+                            file.published
+                        ),
+                    )),
+                    None => {
+                        published.insert(file.published.clone(), path.clone());
+                        found.insert(path.clone(), file);
+                    }
+                },
                 Err(message) => diagnostics.push(problem(source, i, message)),
             }
         }
@@ -104,36 +145,94 @@ fn resolve(content_dir: &Path, path: &str) -> Result<EvidenceFile, String> {
             ));
         }
     }
-    if !std::fs::symlink_metadata(&source).is_ok_and(|m| m.is_file()) {
+    let not_regular =
+        || format!("evidence `{path}` is not a regular file (folders and devices are not copied)");
+    let mut file = open_regular(&source).map_err(|error| match error.kind() {
+        std::io::ErrorKind::InvalidInput => not_regular(),
+        _ => format!("cannot read evidence `{path}`: {error}"),
+    })?;
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    let mut hasher = Sha256::new();
+    let mut git = sha1::Sha1::new();
+    git.update(format!("blob {size}\0"));
+    let read = stream(&mut file, &mut |chunk| {
+        hasher.update(chunk);
+        git.update(chunk);
+        Ok(())
+    })
+    .map_err(|error| format!("cannot read evidence `{path}`: {error}"))?;
+    if read != size {
         return Err(format!(
-            "evidence `{path}` is not a regular file (folders and devices are not copied)"
+            "evidence `{path}` changed while it was read: check again when nothing writes to it"
         ));
     }
-    let (size, sha256) =
-        hash_file(&source).map_err(|error| format!("cannot read evidence `{path}`: {error}"))?;
     Ok(EvidenceFile {
         path: path.to_string(),
+        published: published_path(path),
         size,
-        sha256,
+        sha256: hex(&hasher.finalize()),
+        git_blob: hex(&git.finalize()),
         source,
     })
 }
 
-/// Size and SHA-256 of a file, streamed so large attachments need little memory.
-fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 64 * 1024];
+/// Opens `path` for reading without following a symbolic link in its last part, and only
+/// if it is a regular file (a FIFO would block, a device never end): `InvalidInput` if not.
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if file.metadata()?.is_file() {
+        Ok(file)
+    } else {
+        Err(std::io::ErrorKind::InvalidInput.into())
+    }
+}
+
+/// Reads `file` to its end in 256 KiB pieces, handing each to `each`; returns the size read.
+fn stream(
+    file: &mut std::fs::File,
+    each: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<u64> {
+    let mut buffer = vec![0; 256 * 1024];
     let mut size = 0;
     loop {
-        let read = file.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
+        let read = match file.read(&mut buffer) {
+            Ok(0) => return Ok(size),
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
         size += read as u64;
-        hasher.update(&buffer[..read]);
+        each(&buffer[..read])?;
     }
-    Ok((size, hex(&hasher.finalize())))
+}
+
+/// Copies evidence into `out` from a handle that refuses symbolic links, hashing what it
+/// copies: fails unless the bytes copied are exactly those hashed when the content was read
+/// (a file swapped or changed since would otherwise be published under the old hash).
+pub fn copy_verified(file: &EvidenceFile, out: &mut dyn Write) -> std::io::Result<()> {
+    let changed = || {
+        std::io::Error::other(format!(
+            "evidence `{}` changed after it was checked: build again when nothing writes to it",
+            file.path
+        ))
+    };
+    let mut source = open_regular(&file.source).map_err(|error| match error.kind() {
+        std::io::ErrorKind::InvalidInput => changed(),
+        _ => error,
+    })?;
+    let mut hasher = Sha256::new();
+    let size = stream(&mut source, &mut |chunk| {
+        hasher.update(chunk);
+        out.write_all(chunk)
+    })?;
+    if size != file.size || hex(&hasher.finalize()) != file.sha256 {
+        return Err(changed());
+    }
+    Ok(())
 }
 
 /// `1536` -> `1.5 KiB`.
@@ -197,6 +296,43 @@ mod tests {
         assert!(resolve(dir.path(), "2026/missing.txt")
             .unwrap_err()
             .contains("not found"));
+    }
+
+    #[test]
+    fn publishes_active_types_as_text() {
+        assert_eq!(published_path("2026/report.pdf"), "2026/report.pdf");
+        assert_eq!(published_path("scan.PNG"), "scan.PNG");
+        for active in [
+            "a.html", "b.svg", "c.Xhtml", "d.xml", "e.js", "f.mjs", "README", ".pdf",
+        ] {
+            assert_eq!(published_path(active), format!("{active}.txt"));
+        }
+    }
+
+    #[test]
+    fn copies_only_the_bytes_that_were_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("evidence")).unwrap();
+        let path = dir.path().join("evidence/log.txt");
+        std::fs::write(&path, "abc").unwrap();
+        let file = resolve(dir.path(), "log.txt").unwrap();
+        // `printf 'blob 3\0abc' | sha1sum`, as `git hash-object` computes it.
+        assert_eq!(file.git_blob, "f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f");
+        let mut copy = Vec::new();
+        copy_verified(&file, &mut copy).unwrap();
+        assert_eq!(copy, b"abc");
+        // Changed after the check: refused, whatever was copied is discarded by the caller.
+        std::fs::write(&path, "abd").unwrap();
+        let error = copy_verified(&file, &mut Vec::new()).unwrap_err();
+        assert!(
+            error.to_string().contains("changed after it was checked"),
+            "{error}"
+        );
+        // Swapped for a link to another file: not followed.
+        std::fs::write(dir.path().join("other.txt"), "abc").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("other.txt"), &path).unwrap();
+        assert!(copy_verified(&file, &mut Vec::new()).is_err());
     }
 
     #[test]

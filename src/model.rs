@@ -32,8 +32,15 @@ pub struct Model {
 pub struct EvidenceFile {
     /// The path under `content/evidence/`, `/`-separated.
     pub path: String,
+    /// Where the copy is in the site, under `evidence/`: `path`, or `path.txt` for a type a
+    /// browser would run (see `evidence::published_path`).
+    pub published: String,
     pub size: u64,
     pub sha256: String,
+    /// The git blob id of the bytes (SHA-1 of `blob <size>\0` and the bytes), so provenance
+    /// can tell whether the file is the one in the content's commit without reading it again.
+    #[serde(skip)]
+    pub git_blob: String,
     /// Where the file is on disk.
     #[serde(skip)]
     pub source: PathBuf,

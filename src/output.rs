@@ -332,19 +332,41 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Writes `files` into a new folder `dir` (for `govsite init`), refusing to touch a folder
-/// that already has something in it.
+/// that already has something in it or is a symbolic link. The files are written into a
+/// new folder of an unpredictable name beside `dir`, which is renamed to `dir` only when
+/// complete: a full disk or any other failure leaves nothing behind, and nothing planted
+/// in `dir` is ever written through.
 pub fn write_new_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    let occupied = dir.exists()
-        && std::fs::read_dir(dir)
-            .with_context(|| format!("reading {}", dir.display()))?
-            .next()
-            .is_some();
-    if occupied {
-        bail!(
-            "refusing to write into `{}`: it is not empty; choose a new folder",
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => bail!(
+            "refusing to write into `{}`: it is a symbolic link; give a new folder's path",
             dir.display()
-        );
+        ),
+        Ok(meta) if !meta.is_dir() => bail!(
+            "refusing to write into `{}`: it is a file; choose a new folder",
+            dir.display()
+        ),
+        Ok(_) => {
+            let occupied = std::fs::read_dir(dir)
+                .with_context(|| format!("reading {}", dir.display()))?
+                .next()
+                .is_some();
+            if occupied {
+                bail!(
+                    "refusing to write into `{}`: it is not empty; choose a new folder",
+                    dir.display()
+                );
+            }
+        }
+        Err(_) => {}
     }
+    let parent = parent_of(dir);
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{}.govsite-init-", file_name(dir)))
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777))
+        .tempdir_in(&parent)
+        .with_context(|| format!("creating a folder in {}", parent.display()))?;
     for file in files {
         let relative = Path::new(&file.path);
         if !relative
@@ -353,14 +375,25 @@ pub fn write_new_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
         {
             bail!("internal error: path `{}` leaves the folder", file.path);
         }
-        let path = dir.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
+        let path = staging.path().join(relative);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
         }
-        std::fs::write(&path, &file.bytes)
-            .with_context(|| format!("writing {}", path.display()))?;
+        let shown = dir.join(relative);
+        std::fs::File::create_new(&path)
+            .and_then(|mut created| created.write_all(&file.bytes))
+            .with_context(|| format!("writing {}", shown.display()))?;
     }
+    // Onto a missing or still-empty `dir` only: anything put there meanwhile makes it fail.
+    std::fs::rename(staging.path(), dir).with_context(|| {
+        format!(
+            "moving the new files into {} (did something else write there meanwhile?)",
+            dir.display()
+        )
+    })?;
+    // Renamed away: nothing is left for the handle to remove.
+    let _ = staging.keep();
     Ok(())
 }
 

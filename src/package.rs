@@ -3,14 +3,13 @@
 //! the same input are byte-identical.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::model::Day;
-use crate::output::OutputFile;
 
 /// `acme-corp-nhi-governance-2026-11-01`: the organisation (or title) as a file-name slug.
 pub fn default_name(organisation: &str, title: &str, as_of: Day) -> String {
@@ -37,50 +36,130 @@ pub fn default_name(organisation: &str, title: &str, as_of: Day) -> String {
     format!("{slug}{suffix}-{as_of}")
 }
 
-/// Writes `files` into a zip at `path`, each under `folder/`. The archive is written to a
-/// temporary file next to `path` and renamed into place only when complete.
-pub fn write_zip(
-    files: &[OutputFile],
-    folder: &str,
-    as_of: Day,
-    path: &Path,
-) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
+/// The folder the archive's entries go under: the archive's file stem when that is a plain
+/// name (`acme.zip` -> `acme/`), else `default`. A stem such as `..` (from `...zip`) would
+/// make entries that unzip outside the folder they are unpacked in.
+pub fn folder_name(archive: &Path, default: &str) -> String {
+    let stem = archive
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let plain = !stem.starts_with('.')
+        && stem
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !stem.is_empty();
+    if plain {
+        stem
+    } else {
+        default.to_string()
     }
-    let partial = path.with_extension("zip.partial");
-    let result = write_entries(files, folder, as_of, &partial).and_then(|()| {
-        std::fs::rename(&partial, path)
-            .with_context(|| format!("moving the archive to {}", path.display()))
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result
 }
 
+/// Refuses an archive path that would replace content or a folder.
+pub fn check_output(archive: &Path, content_dir: &Path) -> anyhow::Result<()> {
+    let absolute = |path: &Path| {
+        std::path::absolute(path)
+            .map(|path| {
+                // Resolve links of the part that exists, so a linked way in compares too.
+                let parent = path.parent().and_then(|p| p.canonicalize().ok());
+                match (parent, path.file_name()) {
+                    (Some(parent), Some(name)) => parent.join(name),
+                    _ => path,
+                }
+            })
+            .with_context(|| format!("resolving {}", path.display()))
+    };
+    let content = content_dir
+        .canonicalize()
+        .with_context(|| format!("resolving {}", content_dir.display()))?;
+    if absolute(archive)?.starts_with(&content) {
+        anyhow::bail!(
+            "refusing to write the package to `{}`: it is inside the content directory `{}`, and would replace or add to the records; choose a path outside it with -o",
+            archive.display(),
+            content_dir.display()
+        );
+    }
+    if archive.is_dir() {
+        anyhow::bail!(
+            "`{}` is a folder: give the archive's file name with -o (for example {}/package.zip)",
+            archive.display(),
+            archive.display()
+        );
+    }
+    Ok(())
+}
+
+/// Zips every file under `site` into `archive`, each as `folder/<path>`, in path order,
+/// streaming each file (zip64 for those of 4 GiB or more). The archive is written to a new
+/// temporary file of an unpredictable name beside `archive` and renamed into place only
+/// when complete, so a failed or concurrent run never leaves or shares a partial archive.
+pub fn write_zip(site: &Path, folder: &str, as_of: Day, archive: &Path) -> anyhow::Result<()> {
+    let parent = match archive.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let name = archive
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let partial = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        // An ordinary new file's mode (the umask applies), not tempfile's 0600.
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(parent)
+        .with_context(|| format!("creating a temporary file in {}", parent.display()))?;
+    write_entries(site, folder, as_of, partial.as_file())?;
+    partial
+        .persist(archive)
+        .map_err(|error| error.error)
+        .with_context(|| format!("moving the archive to {}", archive.display()))?;
+    Ok(())
+}
+
+/// The files under `root`, as sorted `/`-separated relative paths.
+fn site_files(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(root).follow_links(false) {
+        let entry = entry.with_context(|| format!("reading {}", root.display()))?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            files.push((parts.join("/"), entry.path().to_path_buf()));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Sizes from which an entry needs zip64 (its size no longer fits the 32-bit fields).
+const ZIP64_FROM: u64 = 0xFFFF_FFFF;
+
 fn write_entries(
-    files: &[OutputFile],
+    site: &Path,
     folder: &str,
     as_of: Day,
-    path: &Path,
+    file: &std::fs::File,
 ) -> anyhow::Result<()> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(timestamp(as_of))
         .unix_permissions(0o644);
-    let mut sorted: Vec<&OutputFile> = files.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    for entry in sorted {
-        let name = format!("{folder}/{}", entry.path);
-        zip.start_file(name.as_str(), options)
+    for (relative, path) in site_files(site)? {
+        let name = format!("{folder}/{relative}");
+        let mut source =
+            std::fs::File::open(&path).with_context(|| format!("reading {}", path.display()))?;
+        let size = source.metadata().map(|m| m.len()).unwrap_or(0);
+        zip.start_file(name.as_str(), options.large_file(size >= ZIP64_FROM))
             .with_context(|| format!("adding {name}"))?;
-        zip.write_all(&entry.bytes)
-            .with_context(|| format!("adding {name}"))?;
+        std::io::copy(&mut source, &mut zip).with_context(|| format!("adding {name}"))?;
     }
     let mut writer = zip.finish().context("finishing the archive")?;
     writer.flush().context("writing the archive")?;
@@ -120,17 +199,44 @@ mod tests {
     #[test]
     fn two_archives_of_the_same_files_are_identical() {
         let dir = tempfile::tempdir().unwrap();
-        let files = vec![
-            OutputFile::new("index.html", "home"),
-            OutputFile::new("a/b.txt", "b"),
-        ];
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("a")).unwrap();
+        std::fs::write(site.join("index.html"), "home").unwrap();
+        std::fs::write(site.join("a/b.txt"), "b").unwrap();
         let day: Day = "2026-11-01".parse().unwrap();
         let (first, second) = (dir.path().join("a.zip"), dir.path().join("b.zip"));
-        write_zip(&files, "site", day, &first).unwrap();
-        write_zip(&files, "site", day, &second).unwrap();
+        write_zip(&site, "site", day, &first).unwrap();
+        write_zip(&site, "site", day, &second).unwrap();
         assert_eq!(
             std::fs::read(&first).unwrap(),
             std::fs::read(&second).unwrap()
         );
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.zip", "b.zip", "site"], "temporary files left");
+    }
+
+    #[test]
+    fn entry_folders_are_plain_names() {
+        let default = "acme-nhi-governance-2026-11-01";
+        assert_eq!(folder_name(Path::new("out/acme.zip"), default), "acme");
+        assert_eq!(folder_name(Path::new("v1.2.zip"), default), "v1.2");
+        for unsafe_name in [
+            "...zip",
+            "..zip",
+            ".zip",
+            ".hidden.zip",
+            "a b.zip",
+            "x\\y.zip",
+        ] {
+            assert_eq!(
+                folder_name(Path::new(unsafe_name), default),
+                default,
+                "{unsafe_name}"
+            );
+        }
     }
 }

@@ -303,6 +303,239 @@ fn evidence_through_a_symlinked_folder_is_refused() {
     assert!(!out.exists(), "a file from outside content/ was published");
 }
 
+#[test]
+fn evidence_a_browser_would_run_is_published_as_text() {
+    let site = Scratch::new();
+    let script = "<script>alert(document.domain)</script>";
+    for name in [
+        "scan.html",
+        "logo.SVG",
+        "feed.xml",
+        "app.js",
+        "page.xhtml",
+        "README",
+    ] {
+        site.write(&format!("evidence/{name}"), script);
+    }
+    site.write("evidence/report.pdf", "%PDF-1.4");
+    site.write(
+        "controls/CTL-EV.md",
+        "---\ntitle: Evidence\nowner: dana\nevidence: [scan.html, logo.SVG, feed.xml, app.js, page.xhtml, README, report.pdf]\n---\n",
+    );
+    let out = site.root().join("public");
+    let run = site.build(&out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        names(&out.join("evidence")),
+        [
+            "README.txt",
+            "app.js.txt",
+            "feed.xml.txt",
+            "logo.SVG.txt",
+            "page.xhtml.txt",
+            "report.pdf",
+            "scan.html.txt"
+        ]
+    );
+    // Byte for byte, and what the page links to.
+    assert_eq!(read(&out, "evidence/scan.html.txt"), script);
+    let page = read(&out, "controls/CTL-EV.html");
+    assert!(
+        page.contains("href=\"../evidence/scan.html.txt\""),
+        "{page}"
+    );
+    assert!(!page.contains("href=\"../evidence/scan.html\""));
+    let sums = read(&out, "SHA256SUMS");
+    assert!(sums.contains("  evidence/scan.html.txt\n"), "{sums}");
+}
+
+#[test]
+fn evidence_published_under_the_same_name_twice_is_an_error() {
+    let site = Scratch::new();
+    site.write("evidence/a.html", "one");
+    site.write("evidence/a.html.txt", "two");
+    site.write(
+        "controls/CTL-EV.md",
+        "---\ntitle: Evidence\nowner: dana\nevidence: [a.html.txt, a.html]\n---\n",
+    );
+    let run = site.check();
+    assert_eq!(
+        run.stderr,
+        "content/controls/CTL-EV.md:4:24: error: evidence `a.html` would be published as `a.html.txt`, like `a.html.txt`: rename one of them\n1 error, 0 warnings\n"
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn evidence_that_is_a_fifo_is_refused_without_hanging() {
+    let site = Scratch::new();
+    std::fs::create_dir_all(site.content().join("evidence")).unwrap();
+    let fifo = site.content().join("evidence/pipe.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    site.write(
+        "controls/CTL-EV.md",
+        "---\ntitle: Evidence\nowner: dana\nevidence: [pipe.txt]\n---\n",
+    );
+    let run = site.check();
+    assert!(
+        run.stderr.starts_with(
+            "content/controls/CTL-EV.md:4:12: error: evidence `pipe.txt` is not a regular file"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// package and init
+
+fn package(site: &Scratch, output: &Path) -> Run {
+    let content = site.content();
+    govsite(
+        Some(site.root()),
+        &[
+            "package",
+            "--content",
+            s(&content),
+            "--as-of",
+            AS_OF,
+            "-o",
+            s(output),
+        ],
+    )
+}
+
+fn zip_names(archive: &Path) -> Vec<String> {
+    let file = std::fs::File::open(archive).unwrap();
+    let zip = zip::ZipArchive::new(file).unwrap();
+    zip.file_names()
+        .map(|name| name.unwrap().into_owned())
+        .collect()
+}
+
+#[test]
+fn package_refuses_to_write_into_the_content() {
+    let site = Scratch::new();
+    let before = snapshot(site.root());
+    for target in ["people.yaml", "controls/CTL-OK.md", "new.zip"] {
+        let run = package(&site, &site.content().join(target));
+        assert_eq!(
+            run.stderr,
+            format!("error: refusing to write the package to `content/{target}`: it is inside the content directory `content`, and would replace or add to the records; choose a path outside it with -o\n")
+        );
+        assert_eq!(run.code, 1);
+    }
+    assert_eq!(snapshot(site.root()), before);
+}
+
+#[test]
+fn package_entries_never_leave_their_folder() {
+    let site = Scratch::new();
+    let archive = site.root().join("...zip");
+    let run = package(&site, &archive);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The stem `..` is no folder name: the default name (from the title and date) is used.
+    let names = zip_names(&archive);
+    let folder = "nhi-governance-2026-11-01/";
+    assert!(names.contains(&format!("{folder}index.html")), "{names:?}");
+    assert!(
+        names.iter().all(|name| name.starts_with(folder)),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn package_never_writes_through_a_planted_partial_file() {
+    let site = Scratch::new();
+    let victim = site.outside("victim.txt", "precious");
+    let archive = site.root().join("audit.zip");
+    symlink(&victim, site.root().join("audit.zip.partial"));
+    let run = package(&site, &archive);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(zip_names(&archive).contains(&"audit/SHA256SUMS".to_string()));
+    // Only the archive is new beside the planted link: no temporary file is left.
+    assert_eq!(
+        names(site.root()),
+        ["audit.zip", "audit.zip.partial", "content", "outside"]
+    );
+}
+
+#[test]
+fn package_streams_large_evidence_and_keeps_its_hash() {
+    let site = Scratch::new();
+    // 24 MiB of varied bytes: larger than any buffer, as large files are for the copy.
+    let bytes: Vec<u8> = (0..24u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    site.write("evidence/big.log", &bytes);
+    site.write(
+        "controls/CTL-EV.md",
+        "---\ntitle: Evidence\nowner: dana\nevidence: [big.log]\n---\n",
+    );
+    let archive = site.root().join("audit.zip");
+    let run = package(&site, &archive);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
+    let mut copied = Vec::new();
+    zip.by_name("audit/evidence/big.log")
+        .unwrap()
+        .read_to_end(&mut copied)
+        .unwrap();
+    assert!(copied == bytes, "the packaged evidence differs");
+}
+
+/// Runs `govsite init DIR` with a file-size limit of `kib` KiB, as a full disk would stop it.
+fn init_with_size_limit(cwd: &Path, dir: &str, kib: u32) -> std::process::Output {
+    Command::new("sh")
+        .current_dir(cwd)
+        .arg("-c")
+        // Ignore SIGXFSZ, so writes over the limit fail with EFBIG instead of killing.
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {kib}; exec \"$0\" init {dir}"
+        ))
+        .arg(env!("CARGO_BIN_EXE_govsite"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_that_runs_out_of_space_leaves_nothing_behind() {
+    let dir = TempDir::new().unwrap();
+    let failed = init_with_size_limit(dir.path(), "governance", 1);
+    assert_eq!(failed.status.code(), Some(1), "{failed:?}");
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.starts_with("error: writing governance/"), "{stderr}");
+    assert_eq!(
+        names(dir.path()),
+        Vec::<String>::new(),
+        "a half-written folder was left"
+    );
+    // With room, the same command makes the whole folder.
+    let done = init_with_size_limit(dir.path(), "governance", 100_000);
+    assert_eq!(done.status.code(), Some(0), "{done:?}");
+    assert!(dir.path().join("governance/controls").is_dir());
+}
+
+#[test]
+fn init_never_writes_through_a_symlink() {
+    let dir = TempDir::new().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    symlink(&elsewhere, dir.path().join("governance"));
+    let run = govsite(
+        Some(dir.path()),
+        &["init", s(&dir.path().join("governance"))],
+    );
+    assert_eq!(
+        run.stderr,
+        "error: refusing to write into `governance`: it is a symbolic link; give a new folder's path\n"
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(names(&elsewhere), Vec::<String>::new());
+}
+
 // ---------------------------------------------------------------------------------------
 // Ids that are not file-name safe, and paths that try to leave --out
 

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use super::{Progress, Ui};
 use crate::cli::PackageArgs;
 use crate::package;
@@ -19,18 +21,24 @@ pub fn run(args: &PackageArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         templates: args.templates.clone(),
         compare: None,
     };
-    let progress = Progress::start(ui, "rendering and packaging");
-    let (built, files) = site::render_in_memory(&checked, &options)?;
     let site_config = &checked.model.site;
     let name = package::default_name(&site_config.organisation, &site_config.title, checked.as_of);
     let path = args
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{name}.zip")));
-    let folder = path
-        .file_stem()
-        .map_or(name.clone(), |stem| stem.to_string_lossy().into_owned());
-    package::write_zip(&files, &folder, checked.as_of, &path)?;
+    let folder = package::folder_name(&path, &name);
+    package::check_output(&path, &args.content.content)?;
+    let progress = Progress::start(ui, "rendering and packaging");
+    // The site is built into a private folder (mode 0700, removed when done) and zipped
+    // from there file by file, so even huge evidence passes through in small pieces.
+    let scratch = tempfile::Builder::new()
+        .prefix("govsite-package-")
+        .tempdir()
+        .context("creating a private temporary folder")?;
+    let site_dir = scratch.path().join(&folder);
+    let built = site::build(&checked, &options, &args.content.content, &site_dir)?;
+    package::write_zip(&site_dir, &folder, checked.as_of, &path)?;
     drop(progress);
     ui.info(&format!(
         "packaged {} files as of {} into {}; unzip it, open {folder}/index.html, and verify with `sha256sum -c SHA256SUMS` inside {folder}/",

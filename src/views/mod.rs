@@ -457,12 +457,9 @@ pub fn render_site(
 fn evidence_files(model: &Model, sink: &dyn Sink) -> anyhow::Result<()> {
     let files: Vec<&crate::model::EvidenceFile> = model.evidence.values().collect();
     files.par_iter().try_for_each(|file| {
-        let bytes = std::fs::read(&file.source)
-            .with_context(|| format!("reading evidence {}", file.source.display()))?;
-        sink.put(OutputFile::new(
-            format!("{}/{}", crate::evidence::FOLDER, file.path),
-            bytes,
-        ))
+        let path = format!("{}/{}", crate::evidence::FOLDER, file.published);
+        sink.put_stream(path, &mut |out| crate::evidence::copy_verified(file, out))
+            .with_context(|| format!("copying evidence {}", file.source.display()))
     })
 }
 
@@ -483,7 +480,7 @@ impl<'a> Index<'a> {
             .filter_map(|path| self.model.evidence.get(path))
             .map(|file| EvidenceView {
                 path: &file.path,
-                href: format!("{}/{}", crate::evidence::FOLDER, file.path),
+                href: format!("{}/{}", crate::evidence::FOLDER, file.published),
                 size: crate::evidence::human_size(file.size),
                 sha256: &file.sha256,
             })
