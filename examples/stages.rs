@@ -66,7 +66,7 @@ fn main() -> anyhow::Result<()> {
         .site
         .as_of
         .unwrap_or_else(govsite::model::Day::today_utc);
-    let provenance = Provenance::of_content(&content);
+    let provenance = Provenance::of_content(&content, &model);
     timer.lap("provenance");
     let metrics = metrics::compute(&model, as_of);
     timer.lap("metrics");

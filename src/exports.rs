@@ -10,15 +10,40 @@ use serde::Serialize;
 use crate::metrics::Metrics;
 use crate::model::{Day, Model};
 use crate::output::Sink;
+use crate::provenance::Provenance;
+
+/// The file at the site's root that says what the site was built from.
+pub const PROVENANCE: &str = "provenance.json";
 
 /// Writes `data/metrics.json` and the CSV exports into `sink`, each streamed into its file
 /// as it is made (`metrics.json` alone is tens of megabytes at estate scale).
-pub fn write_exports(model: &Model, metrics: &Metrics, sink: &dyn Sink) -> anyhow::Result<()> {
+pub fn write_exports(
+    model: &Model,
+    metrics: &Metrics,
+    provenance: &Provenance,
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
     let put = |path: &str, export: &dyn Fn(&mut dyn Write) -> std::io::Result<()>| {
         sink.put_stream(path.to_string(), &mut |out| export(out))
     };
+    /// The metrics with where their content came from, as the last key.
+    #[derive(Serialize)]
+    struct WithProvenance<'a> {
+        #[serde(flatten)]
+        metrics: &'a Metrics,
+        provenance: &'a Provenance,
+    }
     put("data/metrics.json", &|out| {
-        serde_json::to_writer_pretty(&mut *out, metrics)?;
+        let json = WithProvenance {
+            metrics,
+            provenance,
+        };
+        serde_json::to_writer_pretty(&mut *out, &json)?;
+        out.write_all(b"\n")
+    })?;
+    // Beside SHA256SUMS (which covers it): what the site was built from, in one small file.
+    put(PROVENANCE, &|out| {
+        serde_json::to_writer_pretty(&mut *out, provenance)?;
         out.write_all(b"\n")
     })?;
     put("data/controls.csv", &|out| {

@@ -41,9 +41,10 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
         site.source = source;
         model.site = site;
     }
-    model.people = load_list(content_dir, "people.yaml", &mut diagnostics);
-    model.teams = load_list(content_dir, "teams.yaml", &mut diagnostics);
-    model.frameworks = load_list(content_dir, "frameworks.yaml", &mut diagnostics);
+    let [people, teams, frameworks] = LIST_FILES;
+    model.people = load_list(content_dir, people, &mut diagnostics);
+    model.teams = load_list(content_dir, teams, &mut diagnostics);
+    model.frameworks = load_list(content_dir, frameworks, &mut diagnostics);
     // The four folders at once: each has a serial part (listing, duplicate ids) that the
     // others' parsing can overlap.
     let ((controls, processes), (exceptions, incidents)) = rayon::join(
@@ -59,6 +60,32 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.evidence = evidence;
     diagnostics.extend(problems);
     Ok(Loaded { model, diagnostics })
+}
+
+/// The list files at the top of a content directory, besides `site.yaml`.
+pub const LIST_FILES: [&str; 3] = ["people.yaml", "teams.yaml", "frameworks.yaml"];
+
+/// The folders of one record per file.
+pub const RECORD_FOLDERS: [&str; 4] = [
+    <Control as Record>::FOLDER,
+    <Process as Record>::FOLDER,
+    <Exception as Record>::FOLDER,
+    <Incident as Record>::FOLDER,
+];
+
+/// Whether a `/`-separated path relative to the content directory is one a build reads as
+/// content (evidence aside): `site.yaml`, a list file, or a `.md` file in a record folder
+/// with no hidden part.
+pub fn is_content_path(relative: &str) -> bool {
+    if relative == "site.yaml" || LIST_FILES.contains(&relative) {
+        return true;
+    }
+    let mut parts = relative.split('/');
+    parts
+        .next()
+        .is_some_and(|folder| RECORD_FOLDERS.contains(&folder))
+        && relative.ends_with(".md")
+        && parts.all(|part| !part.starts_with('.'))
 }
 
 /// Records of one folder and the problems found in it.

@@ -27,6 +27,16 @@ pub struct Model {
     pub evidence: BTreeMap<String, EvidenceFile>,
 }
 
+impl Model {
+    /// The file of every record (controls, processes, exceptions, incidents).
+    pub fn record_sources(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        (self.controls.values().map(|r| r.source.path.clone()))
+            .chain(self.processes.values().map(|r| r.source.path.clone()))
+            .chain(self.exceptions.values().map(|r| r.source.path.clone()))
+            .chain(self.incidents.values().map(|r| r.source.path.clone()))
+    }
+}
+
 /// An evidence attachment: copied into the site with its size and SHA-256.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvidenceFile {

@@ -1,42 +1,67 @@
-//! Where the content came from: the git commit of the content directory, when there is one.
-//! Printed on every page so an auditor can tie a site to the records that produced it.
+//! Where the content came from: the git commit of the content directory, and whether every
+//! file the build read is exactly that commit's. Printed on every page and written into
+//! `data/metrics.json` and `provenance.json`, so an auditor can tie a site to its records.
+//!
+//! Nothing here runs a command the content can configure. git is asked only `rev-parse`
+//! and `ls-tree`, which read objects and refs and run no hooks, filters, pager or file-system
+//! monitor, with those settings forced off on the command line and git's `GIT_*`
+//! environment variables removed (set `GOVSITE_TRUST_GIT_ENV=1` to keep them). Whether the
+//! content is clean is not git's word (`git status` trusts `assume-unchanged`,
+//! `skip-worktree`, `.gitignore` and `info/exclude`): govsite hashes each file it read as a
+//! git blob and compares it with the commit's tree.
 
-use std::path::Path;
-use std::process::Command;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
+use rayon::prelude::*;
 use serde::Serialize;
+use sha2::Digest;
+
+use crate::evidence;
+use crate::model::Model;
+
+/// At most this many differing files are named; the count covers them all.
+const NAMED: usize = 20;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Provenance {
+    /// The govsite version that built the site.
+    pub govsite_version: &'static str,
     /// The full commit id of `HEAD` in the repository holding the content directory.
     pub commit: Option<String>,
-    /// Whether the content directory has changes not in that commit.
+    /// Whether any file the build read differs from, or is missing in, that commit.
     pub dirty: bool,
+    /// How many files differ.
+    pub differing_files: usize,
+    /// The first of them (content-relative path and how it differs), in path order.
+    pub differing: Vec<String>,
 }
 
 impl Provenance {
-    /// Asks git about `content_dir`; without git or a repository, the content is unversioned.
-    pub fn of_content(content_dir: &Path) -> Provenance {
-        let git = |args: &[&str]| -> Option<String> {
-            let output = Command::new("git")
-                .arg("-C")
-                .arg(content_dir)
-                .args(args)
-                .output()
-                .ok()?;
-            output
-                .status
-                .success()
-                .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    /// Compares what was read from `content_dir` into `model` with the commit of its
+    /// repository; without git or a repository, the content is unversioned.
+    pub fn of_content(content_dir: &Path, model: &Model) -> Provenance {
+        let unversioned = Provenance {
+            govsite_version: env!("CARGO_PKG_VERSION"),
+            ..Provenance::default()
         };
-        let Some(commit) = git(&["rev-parse", "--verify", "HEAD"]).filter(|c| !c.is_empty()) else {
-            return Provenance::default();
+        let Some(commit) = git(content_dir, &["rev-parse", "--verify", "-q", "HEAD"])
+            .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+            .filter(|commit| !commit.is_empty())
+        else {
+            return unversioned;
         };
-        let dirty =
-            git(&["status", "--porcelain", "--", "."]).is_none_or(|status| !status.is_empty());
+        let differing = match git(content_dir, &["ls-tree", "-r", "-z", "HEAD"]) {
+            Some(listing) => compare(content_dir, model, &parse_tree(&listing), commit.len()),
+            None => vec!["(the commit's files could not be listed)".to_string()],
+        };
         Provenance {
             commit: Some(commit),
-            dirty,
+            dirty: !differing.is_empty(),
+            differing_files: differing.len(),
+            differing: differing.into_iter().take(NAMED).collect(),
+            ..unversioned
         }
     }
 
@@ -57,6 +82,141 @@ impl Provenance {
     }
 }
 
+/// Runs git in `dir` with every setting that could run a program forced off; its output,
+/// or `None` when git is missing or fails.
+fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let mut command = Command::new("git");
+    if std::env::var_os("GOVSITE_TRUST_GIT_ENV").is_none_or(|v| v != "1") {
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("GIT_") {
+                command.env_remove(key);
+            }
+        }
+    }
+    command
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .args(["--no-pager", "--no-replace-objects"])
+        .args([
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+        ])
+        .args([
+            "-c",
+            "core.untrackedCache=false",
+            "-c",
+            "protocol.allow=never",
+        ])
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    let output = command.output().ok()?;
+    output.status.success().then_some(output.stdout)
+}
+
+/// `ls-tree -r -z` output (paths relative to the content directory) -> blob ids by path.
+fn parse_tree(listing: &[u8]) -> BTreeMap<String, String> {
+    listing
+        .split(|&b| b == 0)
+        .filter_map(|entry| {
+            let entry = std::str::from_utf8(entry).ok()?;
+            let (meta, path) = entry.split_once('\t')?;
+            let mut fields = meta.split(' ');
+            let (_mode, kind, id) = (fields.next()?, fields.next()?, fields.next()?);
+            (kind == "blob").then(|| (path.to_string(), id.to_string()))
+        })
+        .collect()
+}
+
+/// Every file the build read and the commit's files it would have read, compared: a line
+/// for each that differs, in path order.
+fn compare(
+    content_dir: &Path,
+    model: &Model,
+    tree: &BTreeMap<String, String>,
+    id_len: usize,
+) -> Vec<String> {
+    let relative = |path: &Path| -> Option<String> {
+        let rest = path.strip_prefix(content_dir).ok()?;
+        let parts: Vec<String> = rest
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(parts.join("/"))
+    };
+    let mut read: Vec<(String, PathBuf)> = crate::load::LIST_FILES
+        .iter()
+        .chain(["site.yaml"].iter())
+        .map(|name| content_dir.join(name))
+        .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
+        .chain(model.record_sources())
+        .filter_map(|path| Some((relative(&path)?, path)))
+        .collect();
+    read.sort();
+    // Evidence was hashed as a git blob while it was read (SHA-1 repositories).
+    let evidence: Vec<(String, Option<String>, &Path)> = model
+        .evidence
+        .values()
+        .map(|file| {
+            let known = (id_len == 40).then(|| file.git_blob.clone());
+            (
+                format!("{}/{}", evidence::FOLDER, file.path),
+                known,
+                file.source.as_path(),
+            )
+        })
+        .collect();
+    let hashed: Vec<(String, Option<String>)> = read
+        .par_iter()
+        .map(|(name, path)| (name.clone(), blob_id(path, id_len)))
+        .chain(evidence.par_iter().map(|(name, known, path)| {
+            (
+                name.clone(),
+                known.clone().or_else(|| blob_id(path, id_len)),
+            )
+        }))
+        .collect();
+    let mut differing = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    for (name, id) in hashed {
+        match (tree.get(&name), id) {
+            (None, _) => differing.insert(format!("{name}: not in the commit")),
+            (Some(committed), Some(id)) if *committed == id => false,
+            _ => differing.insert(format!("{name}: changed since the commit")),
+        };
+        seen.insert(name);
+    }
+    for name in tree.keys() {
+        if crate::load::is_content_path(name) && !seen.contains(name) {
+            differing.insert(format!("{name}: in the commit but not read (deleted?)"));
+        }
+    }
+    differing.into_iter().collect()
+}
+
+/// The git object id of a file's bytes as a blob, in the repository's hash (`id_len` 40:
+/// SHA-1, 64: SHA-256).
+fn blob_id(path: &Path, id_len: usize) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let header = format!("blob {}\0", bytes.len());
+    let digest = if id_len == 64 {
+        let mut hasher = sha2::Sha256::new();
+        hasher.update(header.as_bytes());
+        hasher.update(&bytes);
+        hasher.finalize().to_vec()
+    } else {
+        let mut hasher = sha1::Sha1::new();
+        hasher.update(header.as_bytes());
+        hasher.update(&bytes);
+        hasher.finalize().to_vec()
+    };
+    Some(evidence::hex(&digest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,8 +224,9 @@ mod tests {
     #[test]
     fn a_plain_folder_is_not_under_version_control() {
         let dir = tempfile::tempdir().unwrap();
-        let provenance = Provenance::of_content(dir.path());
+        let provenance = Provenance::of_content(dir.path(), &Model::default());
         assert_eq!(provenance.describe(), "not under version control");
+        assert_eq!(provenance.govsite_version, env!("CARGO_PKG_VERSION"));
     }
 
     #[test]
@@ -73,16 +234,29 @@ mod tests {
         let commit = Some("0123456789abcdef0123".to_string());
         let clean = Provenance {
             commit: commit.clone(),
-            dirty: false,
+            ..Provenance::default()
         };
         assert_eq!(clean.describe(), "git commit 0123456789ab");
         let dirty = Provenance {
             commit,
             dirty: true,
+            ..Provenance::default()
         };
         assert_eq!(
             dirty.describe(),
             "git commit 0123456789ab with uncommitted changes"
         );
+    }
+
+    #[test]
+    fn reads_blob_ids_from_a_tree_listing() {
+        let listing = b"100644 blob aaaa\tcontrols/A.md\x00040000 tree bbbb\tcontrols\x00100644 blob cccc\tname with\ttab.md\x00";
+        let tree = parse_tree(listing);
+        assert_eq!(tree.get("controls/A.md").map(String::as_str), Some("aaaa"));
+        assert_eq!(
+            tree.get("name with\ttab.md").map(String::as_str),
+            Some("cccc")
+        );
+        assert_eq!(tree.len(), 2);
     }
 }

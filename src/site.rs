@@ -25,7 +25,8 @@ pub struct Checked {
     /// How long each stage took (`load`, `validate`), for `--verbose` and the benchmark.
     pub timings: Vec<(&'static str, Duration)>,
     pub as_of: Day,
-    pub provenance: Provenance,
+    /// The content directory that was read.
+    pub content_dir: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -55,7 +56,7 @@ pub fn check(content_dir: &Path, as_of: Option<Day>) -> anyhow::Result<Checked> 
         timings,
         model: loaded.model,
         as_of,
-        provenance: Provenance::of_content(content_dir),
+        content_dir: content_dir.to_path_buf(),
         diagnostics,
     })
 }
@@ -91,9 +92,14 @@ pub fn render(
 ) -> anyhow::Result<Built> {
     let mut clock = Stopwatch::start();
     // Compiling the templates needs nothing from the model: do it meanwhile.
-    let (metrics, renderer) = rayon::join(
+    let (metrics, (renderer, provenance)) = rayon::join(
         || metrics::compute(&checked.model, checked.as_of),
-        || Renderer::new(options.templates.as_deref()),
+        || {
+            rayon::join(
+                || Renderer::new(options.templates.as_deref()),
+                || Provenance::of_content(&checked.content_dir, &checked.model),
+            )
+        },
     );
     let renderer = renderer?;
     clock.lap("metrics");
@@ -109,12 +115,7 @@ pub fn render(
     };
     let charts = charts::site_charts(&metrics).context("drawing the charts")?;
     clock.lap("charts");
-    let index = views::Index::new(
-        &checked.model,
-        &metrics,
-        &checked.provenance,
-        comparison.as_ref(),
-    );
+    let index = views::Index::new(&checked.model, &metrics, &provenance, comparison.as_ref());
     let counted = Counted {
         sink,
         files: AtomicUsize::new(0),

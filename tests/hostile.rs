@@ -46,9 +46,15 @@ struct Run {
 /// Runs `govsite` from the crate root with the hang guard. `root`, when given, is removed
 /// from the front of every path in the output.
 fn govsite(root: Option<&Path>, args: &[&str]) -> Run {
+    govsite_with_env(root, args, &[])
+}
+
+/// `govsite` with extra environment variables.
+fn govsite_with_env(root: Option<&Path>, args: &[&str], env: &[(&str, &Path)]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_govsite"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -1668,6 +1674,245 @@ fn a_strict_build_with_findings_leaves_the_previous_site_byte_identical() {
     // Without --strict the same content builds.
     assert_eq!(site.build(&out, &[]).code, 0);
     assert!(out.join("exceptions/EXC-1.html").is_file());
+}
+
+// ---------------------------------------------------------------------------------------
+// git: no command from the content's repository, and provenance that tells the truth
+
+/// Runs git in `dir` (a test's own, trusted call), failing the test if it fails.
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .stdout(Stdio::null())
+        .status()
+        .expect("running git");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// The scratch content committed as a git repository of its own.
+fn committed() -> Scratch {
+    let site = Scratch::new();
+    let content = site.content();
+    git(&content, &["init", "-q"]);
+    git(&content, &["add", "-A"]);
+    git(&content, &["commit", "-q", "-m", "records"]);
+    site
+}
+
+/// A script that leaves `proof` behind when something runs it.
+fn tripwire(dir: &Path, name: &str, proof: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join(name);
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ntouch '{}'\nexit 0\n", proof.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+#[test]
+fn a_repository_config_cannot_make_check_or_build_run_a_command() {
+    let site = committed();
+    let content = site.content();
+    let proof = site.root().join("pwned");
+    let script = tripwire(site.root(), "evil.sh", &proof);
+    let hooks = site.root().join("hooks");
+    std::fs::create_dir(&hooks).unwrap();
+    for hook in [
+        "post-index-change",
+        "post-checkout",
+        "pre-commit",
+        "reference-transaction",
+    ] {
+        tripwire(&hooks, hook, &proof);
+    }
+    for (key, value) in [
+        ("core.fsmonitor", s(&script)),
+        ("core.hooksPath", s(&hooks)),
+        ("core.pager", s(&script)),
+        ("diff.external", s(&script)),
+        ("core.sshCommand", s(&script)),
+    ] {
+        git(&content, &["config", key, value]);
+    }
+    // A file changed since the commit makes `git status` consult the monitor and refresh the index.
+    site.write(
+        "controls/CTL-OK.md",
+        "---\ntitle: Changed\nowner: dana\n---\n",
+    );
+    assert_eq!(site.check().code, 0);
+    let out = site.root().join("public");
+    let run = site.build(&out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !proof.exists(),
+        "a command from the content's .git/config ran"
+    );
+    assert!(read(&out, "index.html").contains("with uncommitted changes"));
+}
+
+#[test]
+fn git_variables_in_the_environment_do_not_redirect_provenance() {
+    let site = committed();
+    // Another repository, with a file-system monitor that would run, named by GIT_DIR.
+    let other = site.root().join("other");
+    std::fs::create_dir(&other).unwrap();
+    git(&other, &["init", "-q"]);
+    let proof = site.root().join("pwned");
+    let script = tripwire(site.root(), "evil.sh", &proof);
+    std::fs::write(other.join("x"), "x").unwrap();
+    git(&other, &["add", "x"]);
+    git(&other, &["commit", "-q", "-m", "other"]);
+    git(&other, &["config", "core.fsmonitor", s(&script)]);
+    std::fs::write(other.join("x"), "changed").unwrap();
+    let out = site.root().join("public");
+    let content = site.content();
+    let run = govsite_with_env(
+        Some(site.root()),
+        &[
+            "build",
+            "--content",
+            s(&content),
+            "--as-of",
+            AS_OF,
+            "--out",
+            s(&out),
+        ],
+        &[("GIT_DIR", &other.join(".git")), ("GIT_WORK_TREE", &other)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!proof.exists(), "GIT_DIR's repository ran a command");
+    let provenance = read(&out, "provenance.json");
+    assert!(provenance.contains("\"dirty\": false"), "{provenance}");
+}
+
+/// Builds and returns `provenance.json` and the footer's provenance words.
+fn provenance(site: &Scratch) -> (String, String) {
+    let out = site.root().join("public");
+    let run = site.build(&out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out, "index.html");
+    let footer = page
+        .split("content: ")
+        .nth(1)
+        .and_then(|rest| rest.split(" ·").next())
+        .unwrap_or_default()
+        .to_string();
+    let json = read(&out, "provenance.json");
+    let metrics = read(&out, "data/metrics.json");
+    assert!(
+        metrics.contains(&format!(
+            "\"provenance\": {}",
+            json.trim_end().replace('\n', "\n  ")
+        )),
+        "{metrics}"
+    );
+    (json, footer)
+}
+
+#[test]
+fn provenance_is_clean_only_when_every_file_read_is_the_commits() {
+    let site = committed();
+    let (json, footer) = provenance(&site);
+    assert!(
+        json.contains("\"dirty\": false") && json.contains("\"differing\": []"),
+        "{json}"
+    );
+    assert!(
+        footer.starts_with("git commit ") && !footer.contains("uncommitted"),
+        "{footer}"
+    );
+    assert!(json.contains(&format!(
+        "\"govsite_version\": \"{}\"",
+        env!("CARGO_PKG_VERSION")
+    )));
+}
+
+/// A way to hide a change from `git status`, and the difference provenance must report.
+type Trick<'a> = (&'a str, &'a dyn Fn(&Scratch), &'a str);
+
+#[test]
+fn provenance_sees_changes_that_git_status_is_told_to_hide() {
+    let cases: [Trick; 5] = [
+        (
+            "assume-unchanged",
+            &|site| {
+                git(
+                    &site.content(),
+                    &["update-index", "--assume-unchanged", "controls/CTL-OK.md"],
+                );
+                site.write(
+                    "controls/CTL-OK.md",
+                    "---\ntitle: Other\nowner: dana\n---\n",
+                );
+            },
+            "controls/CTL-OK.md: changed since the commit",
+        ),
+        (
+            "skip-worktree",
+            &|site| {
+                git(
+                    &site.content(),
+                    &["update-index", "--skip-worktree", "people.yaml"],
+                );
+                site.write("people.yaml", "- id: dana\n  name: Dana Changed\n");
+            },
+            "people.yaml: changed since the commit",
+        ),
+        (
+            "info/exclude",
+            &|site| {
+                std::fs::write(site.content().join(".git/info/exclude"), "CTL-NEW.md\n").unwrap();
+                site.write("controls/CTL-NEW.md", "---\ntitle: New\nowner: dana\n---\n");
+            },
+            "controls/CTL-NEW.md: not in the commit",
+        ),
+        (
+            ".gitignore",
+            &|site| {
+                site.write(".gitignore", "evidence/\n");
+                site.write("evidence/log.txt", "uncommitted evidence");
+                site.write(
+                    "controls/CTL-OK.md",
+                    "---\ntitle: A valid control\nowner: dana\nevidence: [log.txt]\n---\nBody.\n",
+                );
+                git(
+                    &site.content(),
+                    &["add", ".gitignore", "controls/CTL-OK.md"],
+                );
+                git(&site.content(), &["commit", "-q", "-m", "evidence ignored"]);
+            },
+            "evidence/log.txt: not in the commit",
+        ),
+        (
+            "deleted",
+            &|site| {
+                git(
+                    &site.content(),
+                    &["update-index", "--assume-unchanged", "controls/CTL-OK.md"],
+                );
+                std::fs::remove_file(site.content().join("controls/CTL-OK.md")).unwrap();
+            },
+            "controls/CTL-OK.md: in the commit but not read (deleted?)",
+        ),
+    ];
+    for (trick, apply, expected) in cases {
+        let site = committed();
+        apply(&site);
+        let (json, footer) = provenance(&site);
+        assert!(
+            footer.ends_with(" with uncommitted changes"),
+            "{trick}: {footer}"
+        );
+        assert!(json.contains("\"dirty\": true"), "{trick}: {json}");
+        assert!(json.contains(&format!("\"{expected}\"")), "{trick}: {json}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------

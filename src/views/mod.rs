@@ -34,6 +34,7 @@ pub struct Index<'a> {
     pub model: &'a Model,
     pub metrics: &'a Metrics,
     pub site: SiteMeta<'a>,
+    pub provenance: &'a Provenance,
     pub(super) comparison: Option<&'a Comparison>,
     /// The model's records by id, hashed: page data looks up hundreds of thousands of
     /// links, and the model's sorted maps compare many ids per lookup.
@@ -125,13 +126,14 @@ impl<'a> Index<'a> {
     pub fn new(
         model: &'a Model,
         metrics: &'a Metrics,
-        provenance: &Provenance,
+        provenance: &'a Provenance,
         comparison: Option<&'a Comparison>,
     ) -> Index<'a> {
         let mut index = Index {
             model,
             metrics,
             comparison,
+            provenance,
             site: SiteMeta {
                 title: &model.site.title,
                 organisation: &model.site.organisation,
@@ -441,7 +443,7 @@ pub fn render_site(
                 ))
             })
         },
-        &|| exports::write_exports(index.model, index.metrics, sink),
+        &|| exports::write_exports(index.model, index.metrics, index.provenance, sink),
         &|| evidence_files(index.model, sink),
         &|| {
             search::write_search_index(index, sink)?;
