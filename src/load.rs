@@ -426,8 +426,38 @@ fn parse_record<T: Record>(path: PathBuf, diagnostics: &mut Vec<Diagnostic>) -> 
             ));
         }
     }
-    record.fill(id, source, markdown::render(front.body));
+    let body = match markdown::render(front.body) {
+        Ok(body) => body,
+        Err(deep) => {
+            let offset = front.body.as_ptr() as usize - text.as_ptr() as usize + deep.offset;
+            diagnostics.push(Diagnostic::error(
+                &source.path,
+                position_of(&text, offset),
+                format!(
+                    "the body nests HTML more than {} elements deep from here: flatten the HTML, or write it as Markdown",
+                    markdown::MAX_HTML_NESTING
+                ),
+            ));
+            String::new()
+        }
+    };
+    record.fill(id, source, body);
     Ok(record)
+}
+
+/// The line and column (in characters) of byte `offset` of `text`.
+fn position_of(text: &str, offset: usize) -> Pos {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Pos { line, col }
 }
 
 /// Why `id` is not a valid record id, if it is not. Ids become file names in the site.

@@ -6,6 +6,7 @@ use clap::Parser;
 
 use govsite::cli::{Cli, Command};
 use govsite::cmd;
+use govsite::diagnostics::terminal_safe;
 
 /// mimalloc: rendering tens of thousands of pages on several threads is allocation-bound, and
 /// glibc's allocator spent a third of a build's time in malloc/free (perf, 500-control estate).
@@ -43,9 +44,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", terminal_safe(&error.to_string()));
             for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", terminal_safe(&cause.to_string()));
             }
             ExitCode::from(1)
         }

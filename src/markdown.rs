@@ -6,17 +6,46 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag};
 
+/// How deeply raw HTML in a body may nest. The sanitiser's HTML parser takes time that
+/// grows with the square of the nesting (a 1 MB body of nested `<div>` took minutes), and
+/// no governance record needs more than a few levels.
+pub const MAX_HTML_NESTING: usize = 100;
+
+/// A body whose raw HTML nests deeper than `MAX_HTML_NESTING`: the byte offset in the
+/// Markdown where it first does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    pub offset: usize,
+}
+
 /// Renders a record body. The result is safe to insert into a page unescaped.
-pub fn render(markdown: &str) -> String {
+pub fn render(markdown: &str) -> Result<String, TooDeep> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     SCRATCH.with_borrow_mut(|html_text| {
         let mut risky = false;
-        let events = Parser::new_ext(markdown, options).inspect(|e| risky |= needs_sanitising(e));
+        let mut nesting = Nesting::default();
+        let mut too_deep = None;
+        let events = Parser::new_ext(markdown, options)
+            .into_offset_iter()
+            .inspect(|(event, range)| {
+                risky |= needs_sanitising(event);
+                if let Event::Html(raw) | Event::InlineHtml(raw) = event {
+                    if nesting.add(raw) > MAX_HTML_NESTING && too_deep.is_none() {
+                        too_deep = Some(TooDeep {
+                            offset: range.start,
+                        });
+                    }
+                }
+            })
+            .map(|(event, _)| event);
         html_text.clear();
         html::push_html(html_text, events);
+        if let Some(too_deep) = too_deep {
+            return Err(too_deep);
+        }
         // pulldown-cmark escapes all text; only raw HTML and link targets can carry script,
         // so the (much slower) sanitiser runs only on bodies that have them.
         let html_text = if risky {
@@ -28,13 +57,60 @@ pub fn render(markdown: &str) -> String {
         };
         // U+E000 starts govsite's internal markers (render.rs): as a reference it cannot
         // pose as one, and shows the same.
-        if html_text.contains('\u{E000}') {
+        Ok(if html_text.contains('\u{E000}') {
             html_text.replace('\u{E000}', "&#xE000;")
         } else {
             html_text
-        }
+        })
     })
 }
+
+/// How deeply the raw HTML of a body nests, counted as its pieces arrive: each start tag
+/// of an element that has content opens a level, each end tag closes one. Misnested or
+/// unclosed tags count as open, as the sanitiser's parser would keep them.
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    deepest: usize,
+}
+
+impl Nesting {
+    /// Counts the tags in `raw`; returns the deepest nesting so far.
+    fn add(&mut self, raw: &str) -> usize {
+        let bytes = raw.as_bytes();
+        let mut at = 0;
+        while let Some(found) = bytes[at..].iter().position(|&b| b == b'<') {
+            at += found + 1;
+            match bytes.get(at) {
+                Some(b'/') => self.depth = self.depth.saturating_sub(1),
+                Some(b) if b.is_ascii_alphabetic() => {
+                    let name_end = bytes[at..]
+                        .iter()
+                        .position(|b| !b.is_ascii_alphanumeric())
+                        .map_or(bytes.len(), |n| at + n);
+                    let name = raw[at..name_end].to_ascii_lowercase();
+                    let tag_end = bytes[name_end..]
+                        .iter()
+                        .position(|&b| b == b'>')
+                        .map_or(bytes.len(), |n| name_end + n);
+                    let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+                    if !self_closing && !VOID.contains(&name.as_str()) {
+                        self.depth += 1;
+                        self.deepest = self.deepest.max(self.depth);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.deepest
+    }
+}
+
+/// Elements that never have content, so never nest.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
 
 thread_local! {
     /// The buffer each thread renders into, reused from body to body.
@@ -67,7 +143,25 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    fn render(markdown: &str) -> String {
+        super::render(markdown).unwrap()
+    }
+
+    #[test]
+    fn html_nested_too_deeply_is_refused_where_it_gets_too_deep() {
+        let ok = format!("Intro.\n\n{}x{}", "<div>".repeat(100), "</div>".repeat(100));
+        assert!(super::render(&ok).is_ok());
+        let text = format!(
+            "Intro.\n\n<section>\n{}",
+            "<div><br><img src=x/>".repeat(200)
+        );
+        let deep = super::render(&text).unwrap_err();
+        // The line where the nesting passes the limit.
+        assert_eq!(deep.offset, "Intro.\n\n<section>\n".len());
+        // Closed elements do not add up.
+        let flat = "<p>a</p>\n".repeat(500);
+        assert!(super::render(&flat).is_ok());
+    }
 
     #[test]
     fn renders_tables_strikethrough_and_task_lists() {

@@ -49,6 +49,7 @@ pub fn check(content_dir: &Path, as_of: Option<Day>) -> anyhow::Result<Checked> 
         ("validate", loaded_at.elapsed()),
     ];
     diagnostics::sort(&mut diagnostics);
+    diagnostics::cap_per_file(&mut diagnostics);
     let as_of = as_of
         .or(loaded.model.site.as_of)
         .unwrap_or_else(Day::today_utc);

@@ -1916,6 +1916,99 @@ fn provenance_sees_changes_that_git_status_is_told_to_hide() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Bounded work per file, and text that cannot drive the terminal
+
+#[test]
+fn a_megabyte_of_nested_html_is_refused_with_its_position_not_sanitised_for_minutes() {
+    let site = Scratch::new();
+    let body = "<div>".repeat(200_000);
+    site.write(
+        "controls/CTL-DEEP.md",
+        format!("---\ntitle: Deep\nowner: dana\n---\nIntro.\n\n{body}\n"),
+    );
+    // The hang guard fails this test if the sanitiser is reached (it took 200 s).
+    let run = site.check();
+    assert_eq!(
+        run.stderr,
+        "content/controls/CTL-DEEP.md:7:1: error: the body nests HTML more than 100 elements deep from here: flatten the HTML, or write it as Markdown\n1 error, 0 warnings\n"
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn validation_errors_are_capped_at_a_hundred_per_file() {
+    let site = Scratch::new();
+    let origins = vec!["design"; 10_000].join(", ");
+    site.write("controls/CTL-X.md", "---\ntitle: X\nowner: dana\n---\n");
+    site.write(
+        "incidents/INC-1.md",
+        format!("---\ncontrol: CTL-X\ndate: 2026-01-01\norigin: [{origins}]\n---\n"),
+    );
+    let run = site.check();
+    let printed = lines(&run.stderr);
+    let of_file = printed
+        .iter()
+        .filter(|l| l.starts_with("content/incidents/INC-1.md:"))
+        .count();
+    assert_eq!(
+        of_file,
+        101,
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
+    assert!(
+        printed[100].contains(" more problems in this file not shown (at most 100 are): fix these and check again to see the rest"),
+        "{}",
+        printed[100]
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn control_characters_in_content_are_printed_escaped() {
+    let site = Scratch::new();
+    // OSC 52 (write the clipboard), a carriage return that hides the line, a forged
+    // diagnostic, BEL, a C1 CSI and a right-to-left override.
+    site.write(
+        "controls/CTL-X.md",
+        "---\ntitle: X\nowner: \"dana\\e]52;c;ZXZpbA==\\a\\rcontent/ok.md:1:1: note: fine\\u009b2J\\u202e\"\n---\n",
+    );
+    let run = site.check();
+    for raw in ['\u{1b}', '\u{7}', '\r', '\u{9b}', '\u{202e}'] {
+        assert!(
+            !run.stderr.contains(raw),
+            "{raw:?} printed raw: {:?}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.starts_with("content/controls/CTL-X.md:3:8: error: unknown person `dana\\u{1b}]52;c;ZXZpbA==\\u{7}\\u{d}content/ok.md:1:1: note: fine\\u{9b}2J\\u{202e}`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn private_use_characters_in_the_site_title_reach_every_page_title_intact() {
+    let site = Scratch::new();
+    // govsite marks frames with private-use characters; a title holding them stays itself.
+    let title = "Acme \u{E001}\u{E002} \u{E000}\u{E003} \u{E001}\u{E003} \u{E004}";
+    site.write("site.yaml", format!("title: \"{title}\"\n"));
+    let out = site.root().join("public");
+    let run = site.build(&out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = title.replace('\u{E000}', "&#xE000;");
+    for (page, html) in pages(&out) {
+        let Some(start) = html.find("<title>") else {
+            continue;
+        };
+        let end = html[start..].find("</title>").unwrap() + start;
+        let page_title = &html[start + 7..end];
+        assert!(page_title.ends_with(&shown), "{page}: {page_title:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Everything at once
 
 #[test]

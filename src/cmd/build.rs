@@ -34,7 +34,11 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let findings = metrics::findings(&staged.built.metrics);
     if args.strict && !findings.is_empty() {
         for finding in &findings {
-            eprintln!("policy: {}: {}", finding.kind, finding.message);
+            eprintln!(
+                "policy: {}: {}",
+                finding.kind,
+                crate::diagnostics::terminal_safe(&finding.message)
+            );
         }
         eprintln!(
             "build refused (--strict): {} policy findings; the previous site (if any) is untouched",

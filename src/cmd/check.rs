@@ -41,7 +41,11 @@ fn print_text(ui: Ui, diagnostics: &[Diagnostic], findings: &[Finding], strict: 
     ui.diagnostics(diagnostics);
     if strict {
         for finding in findings {
-            eprintln!("policy: {}: {}", finding.kind, finding.message);
+            eprintln!(
+                "policy: {}: {}",
+                finding.kind,
+                crate::diagnostics::terminal_safe(&finding.message)
+            );
         }
         eprintln!("{}", diagnostics::plural(findings.len(), "policy finding"));
     }

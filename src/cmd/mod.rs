@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, terminal_safe, Diagnostic};
 
 /// How much to print, and whether stderr is a terminal that gets snippets and colour.
 #[derive(Debug, Clone, Copy, Default)]
@@ -38,19 +38,19 @@ impl Ui {
     /// A progress or success message; `--quiet` hides it.
     pub fn info(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{message}");
+            eprintln!("{}", terminal_safe(message));
         }
     }
 
     /// A warning that is not about one content file; shown even with `--quiet`.
     pub fn warn(&self, message: &str) {
-        eprintln!("warning: {message}");
+        eprintln!("warning: {}", terminal_safe(message));
     }
 
     /// Detail for `--verbose`, such as stage timings.
     pub fn detail(&self, message: &str) {
         if self.verbose {
-            eprintln!("{message}");
+            eprintln!("{}", terminal_safe(message));
         }
     }
 
