@@ -42,6 +42,9 @@ pub enum Command {
     )]
     Init(InitArgs),
     /// Build, serve the site on 127.0.0.1 and rebuild when content or templates change.
+    ///
+    /// The site is built in a private temporary folder, removed when serve stops (Ctrl+C), and
+    /// only requests for localhost, 127.0.0.1 or [::1] are answered.
     #[command(
         after_help = "Examples:\n  govsite serve\n  govsite serve --content records --port 9000 --open"
     )]

@@ -1,20 +1,25 @@
 //! `govsite serve`: build, serve the site on 127.0.0.1, rebuild when content or templates
 //! change, and reload the browser. Content errors show in the terminal and as a page in the
 //! browser instead of stopping the server.
+//!
+//! The site is built into a private temporary folder (mode 0700, a fresh random name), which
+//! is removed when `serve` ends, on Ctrl+C too. Only requests for localhost are answered.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Component, Path, PathBuf};
+mod http;
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
 use anyhow::{anyhow, Context};
 use notify::{RecursiveMode, Watcher};
+use tempfile::TempDir;
 
 use crate::cmd::Ui;
 use crate::model::Day;
+use crate::render::escape_into;
 use crate::site::{self, RenderOptions};
 
 /// What `serve` needs to know.
@@ -35,45 +40,101 @@ struct Live {
     out: PathBuf,
 }
 
-const LIVE_SCRIPT: &str = include_str!("../static/live.js");
+/// The exit code after Ctrl+C (128 + SIGINT), as shells report it.
+const INTERRUPTED: i32 = 130;
 
 /// Serves until the process is stopped (Ctrl+C).
 pub fn serve(options: &ServeOptions, ui: Ui) -> anyhow::Result<()> {
-    let out = std::env::temp_dir().join(format!("govsite-serve-{}", options.port));
-    let live = Arc::new(Live {
-        generation: AtomicU64::new(0),
-        problems: Mutex::new(None),
-        out,
-    });
-    rebuild(options, &live, ui);
-    let address = format!("127.0.0.1:{}", options.port);
-    let listener = TcpListener::bind(&address).map_err(|error| {
+    // The port first: a second `serve` on a busy port stops here, before it builds anything.
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
+    let listener = TcpListener::bind(address).map_err(|error| {
         anyhow!(
             "cannot listen on {address}: {error} (is another server using the port? try --port)"
         )
     })?;
-    let accepting = Arc::clone(&live);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            // One thread per connection, closed after its one response, so a browser's idle
-            // keep-alive connections can never hold up another request.
-            let live = Arc::clone(&accepting);
-            std::thread::spawn(move || handle(&live, stream));
-        }
+    let address = listener.local_addr().unwrap_or(address);
+    let folder = Arc::new(Folder::create()?);
+    remove_on_signal(Arc::downgrade(&folder))?;
+    let live = Arc::new(Live {
+        generation: AtomicU64::new(0),
+        problems: Mutex::new(None),
+        out: folder.site.clone(),
     });
+    // Watching before the first build: a save during it, or as soon as the first page is
+    // served, is never missed.
+    let (_watcher, batches) = start_watching(options)?;
+    rebuild(options, &live, &folder, ui);
+    http::start(listener, Arc::clone(&live))?;
     let url = format!("http://{address}/");
     ui.info(&format!(
-        "serving {} at {url} (Ctrl+C to stop); watching for changes",
-        options.content.display()
+        "serving {} at {url} (Ctrl+C to stop); site in {}; watching for changes",
+        options.content.display(),
+        folder.site.display()
     ));
     if options.open {
         open_browser(&url);
     }
-    watch(options, &live, ui)
+    rebuild_on_change(&batches, options, &live, &folder, ui);
+    Ok(())
+}
+
+/// The private temporary folder the site is built into (as `site`, with `site::build`'s
+/// staging folder beside it, so inside it too). Removed when dropped.
+struct Folder {
+    /// Held while a build writes into the folder; `None` once it is removed.
+    dir: Mutex<Option<TempDir>>,
+    site: PathBuf,
+}
+
+impl Folder {
+    fn create() -> anyhow::Result<Folder> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("govsite-serve-");
+        // tempfile creates folders with the default mode (0777 less the umask).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let dir = builder
+            .tempdir()
+            .context("creating a private temporary folder for the site")?;
+        Ok(Folder {
+            site: dir.path().join("site"),
+            dir: Mutex::new(Some(dir)),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<TempDir>> {
+        self.dir.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// On Ctrl+C (or SIGTERM, SIGHUP), removes the folder and exits. The folder's lock waits for
+/// a build in progress to end, so no file is written after the folder is gone; the handler
+/// holds only a `Weak`, so a `serve` that returns still drops (and removes) the folder.
+fn remove_on_signal(folder: Weak<Folder>) -> anyhow::Result<()> {
+    ctrlc::set_handler(move || {
+        let folder = folder.upgrade();
+        // The lock is held until the exit: no build may start after the removal.
+        let _dir = folder.as_deref().map(|folder| {
+            let mut dir = folder.lock();
+            if let Some(dir) = dir.take() {
+                let path = dir.path().to_path_buf();
+                if let Err(error) = dir.close() {
+                    eprintln!("error: removing {}: {error}", path.display());
+                }
+            }
+            dir
+        });
+        std::process::exit(INTERRUPTED);
+    })
+    .context("setting up Ctrl+C to remove the site's temporary folder")
 }
 
 /// Rebuilds the site; on content errors, prints them and keeps the previous site.
-fn rebuild(options: &ServeOptions, live: &Live, ui: Ui) {
+fn rebuild(options: &ServeOptions, live: &Live, folder: &Folder, ui: Ui) {
+    let dir = folder.lock();
+    if dir.is_none() {
+        return;
+    }
     let result = site::check(&options.content, options.as_of).and_then(|checked| {
         ui.diagnostics(&checked.diagnostics);
         if checked.has_errors() {
@@ -101,200 +162,86 @@ fn rebuild(options: &ServeOptions, live: &Live, ui: Ui) {
         *slot = problems;
     }
     live.generation.fetch_add(1, Ordering::SeqCst);
+    drop(dir);
 }
 
-/// Rebuilds after changes in the content or template folders, a burst of events at a time.
-fn watch(options: &ServeOptions, live: &Live, ui: Ui) -> anyhow::Result<()> {
-    let (sender, events) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| !e.kind.is_access()) {
-            let _ = sender.send(());
+/// The events of the content and template folders, a batch per burst (editors write several
+/// events per save). The watcher stops when dropped.
+type Watching = (
+    notify_debouncer_mini::Debouncer<ChangesOnly>,
+    mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
+);
+
+fn start_watching(options: &ServeOptions) -> anyhow::Result<Watching> {
+    let (sender, batches) = mpsc::channel();
+    let config = notify_debouncer_mini::Config::default().with_timeout(Duration::from_millis(150));
+    let mut debouncer = notify_debouncer_mini::new_debouncer_opt::<_, ChangesOnly>(config, sender)
+        .context("starting the file watcher")?;
+    for watched in std::iter::once(&options.content).chain(&options.templates) {
+        debouncer
+            .watcher()
+            .watch(watched, RecursiveMode::Recursive)
+            .with_context(|| format!("watching {}", watched.display()))?;
+    }
+    Ok((debouncer, batches))
+}
+
+/// Rebuilds after each batch of changes, until the watcher stops.
+fn rebuild_on_change(
+    batches: &mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
+    options: &ServeOptions,
+    live: &Live,
+    folder: &Folder,
+    ui: Ui,
+) {
+    for batch in batches {
+        match batch {
+            Ok(_) => {
+                ui.info("change detected, rebuilding");
+                rebuild(options, live, folder, ui);
+            }
+            Err(error) => eprintln!("warning: watching for changes: {error}"),
         }
-    })
-    .context("starting the file watcher")?;
-    watcher
-        .watch(&options.content, RecursiveMode::Recursive)
-        .with_context(|| format!("watching {}", options.content.display()))?;
-    if let Some(templates) = &options.templates {
-        watcher
-            .watch(templates, RecursiveMode::Recursive)
-            .with_context(|| format!("watching {}", templates.display()))?;
-    }
-    while events.recv().is_ok() {
-        // Editors write several events per save: wait for quiet, then build once.
-        while events.recv_timeout(Duration::from_millis(150)).is_ok() {}
-        ui.info("change detected, rebuilding");
-        rebuild(options, live, ui);
-    }
-    Ok(())
-}
-
-/// Reads one request from a connection, answers it and closes the connection.
-fn handle(live: &Live, mut stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buffer[..n]),
-        }
-        if head.len() > 64 * 1024 {
-            return;
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let mut request_line = head.lines().next().unwrap_or("").split_whitespace();
-    let (method, target) = (request_line.next().unwrap_or(""), request_line.next());
-    let response = match (method, target) {
-        ("GET" | "HEAD", Some(target)) => respond(live, target),
-        _ => text("only GET and HEAD are served".into(), "text/plain").with_status_code(405),
-    };
-    let _ = response.write_to(&mut stream, method == "HEAD");
-}
-
-fn respond(live: &Live, target: &str) -> Response {
-    let url = target.split(['?', '#']).next().unwrap_or("/");
-    match url {
-        "/__govsite/generation" => text(
-            live.generation.load(Ordering::SeqCst).to_string(),
-            "text/plain",
-        ),
-        "/__govsite/live.js" => text(LIVE_SCRIPT.to_string(), "text/javascript"),
-        _ => serve_file(live, url),
     }
 }
 
-/// A response, sent with caching off so a reload always shows the latest build.
-struct Response {
-    status: u16,
-    content_type: &'static str,
-    body: Vec<u8>,
-}
+/// The platform's watcher, passing on changes only: reading the content to build it must not
+/// count as one (inotify reports every open), or each build would start the next.
+struct ChangesOnly(notify::RecommendedWatcher);
 
-impl Response {
-    fn with_status_code(mut self, status: u16) -> Response {
-        self.status = status;
-        self
-    }
-
-    fn write_to(&self, stream: &mut TcpStream, head_only: bool) -> std::io::Result<()> {
-        let reason = match self.status {
-            200 => "OK",
-            404 => "Not Found",
-            _ => "Method Not Allowed",
+impl Watcher for ChangesOnly {
+    fn new<F: notify::EventHandler>(
+        mut handler: F,
+        config: notify::Config,
+    ) -> notify::Result<ChangesOnly> {
+        let changes = move |event: notify::Result<notify::Event>| {
+            if !event.as_ref().is_ok_and(|e| e.kind.is_access()) {
+                handler.handle_event(event);
+            }
         };
-        write!(
-            stream,
-            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-             Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-            self.status,
-            self.content_type,
-            self.body.len()
-        )?;
-        if !head_only {
-            stream.write_all(&self.body)?;
-        }
-        stream.flush()
+        notify::RecommendedWatcher::new(changes, config).map(ChangesOnly)
     }
-}
 
-fn text(body: String, content_type: &'static str) -> Response {
-    with_headers(body.into_bytes(), content_type)
-}
-
-fn with_headers(body: Vec<u8>, content_type: &'static str) -> Response {
-    Response {
-        status: 200,
-        content_type,
-        body,
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
     }
-}
 
-fn serve_file(live: &Live, url: &str) -> Response {
-    let Some(relative) = site_path(url) else {
-        return text("not found".into(), "text/plain").with_status_code(404);
-    };
-    let html = relative.extension().is_none_or(|ext| ext == "html");
-    if html {
-        if let Some(page) = live.problems.lock().ok().and_then(|p| p.clone()) {
-            return text(with_live_script(&page), "text/html; charset=utf-8");
-        }
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
     }
-    match std::fs::read(live.out.join(&relative)) {
-        Ok(bytes) if html => text(
-            with_live_script(&String::from_utf8_lossy(&bytes)),
-            "text/html; charset=utf-8",
-        ),
-        Ok(bytes) => with_headers(bytes, content_type(&relative)),
-        Err(_) => {
-            text(format!("{url} is not part of the site"), "text/plain").with_status_code(404)
-        }
-    }
-}
 
-/// The file a URL path names inside the site, or `None` if it would leave it.
-fn site_path(url: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url.trim_start_matches('/'))?;
-    let mut path = PathBuf::from(if decoded.is_empty() {
-        "index.html"
-    } else {
-        decoded.as_str()
-    });
-    if decoded.ends_with('/') {
-        path.push("index.html");
-    }
-    path.components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then_some(path)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(decoded).ok()
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("json") => "application/json",
-        Some("csv") => "text/csv; charset=utf-8",
-        Some("png") => "image/png",
-        Some("pdf") => "application/pdf",
-        Some("txt" | "md") | None => "text/plain; charset=utf-8",
-        Some(_) => "application/octet-stream",
-    }
-}
-
-/// Adds the reload script to a page served by `serve` (never to built files).
-fn with_live_script(html: &str) -> String {
-    let tag = "<script src=\"/__govsite/live.js\" defer></script>";
-    match html.find("</head>") {
-        Some(at) => format!("{}{tag}{}", &html[..at], &html[at..]),
-        None => format!("{html}{tag}"),
+    fn kind() -> notify::WatcherKind {
+        notify::RecommendedWatcher::kind()
     }
 }
 
 fn problems_page(diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
-    let items: String = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("<li><code>{}</code></li>", escape(&d.to_string())))
-        .collect();
+    let mut items = String::new();
+    for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
+        items.push_str("<li><code>");
+        escape_into(&mut items, &diagnostic.to_string());
+        items.push_str("</code></li>");
+    }
     page(&format!(
         "<h1>The content has errors</h1><p>Fix them and save: this page reloads by itself. \
          The last good build is kept on disk.</p><ul>{items}</ul>"
@@ -302,10 +249,10 @@ fn problems_page(diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
 }
 
 fn error_page(message: &str) -> String {
-    page(&format!(
-        "<h1>The build failed</h1><pre>{}</pre>",
-        escape(message)
-    ))
+    let mut body = String::from("<h1>The build failed</h1><pre>");
+    escape_into(&mut body, message);
+    body.push_str("</pre>");
+    page(&body)
 }
 
 fn page(body: &str) -> String {
@@ -314,13 +261,6 @@ fn page(body: &str) -> String {
          <link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
          <body><main class=\"wrap problems\" role=\"alert\">{body}</main></body></html>"
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn open_browser(url: &str) {
@@ -339,28 +279,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn maps_urls_to_site_files_and_refuses_escapes() {
-        assert_eq!(site_path("/"), Some(PathBuf::from("index.html")));
-        assert_eq!(
-            site_path("/controls/CTL-A.html"),
-            Some(PathBuf::from("controls/CTL-A.html"))
-        );
-        assert_eq!(
-            site_path("/evidence/a%20b.txt"),
-            Some(PathBuf::from("evidence/a b.txt"))
-        );
-        assert_eq!(site_path("/../etc/passwd"), None);
-        assert_eq!(site_path("/%2e%2e/secret"), None);
-        assert_eq!(site_path("/%zz"), None);
-    }
-
-    #[test]
-    fn injects_the_reload_script_into_the_head() {
-        let html = with_live_script("<html><head><title>x</title></head><body></body></html>");
-        assert!(html.contains("<script src=\"/__govsite/live.js\" defer></script></head>"));
-    }
-
-    #[test]
     fn problem_pages_escape_diagnostics() {
         let diagnostic = crate::diagnostics::Diagnostic::error(
             Path::new("controls/<x>.md"),
@@ -369,5 +287,23 @@ mod tests {
         );
         let page = problems_page(&[diagnostic]);
         assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"));
+    }
+
+    #[test]
+    fn error_pages_escape_the_message() {
+        let page = error_page("reading <b>&</b>");
+        assert!(page.contains("<pre>reading &lt;b&gt;&amp;&lt;/b&gt;</pre>"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_site_folder_is_private_and_removed_when_dropped() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = Folder::create().unwrap();
+        let dir = folder.site.parent().unwrap().to_path_buf();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        drop(folder);
+        assert!(!dir.exists());
     }
 }

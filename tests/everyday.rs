@@ -243,6 +243,8 @@ fn serve_rebuilds_on_change_and_shows_errors_in_the_browser() {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_govsite"))
         .current_dir(dir.path())
+        // The server is killed at the end, which leaves its temporary folder: here.
+        .env("TMPDIR", dir.path())
         .args([
             "serve",
             "--port",
