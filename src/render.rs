@@ -83,7 +83,8 @@ enum Piece {
 }
 
 /// Marks the title and the content in a frame: private-use characters, which no filter
-/// changes and escaping keeps. (A site title that holds one only makes pages render whole.)
+/// changes and escaping keeps. A frame is never drawn from a context that holds one, so
+/// text from content (a site title) cannot pose as a marker; such pages render whole.
 const TITLE_MARK: &str = "\u{E001}\u{E002}";
 const CONTENT_MARK: &str = "\u{E001}\u{E003}";
 const FRAME_MARK_START: char = '\u{E001}';
@@ -273,7 +274,12 @@ impl Renderer {
     fn draw_frame(&self, page: &Context) -> Option<Frame> {
         let mut context = Context::new();
         for key in ["root", "nav", "site"] {
-            context.insert(key, page.get(key)?);
+            let value = page.get(key)?;
+            // Such pages are rendered whole instead.
+            if value.to_string().contains(FRAME_MARK_START) {
+                return None;
+            }
+            context.insert(key, value);
         }
         context.insert("title", TITLE_MARK);
         let text = self.tera.render(FRAME, &context).ok()?;

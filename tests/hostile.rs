@@ -2005,6 +2005,17 @@ fn private_use_characters_in_the_site_title_reach_every_page_title_intact() {
         let end = html[start..].find("</title>").unwrap() + start;
         let page_title = &html[start + 7..end];
         assert!(page_title.ends_with(&shown), "{page}: {page_title:?}");
+        // Every page that draws the masthead names the site in it, whole.
+        if let Some((_, rest)) = html.split_once(r#"class="brand""#) {
+            let brand = rest
+                .split_once("</span> ")
+                .and_then(|(_, r)| r.split_once("</a>"));
+            assert_eq!(
+                brand.map(|(b, _)| b),
+                Some(shown.as_str()),
+                "{page}: the masthead"
+            );
+        }
     }
 }
 
