@@ -3,6 +3,9 @@
 //! requests for localhost, keeps its port, and does not wait forever on a client.
 #![cfg(unix)]
 
+#[path = "common/local.rs"]
+mod local;
+use local::{free_port, wait_for, PATIENCE};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
@@ -10,26 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// The deadline of every wait: it only detects a hung server, it measures nothing.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-/// Polls until `test` holds, or fails the test naming `what`.
-fn wait_for(what: &str, mut test: impl FnMut() -> bool) {
-    let deadline = Instant::now() + PATIENCE;
-    while !test() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Writes a one-control content folder whose control page shows `title`.
 fn content(dir: &Path, title: &str) -> PathBuf {
