@@ -444,7 +444,7 @@ fn check_out_dir(out: &Path, content_dir: &Path) -> anyhow::Result<()> {
 }
 
 /// An absolute, normalised path, without requiring it to exist.
-fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     let joined =
         std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
     // Resolve `..` by name first, so `missing/..` compares like the folder it names.

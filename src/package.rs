@@ -58,22 +58,8 @@ pub fn folder_name(archive: &Path, default: &str) -> String {
 
 /// Refuses an archive path that would replace content or a folder.
 pub fn check_output(archive: &Path, content_dir: &Path) -> anyhow::Result<()> {
-    let absolute = |path: &Path| {
-        std::path::absolute(path)
-            .map(|path| {
-                // Resolve links of the part that exists, so a linked way in compares too.
-                let parent = path.parent().and_then(|p| p.canonicalize().ok());
-                match (parent, path.file_name()) {
-                    (Some(parent), Some(name)) => parent.join(name),
-                    _ => path,
-                }
-            })
-            .with_context(|| format!("resolving {}", path.display()))
-    };
-    let content = content_dir
-        .canonicalize()
-        .with_context(|| format!("resolving {}", content_dir.display()))?;
-    if absolute(archive)?.starts_with(&content) {
+    let content = crate::output::absolute(content_dir)?;
+    if crate::output::absolute(archive)?.starts_with(&content) {
         anyhow::bail!(
             "refusing to write the package to `{}`: it is inside the content directory `{}`, and would replace or add to the records; choose a path outside it with -o",
             archive.display(),
