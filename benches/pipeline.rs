@@ -59,7 +59,7 @@ fn stages(c: &mut Criterion) {
     let site_charts = charts::site_charts(&computed).expect("drawing the charts");
     let index = views::Index::new(&model, &computed, &provenance, None);
     let rendered = output::Memory::default();
-    views::render_site(&renderer, &index, &site_charts, &rendered).expect("rendering");
+    govsite::pages::render_site(&renderer, &index, &site_charts, &rendered).expect("rendering");
     let files = rendered.into_sealed();
     let months: Vec<(String, usize)> = computed
         .monthly
@@ -88,7 +88,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("render", |b| {
         b.iter(|| {
             let memory = output::Memory::default();
-            views::render_site(&renderer, &index, &site_charts, &memory).unwrap();
+            govsite::pages::render_site(&renderer, &index, &site_charts, &memory).unwrap();
             memory
         })
     });

@@ -17,7 +17,7 @@
 //! | templates  | `Renderer::new(None)` (compiles the Tera templates)              |
 //! | charts     | `charts::site_charts` (the site-wide SVG charts)                 |
 //! | index      | `views::Index::new`                                              |
-//! | render_write | `views::render_site` into an `output::SiteWriter`: every page,  |
+//! | render_write | `govsite::pages::render_site` into an `output::SiteWriter`: every page,  |
 //! |            | per-control chart and export, each written and hashed as it is   |
 //! |            | rendered, into a staging folder beside OUT                       |
 //! | finish     | `SiteWriter::finish`: marker, `SHA256SUMS`, swap into OUT        |
@@ -87,7 +87,7 @@ fn main() -> anyhow::Result<()> {
     let index = views::Index::new(&model, &metrics, &provenance, None);
     timer.lap("index");
     let writer = output::SiteWriter::create(&out, &content)?;
-    views::render_site(&renderer, &index, &site_charts, &writer)?;
+    govsite::pages::render_site(&renderer, &index, &site_charts, &writer)?;
     timer.lap("render_write");
     writer.finish()?;
     timer.lap("finish");

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod package;
+pub mod pages;
 pub mod provenance;
 pub mod render;
 pub mod serve;

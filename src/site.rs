@@ -122,7 +122,7 @@ pub fn render(
         files: AtomicUsize::new(0),
         pages: AtomicUsize::new(0),
     };
-    views::render_site(&renderer, &index, &charts, &counted)?;
+    crate::pages::render_site(&renderer, &index, &charts, &counted)?;
     clock.lap("render");
     Ok(Built {
         metrics,

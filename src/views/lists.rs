@@ -1,252 +1,43 @@
-//! The dashboard and the list pages (one per record kind, plus accountability).
+//! The dashboard and the list pages (one per record kind, plus accountability). They sit
+//! at the site root; their large tables are written as the page is written.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::html::{Html, Later};
-use super::{count_rows, decimal, percent, CountRow, Index, Link};
-
-/// List pages sit at the site root.
-const ROOT: &str = "";
-use crate::charts::Chart;
-use crate::metrics::{
-    ActionStatus, ExceptionMetrics, ExceptionState, Gap, GapKind, IncidentMetrics, Role,
+use super::charts::{chart_named, chart_views, ChartView};
+use super::figures::{headline_figures, Figure};
+use super::index::{Index, Link};
+use super::rows::{
+    action_row, control_row, exception_row, gap_row, incident_row, process_row, role_words, GapRow,
+    ProcessRow,
 };
-use crate::model::{ControlStatus, Day, Nhi, Origin, Severity};
-use crate::output::Sink;
-use crate::render::Renderer;
-
-pub(super) fn render_list_pages(
-    renderer: &Renderer,
-    index: &Index,
-    charts: &[Chart],
-    sink: &dyn Sink,
-) -> anyhow::Result<()> {
-    type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
-    // The longest first, so the last to start are short.
-    let pages: [Job; 9] = [
-        &|| {
-            let later = Later::default();
-            let report = super::report::report_page(index, charts, &later);
-            super::write_page(renderer, sink, "report.html".into(), &report, Some(&later))
-        },
-        &|| {
-            page(renderer, sink, "incidents.html", |l| {
-                incidents_page(index, l)
-            })
-        },
-        &|| {
-            page(renderer, sink, "index.html", |l| {
-                dashboard(index, charts, l)
-            })
-        },
-        &|| {
-            page(renderer, sink, "exceptions.html", |l| {
-                exceptions_page(index, charts, l)
-            })
-        },
-        &|| page(renderer, sink, "controls.html", |l| controls_page(index, l)),
-        &|| {
-            page(renderer, sink, "accountability.html", |l| {
-                accountability_page(index, l)
-            })
-        },
-        &|| page(renderer, sink, "people.html", |_| people_page(index)),
-        &|| page(renderer, sink, "processes.html", |_| processes_page(index)),
-        &|| {
-            page(renderer, sink, "frameworks.html", |_| {
-                frameworks_page(index)
-            })
-        },
-    ];
-    pages.par_iter().try_for_each(|page| page())
-}
-
-/// Renders a top-level page whose template has the same name as the file. Its large tables
-/// are written as the page is written (`Later`).
-fn page<'a, V: Serialize>(
-    renderer: &Renderer,
-    sink: &dyn Sink,
-    name: &str,
-    view: impl FnOnce(&Later<'a>) -> V,
-) -> anyhow::Result<()> {
-    let later = Later::default();
-    let view = view(&later);
-    let page = renderer.render_page(name, &view, name)?;
-    page.put(sink, name.to_string(), &later)
-}
-
-/// A headline figure on the dashboard.
-#[derive(Serialize)]
-pub(super) struct Figure {
-    pub(super) label: &'static str,
-    pub(super) value: String,
-    /// `alert` when it needs attention, `ok` when clean, `neutral` otherwise.
-    pub(super) tone: &'static str,
-    href: &'static str,
-    pub(super) note: &'static str,
-    /// The change since the build given to `--compare`, e.g. `+1 since 2026-08-01`.
-    delta: Option<String>,
-}
-
-/// A chart with its text alternative and its numbers as a table.
-#[derive(Serialize)]
-pub(super) struct ChartView<'a> {
-    pub(super) src: String,
-    title: &'a str,
-    pub(super) description: &'a str,
-    pub(super) table: Table<'a>,
-}
+use super::tables::{Table, Tables};
+use super::{decimal, web_url, PageView};
+use crate::charts::Chart;
+use crate::metrics::{ActionStatus, ExceptionMetrics, ExceptionState, IncidentMetrics, Role};
+use crate::model::Origin;
 
 #[derive(Serialize)]
-pub(super) struct Table<'a> {
-    pub(super) caption: String,
-    pub(super) headers: Vec<&'static str>,
-    pub(super) rows: Vec<Vec<Cell<'a>>>,
-}
-
-#[derive(Serialize)]
-pub(super) struct Cell<'a> {
-    pub(super) text: String,
-    pub(super) link: Option<Link<'a>>,
-}
-
-fn text<'a>(value: impl ToString) -> Cell<'a> {
-    Cell {
-        text: value.to_string(),
-        link: None,
-    }
-}
-
-fn linked(link: Link<'_>) -> Cell<'_> {
-    Cell {
-        text: link.label.to_string(),
-        link: Some(link),
-    }
-}
-
-pub(super) fn chart_view<'a>(chart: &'a Chart, table: Table<'a>) -> ChartView<'a> {
-    ChartView {
-        src: format!("charts/{}", chart.file),
-        title: &chart.title,
-        description: &chart.description,
-        table,
-    }
-}
-
-fn monthly_table<'a>(index: &Index<'a>) -> Table<'a> {
-    let rows = index
-        .metrics
-        .monthly
-        .iter()
-        .map(|m| {
-            let total = m.design + m.operation + m.approval;
-            vec![
-                text(&m.month),
-                text(m.design),
-                text(m.operation),
-                text(m.approval),
-                text(total),
-            ]
-        })
-        .collect();
-    Table {
-        caption: "Failures per month by origin (an incident with two origins counts under both)"
-            .into(),
-        headers: vec!["Month", "Design", "Operation", "Approval", "Total"],
-        rows,
-    }
-}
-
-fn age_table<'a>(index: &Index<'a>) -> Table<'a> {
-    let rows = index
-        .metrics
-        .age_buckets
-        .iter()
-        .map(|b| {
-            let total = b.active + b.expiring_soon + b.expired + b.permanent;
-            vec![
-                text(format!("{} days", b.bucket)),
-                text(b.active),
-                text(b.expiring_soon),
-                text(b.expired),
-                text(b.permanent),
-                text(total),
-            ]
-        })
-        .collect();
-    Table {
-        caption: "Open exceptions by age and state".into(),
-        headers: vec![
-            "Age",
-            "Active",
-            "Expiring soon",
-            "Expired",
-            "Permanent",
-            "Total",
-        ],
-        rows,
-    }
-}
-
-fn top_controls_table<'a>(index: &Index<'a>) -> Table<'a> {
-    let mut controls: Vec<_> = index
-        .metrics
-        .controls
-        .iter()
-        .filter(|c| c.failures_in_window > 0)
-        .collect();
-    controls.sort_by(|a, b| {
-        b.failures_in_window
-            .cmp(&a.failures_in_window)
-            .then(a.id.cmp(&b.id))
-    });
-    let rows = controls
-        .into_iter()
-        .take(10)
-        .map(|c| {
-            vec![
-                linked(index.control(&c.id)),
-                text(c.failures_in_window),
-                text(if c.recurring { "recurring" } else { "" }),
-            ]
-        })
-        .collect();
-    Table {
-        caption: format!(
-            "Controls with the most failures in the last {} days",
-            index.metrics.settings.window_days
-        ),
-        headers: vec!["Control", "Failures in window", "Status"],
-        rows,
-    }
-}
-
-pub(super) fn chart_views<'a>(index: &Index<'a>, charts: &'a [Chart]) -> Vec<ChartView<'a>> {
-    charts
-        .iter()
-        .map(|chart| {
-            let table = match chart.file.as_str() {
-                "exceptions-by-age.svg" => age_table(index),
-                "top-recurring-controls.svg" => top_controls_table(index),
-                _ => monthly_table(index),
-            };
-            chart_view(chart, table)
-        })
-        .collect()
-}
-
-#[derive(Serialize)]
-struct Dashboard<'a> {
+pub struct Dashboard<'a> {
     figures: Vec<Figure>,
     charts: Vec<ChartView<'a>>,
     recurring: Vec<RecurringRow<'a>>,
-    flagged_exceptions: Html,
-    gaps: Html,
-    overdue_actions: Html,
+    flagged_exceptions: Table,
+    gaps: Table,
+    overdue_actions: Table,
     window_days: i64,
     threshold: usize,
     changes: Option<Changes<'a>>,
+}
+
+/// A recurring control on the dashboard.
+#[derive(Serialize)]
+struct RecurringRow<'a> {
+    control: Link<'a>,
+    owner: Option<Link<'a>>,
+    failures_in_window: usize,
+    mean_days: String,
+    /// The origins of its recurring patterns.
+    origins: Vec<&'static str>,
 }
 
 /// What is new since the build given to `--compare`.
@@ -258,13 +49,81 @@ struct Changes<'a> {
     new_gaps: Vec<GapRow<'a>>,
 }
 
+/// `index.html`.
+pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, Dashboard<'a>> {
+    let metrics = index.metrics;
+    let tables = Tables::new("");
+    let flagged: Vec<&ExceptionMetrics> = metrics
+        .exceptions
+        .iter()
+        .filter(|e| matches!(e.state, ExceptionState::Expired | ExceptionState::Permanent))
+        .collect();
+    let overdue: Vec<&ActionStatus> = metrics.actions.iter().filter(|a| a.overdue).collect();
+    let view = Dashboard {
+        figures: headline_figures(index),
+        charts: chart_views(index, charts),
+        recurring: recurring_rows(index),
+        flagged_exceptions: tables.later(
+            "Open exceptions that are expired or permanent".into(),
+            flagged.len(),
+            move |rows| rows.all(flagged.iter().map(|e| exception_row(index, e))),
+        ),
+        gaps: all_gaps(index, &tables),
+        overdue_actions: tables.later(
+            "Remediation actions past their due date".into(),
+            overdue.len(),
+            move |rows| rows.all(overdue.iter().map(|a| action_row(index, a))),
+        ),
+        window_days: metrics.settings.window_days,
+        threshold: metrics.settings.threshold,
+        changes: changes(index),
+    };
+    let title = index.site.title.to_string();
+    index.page(
+        "index.html".into(),
+        "index.html",
+        ("dashboard", title),
+        view,
+        tables,
+    )
+}
+
+fn recurring_rows<'a>(index: &Index<'a>) -> Vec<RecurringRow<'a>> {
+    let mut origins: rustc_hash::FxHashMap<&str, Vec<&'static str>> = Default::default();
+    for pattern in &index.metrics.recurring_patterns {
+        origins
+            .entry(&pattern.control)
+            .or_default()
+            .push(pattern.origin.as_str());
+    }
+    let mut recurring: Vec<RecurringRow> = index
+        .metrics
+        .controls
+        .iter()
+        .filter(|c| c.recurring)
+        .map(|c| RecurringRow {
+            control: index.control(&c.id),
+            owner: c.owner.as_deref().map(|o| index.person(o)),
+            failures_in_window: c.failures_in_window,
+            mean_days: decimal(c.mean_days_between_failures),
+            origins: origins.remove(c.id.as_str()).unwrap_or_default(),
+        })
+        .collect();
+    recurring.sort_by(|a, b| {
+        b.failures_in_window
+            .cmp(&a.failures_in_window)
+            .then(a.control.id.cmp(b.control.id))
+    });
+    recurring
+}
+
 fn changes<'a>(index: &Index<'a>) -> Option<Changes<'a>> {
     let comparison = index.comparison?;
-    let is_new = |gap: &Gap| {
-        comparison.new_gaps.iter().any(|(kind, record, person)| {
-            kind == gap.kind.as_str() && record == &gap.record && person == &gap.person
-        })
-    };
+    let new: std::collections::HashSet<_> = comparison
+        .new_gaps
+        .iter()
+        .map(|(kind, record, person)| (kind.as_str(), record.as_str(), person.as_deref()))
+        .collect();
     Some(Changes {
         since: &comparison.previous_as_of,
         newly_recurring: comparison
@@ -281,403 +140,149 @@ fn changes<'a>(index: &Index<'a>) -> Option<Changes<'a>> {
             .metrics
             .gaps
             .iter()
-            .filter(|g| is_new(g))
+            .filter(|g| new.contains(&(g.kind.as_str(), g.record.as_str(), g.person.as_deref())))
             .map(|g| gap_row(index, g))
             .collect(),
     })
 }
 
+/// The table of every gap, as the dashboard and the report list them.
+pub(super) fn all_gaps<'a>(index: &'a Index<'a>, tables: &Tables<'a>) -> Table {
+    let gaps = &index.metrics.gaps;
+    tables.later(
+        "Ownership, approval and review gaps with the person to chase".into(),
+        gaps.len(),
+        move |rows| rows.all(gaps.iter().map(|g| gap_row(index, g))),
+    )
+}
+
 #[derive(Serialize)]
-struct RecurringRow<'a> {
-    control: Link<'a>,
-    owner: Option<Link<'a>>,
-    failures_in_window: usize,
-    mean_days: String,
-    origins: Vec<Origin>,
+pub struct ControlsList {
+    controls: Table,
 }
 
-/// The dashboard's headline figures, in the order a governance review reads them.
-pub(super) fn headline_figures(index: &Index) -> Vec<Figure> {
-    let s = &index.metrics.summary;
-    let alert = |count: usize| if count > 0 { "alert" } else { "ok" };
-    let count = |n: usize| (n.to_string(), alert(n));
-    let rows = [
-        (
-            "recurring_controls",
-            "Recurring controls",
-            count(s.recurring_controls),
-            "controls.html",
-            "failing repeatedly: review as process defects",
-        ),
-        (
-            "repeat_rate",
-            "Repeat rate",
-            (percent(s.repeat_rate), alert(s.repeat_incidents_in_window)),
-            "incidents.html",
-            "of failures in the window repeat an earlier one",
-        ),
-        (
-            "open_exceptions",
-            "Open exceptions",
-            (s.open_exceptions.to_string(), "neutral"),
-            "exceptions.html",
-            "accepted risks still in force",
-        ),
-        (
-            "expired_exceptions",
-            "Expired, still open",
-            count(s.expired_exceptions),
-            "exceptions.html",
-            "lapsed without closure or renewal",
-        ),
-        (
-            "permanent_exceptions",
-            "Permanent exceptions",
-            count(s.permanent_exceptions),
-            "exceptions.html",
-            "no expiry date",
-        ),
-        (
-            "over_policy_exceptions",
-            "Over policy",
-            count(s.over_policy_exceptions),
-            "exceptions.html",
-            "granted for longer than policy allows",
-        ),
-        (
-            "self_approved_exceptions",
-            "Self-approved",
-            count(s.self_approved_exceptions),
-            "exceptions.html",
-            "separation of duties bypassed",
-        ),
-        (
-            "unauthorized_approvals",
-            "Unauthorized approvals",
-            count(s.unauthorized_approvals),
-            "exceptions.html",
-            "approver not on the control's list",
-        ),
-        (
-            "ownership_gaps",
-            "Ownership gaps",
-            count(s.ownership_gaps),
-            "#gaps",
-            "inactive owners or approvers, missing risk sign-off",
-        ),
-        (
-            "overdue_reviews",
-            "Overdue reviews",
-            count(s.overdue_reviews),
-            "controls.html",
-            "controls past their review date",
-        ),
-        (
-            "overdue_actions",
-            "Overdue actions",
-            count(s.overdue_actions),
-            "#actions",
-            "remediation past its due date",
-        ),
-    ];
-    rows.into_iter()
-        .map(|(key, label, (value, tone), href, note)| Figure {
-            label,
-            value,
-            tone,
-            href,
-            note,
-            delta: index.delta(key),
-        })
-        .collect()
-}
-
-fn dashboard<'a>(
-    index: &'a Index<'a>,
-    charts: &'a [Chart],
-    later: &Later<'a>,
-) -> impl Serialize + 'a {
-    let metrics = index.metrics;
-    let figures = headline_figures(index);
-    let patterns = |control: &str| -> Vec<Origin> {
-        metrics
-            .recurring_patterns
-            .iter()
-            .filter(|p| p.control == control)
-            .map(|p| p.origin)
-            .collect()
-    };
-    let mut recurring: Vec<RecurringRow> = metrics
-        .controls
-        .iter()
-        .filter(|c| c.recurring)
-        .map(|c| RecurringRow {
-            control: index.control(&c.id),
-            owner: c.owner.as_deref().map(|o| index.person(o)),
-            failures_in_window: c.failures_in_window,
-            mean_days: decimal(c.mean_days_between_failures),
-            origins: patterns(&c.id),
-        })
-        .collect();
-    recurring.sort_by(|a, b| {
-        b.failures_in_window
-            .cmp(&a.failures_in_window)
-            .then(a.control.id.cmp(b.control.id))
+/// `controls.html`.
+pub fn controls_page<'a>(index: &'a Index<'a>) -> PageView<'a, ControlsList> {
+    let tables = Tables::new("");
+    let ids: Vec<&str> = index.model.controls.keys().map(String::as_str).collect();
+    let controls = tables.later("All controls".into(), ids.len(), move |rows| {
+        rows.all(ids.iter().filter_map(|id| control_row(index, id)))
     });
-    let flagged_exceptions: Vec<&ExceptionMetrics> = metrics
-        .exceptions
-        .iter()
-        .filter(|e| matches!(e.state, ExceptionState::Expired | ExceptionState::Permanent))
-        .collect();
-    let overdue_actions: Vec<&ActionStatus> =
-        metrics.actions.iter().filter(|a| a.overdue).collect();
-    let page = Dashboard {
-        figures,
-        charts: chart_views(index, charts),
-        recurring,
-        flagged_exceptions: later.rows(flagged_exceptions.len(), ROOT, move |rows| {
-            rows.all(flagged_exceptions.iter().map(|e| exception_row(index, e)))
-        }),
-        gaps: all_gaps(index, later),
-        overdue_actions: later.rows(overdue_actions.len(), ROOT, move |rows| {
-            rows.all(overdue_actions.iter().map(|a| action_row(index, a)))
-        }),
-        window_days: metrics.settings.window_days,
-        threshold: metrics.settings.threshold,
-        changes: changes(index),
-    };
-    let title = index.site.title.to_string();
-    index.page(0, title, "dashboard", page)
+    let view = ControlsList { controls };
+    let nav = ("controls", "Controls".to_string());
+    index.page("controls.html".into(), "controls.html", nav, view, tables)
 }
 
 #[derive(Serialize)]
-pub(super) struct ControlRow<'a> {
-    pub(super) link: Link<'a>,
-    pub(super) owner: Option<Link<'a>>,
-    pub(super) status: ControlStatus,
-    pub(super) nhi: &'a [Nhi],
-    pub(super) failures_total: usize,
-    pub(super) failures_in_window: usize,
-    pub(super) recurring: bool,
-    pub(super) open_exceptions: usize,
-    pub(super) review_overdue: bool,
-    pub(super) shared_platform: bool,
+pub struct ProcessesList<'a> {
+    processes: Vec<ProcessRow<'a>>,
 }
 
-pub(super) fn control_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ControlRow<'a>> {
-    let control = index.controls.get(id)?;
-    let metrics = index.control_metrics.get(id)?;
-    Some(ControlRow {
-        link: index.control(&control.id),
-        owner: control.owner.as_deref().map(|o| index.person(o)),
-        status: control.status,
-        nhi: &control.nhi,
-        failures_total: metrics.failures_total,
-        failures_in_window: metrics.failures_in_window,
-        recurring: metrics.recurring,
-        open_exceptions: metrics.open_exceptions,
-        review_overdue: metrics.review_overdue,
-        shared_platform: control.shared_platform.is_some(),
-    })
-}
-
-fn controls_page<'a>(index: &'a Index<'a>, later: &Later<'a>) -> impl Serialize + 'a {
-    #[derive(Serialize)]
-    struct View {
-        controls: Html,
-    }
-    let rows: Vec<ControlRow> = index
-        .model
-        .controls
-        .keys()
-        .filter_map(|id| control_row(index, id))
-        .collect();
-    let controls = later.rows(rows.len(), ROOT, move |out| out.all(&rows));
-    index.page(0, "Controls".into(), "controls", View { controls })
-}
-
-#[derive(Serialize)]
-pub(super) struct ProcessRow<'a> {
-    pub(super) link: Link<'a>,
-    pub(super) owner: Option<Link<'a>>,
-    controls: usize,
-    incidents: usize,
-}
-
-pub(super) fn process_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ProcessRow<'a>> {
-    let process = index.model.processes.get(id)?;
-    Some(ProcessRow {
-        link: index.process(&process.id),
-        owner: process.owner.as_deref().map(|o| index.person(o)),
-        controls: process.controls.len(),
-        incidents: index.incidents_by_process.get(id).map_or(0, Vec::len),
-    })
-}
-
-fn processes_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
-    #[derive(Serialize)]
-    struct View<'a> {
-        processes: Vec<ProcessRow<'a>>,
-    }
+/// `processes.html`.
+pub fn processes_page<'a>(index: &'a Index<'a>) -> PageView<'a, ProcessesList<'a>> {
     let processes = index
         .model
         .processes
         .keys()
         .filter_map(|id| process_row(index, id))
         .collect();
-    index.page(0, "Processes".into(), "processes", View { processes })
+    let view = ProcessesList { processes };
+    let nav = ("processes", "Processes".to_string());
+    index.page(
+        "processes.html".into(),
+        "processes.html",
+        nav,
+        view,
+        Tables::new(""),
+    )
 }
 
 #[derive(Serialize)]
-pub(super) struct ExceptionRow<'a> {
-    pub(super) link: Link<'a>,
-    pub(super) title: &'a str,
-    pub(super) control: Option<Link<'a>>,
-    pub(super) approver: Option<Link<'a>>,
-    pub(super) requester: Option<Link<'a>>,
-    pub(super) state: &'static str,
-    pub(super) granted: Day,
-    pub(super) expiry: Option<Day>,
-    pub(super) age_days: Option<i64>,
-    pub(super) days_to_expiry: Option<i64>,
-    pub(super) age_bucket: Option<&'a str>,
-    pub(super) over_policy: bool,
-    pub(super) chronic: bool,
-    pub(super) renewals: usize,
-    pub(super) risk: Option<Severity>,
+pub struct ExceptionsList<'a> {
+    exceptions: Table,
+    chart: Option<ChartView<'a>>,
+    by_approver: Vec<CountRow<'a>>,
+    by_control: Vec<CountRow<'a>>,
+    median_age: String,
+    max_validity_days: i64,
+    expiring_soon_days: i64,
 }
 
-pub(super) fn exception_row<'a>(
-    index: &Index<'a>,
-    metrics: &'a ExceptionMetrics,
-) -> ExceptionRow<'a> {
-    let exception = index.model.exceptions.get(&metrics.id);
-    ExceptionRow {
-        link: index.exception(&metrics.id),
-        title: exception.map_or("", |e| e.title.as_str()),
-        control: metrics.control.as_deref().map(|c| index.control(c)),
-        approver: metrics.approved_by.as_deref().map(|p| index.person(p)),
-        requester: exception
-            .and_then(|e| e.requested_by.as_deref())
-            .map(|p| index.person(p)),
-        state: metrics.state.as_str(),
-        granted: exception.map_or(Day::default(), |e| e.granted),
-        expiry: metrics.effective_expiry,
-        age_days: metrics.age_days,
-        days_to_expiry: metrics.days_to_expiry,
-        age_bucket: metrics.age_bucket.as_deref(),
-        over_policy: metrics.over_policy,
-        chronic: metrics.chronic,
-        renewals: metrics.renewals,
-        risk: exception.and_then(|e| e.risk),
-    }
+/// A count per person or control, for a small table.
+#[derive(Serialize)]
+struct CountRow<'a> {
+    link: Link<'a>,
+    count: usize,
 }
 
-fn exceptions_page<'a>(
+fn count_rows<'a>(
+    counts: &'a std::collections::BTreeMap<String, usize>,
+    link: impl Fn(&'a str) -> Link<'a>,
+) -> Vec<CountRow<'a>> {
+    counts
+        .iter()
+        .map(|(id, &count)| CountRow {
+            link: link(id),
+            count,
+        })
+        .collect()
+}
+
+/// `exceptions.html`.
+pub fn exceptions_page<'a>(
     index: &'a Index<'a>,
     charts: &'a [Chart],
-    later: &Later<'a>,
-) -> impl Serialize + 'a {
-    #[derive(Serialize)]
-    struct View<'a> {
-        exceptions: Html,
-        chart: Option<ChartView<'a>>,
-        by_approver: Vec<CountRow<'a>>,
-        by_control: Vec<CountRow<'a>>,
-        median_age: String,
-        max_validity_days: i64,
-        expiring_soon_days: i64,
-    }
+) -> PageView<'a, ExceptionsList<'a>> {
     let metrics = index.metrics;
-    let chart = charts
-        .iter()
-        .find(|c| c.file == "exceptions-by-age.svg")
-        .map(|c| chart_view(c, age_table(index)));
-    let view = View {
-        exceptions: later.rows(metrics.exceptions.len(), ROOT, move |rows| {
-            rows.all(metrics.exceptions.iter().map(|e| exception_row(index, e)))
-        }),
-        chart,
+    let tables = Tables::new("");
+    let exceptions = tables.later(
+        "All exceptions with their state on the as-of date".into(),
+        metrics.exceptions.len(),
+        move |rows| rows.all(metrics.exceptions.iter().map(|e| exception_row(index, e))),
+    );
+    let view = ExceptionsList {
+        exceptions,
+        chart: chart_named(index, charts, "exceptions-by-age.svg"),
         by_approver: count_rows(&metrics.open_exceptions_by_approver, |id| index.person(id)),
         by_control: count_rows(&metrics.open_exceptions_by_control, |id| index.control(id)),
         median_age: decimal(metrics.summary.median_open_exception_age_days),
         max_validity_days: metrics.settings.max_validity_days,
         expiring_soon_days: metrics.settings.expiring_soon_days,
     };
-    index.page(0, "Exceptions".into(), "exceptions", view)
+    let nav = ("exceptions", "Exceptions".to_string());
+    index.page(
+        "exceptions.html".into(),
+        "exceptions.html",
+        nav,
+        view,
+        tables,
+    )
 }
 
 #[derive(Serialize)]
-pub(super) struct AccountableView<'a> {
-    pub(super) role: &'static str,
-    pub(super) person: Option<Link<'a>>,
+pub struct IncidentsList {
+    incidents: Table,
+    ignored_after_as_of: usize,
 }
 
-#[derive(Serialize)]
-pub(super) struct IncidentRow<'a> {
-    pub(super) link: Link<'a>,
-    pub(super) date: Day,
-    pub(super) control: Option<Link<'a>>,
-    pub(super) origins: &'a [Origin],
-    pub(super) severity: Option<Severity>,
-    pub(super) accountable: Vec<AccountableView<'a>>,
-    pub(super) in_window: bool,
-    pub(super) repeat: bool,
-    pub(super) resolved: Option<Day>,
-}
-
-pub(super) fn accountable_views<'a>(
-    index: &Index<'a>,
-    incident: &'a IncidentMetrics,
-) -> Vec<AccountableView<'a>> {
-    incident
-        .accountable
-        .iter()
-        .map(|a| AccountableView {
-            role: a.role.as_str(),
-            person: a.person.as_deref().map(|p| index.person(p)),
-        })
-        .collect()
-}
-
-pub(super) fn incident_row<'a>(
-    index: &Index<'a>,
-    incident: &'a IncidentMetrics,
-) -> IncidentRow<'a> {
-    IncidentRow {
-        link: index.incident(&incident.id),
-        date: incident.date,
-        control: incident.control.as_deref().map(|c| index.control(c)),
-        origins: &incident.origins,
-        severity: incident.severity,
-        accountable: accountable_views(index, incident),
-        in_window: incident.in_window,
-        repeat: incident.repeat,
-        resolved: index
-            .incidents
-            .get(incident.id.as_str())
-            .and_then(|i| i.resolved),
-    }
-}
-
-fn incidents_page<'a>(index: &'a Index<'a>, later: &Later<'a>) -> impl Serialize + 'a {
-    #[derive(Serialize)]
-    struct View {
-        incidents: Html,
-        ignored_after_as_of: usize,
-    }
-    // Newest first.
+/// `incidents.html`, newest first.
+pub fn incidents_page<'a>(index: &'a Index<'a>) -> PageView<'a, IncidentsList> {
+    let tables = Tables::new("");
     let mut incidents: Vec<&IncidentMetrics> = index.metrics.incidents.iter().collect();
     incidents.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
-    let view = View {
+    let view = IncidentsList {
         ignored_after_as_of: index.model.incidents.len() - index.metrics.incidents.len(),
-        incidents: later.rows(incidents.len(), ROOT, move |rows| {
-            rows.all(incidents.iter().map(|i| incident_row(index, i)))
-        }),
+        incidents: tables.later(
+            "All incidents, newest first".into(),
+            incidents.len(),
+            move |rows| rows.all(incidents.iter().map(|i| incident_row(index, i))),
+        ),
     };
-    index.page(0, "Incidents".into(), "incidents", view)
+    let nav = ("incidents", "Incidents".to_string());
+    index.page("incidents.html".into(), "incidents.html", nav, view, tables)
 }
 
+/// A person in the people and accountability tables.
 #[derive(Serialize)]
 struct PersonRow<'a> {
     link: Link<'a>,
@@ -711,19 +316,22 @@ fn person_row<'a>(index: &Index<'a>, id: &'a str) -> Option<PersonRow<'a>> {
     })
 }
 
-fn people_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
-    #[derive(Serialize)]
-    struct TeamView<'a> {
-        id: &'a str,
-        name: &'a str,
-        lead: Option<Link<'a>>,
-        members: Vec<Link<'a>>,
-    }
-    #[derive(Serialize)]
-    struct View<'a> {
-        people: Vec<PersonRow<'a>>,
-        teams: Vec<TeamView<'a>>,
-    }
+#[derive(Serialize)]
+struct TeamView<'a> {
+    id: &'a str,
+    name: &'a str,
+    lead: Option<Link<'a>>,
+    members: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PeopleList<'a> {
+    people: Vec<PersonRow<'a>>,
+    teams: Vec<TeamView<'a>>,
+}
+
+/// `people.html`: people, then teams.
+pub fn people_page<'a>(index: &'a Index<'a>) -> PageView<'a, PeopleList<'a>> {
     let teams = index
         .model
         .teams
@@ -732,12 +340,13 @@ fn people_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
             id: &team.id,
             name: &team.name,
             lead: team.lead.as_deref().map(|l| index.person(l)),
-            members: index.people_links(
-                index
-                    .people_by_team
-                    .get(team.id.as_str())
-                    .map_or(&[], Vec::as_slice),
-            ),
+            members: index
+                .people_by_team
+                .get(team.id.as_str())
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|id| index.person(id))
+                .collect(),
         })
         .collect();
     let people = index
@@ -746,36 +355,39 @@ fn people_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
         .keys()
         .filter_map(|id| person_row(index, id))
         .collect();
+    let view = PeopleList { people, teams };
+    let nav = ("people", "People and teams".to_string());
     index.page(
-        0,
-        "People and teams".into(),
-        "people",
-        View { people, teams },
+        "people.html".into(),
+        "people.html",
+        nav,
+        view,
+        Tables::new(""),
     )
 }
 
-fn frameworks_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
-    #[derive(Serialize)]
-    struct FrameworkRow<'a> {
-        link: Link<'a>,
-        url: Option<&'a str>,
-        references: usize,
-        covered: usize,
-    }
-    #[derive(Serialize)]
-    struct View<'a> {
-        frameworks: Vec<FrameworkRow<'a>>,
-    }
+#[derive(Serialize)]
+struct FrameworkRow<'a> {
+    link: Link<'a>,
+    url: Option<&'a str>,
+    references: usize,
+    covered: usize,
+}
+
+#[derive(Serialize)]
+pub struct FrameworksList<'a> {
+    frameworks: Vec<FrameworkRow<'a>>,
+}
+
+/// `frameworks.html`.
+pub fn frameworks_page<'a>(index: &'a Index<'a>) -> PageView<'a, FrameworksList<'a>> {
     let frameworks = index
         .model
         .frameworks
         .values()
         .map(|f| FrameworkRow {
-            link: super::record_link(&f.id, &f.name, "frameworks/"),
-            url: f
-                .url
-                .as_deref()
-                .filter(|url| crate::validate::is_web_url(url)),
+            link: index.framework(&f.id),
+            url: web_url(f),
             references: f.references.len(),
             covered: f
                 .references
@@ -788,93 +400,41 @@ fn frameworks_page<'a>(index: &'a Index<'a>) -> impl Serialize + 'a {
                 .count(),
         })
         .collect();
-    index.page(0, "Frameworks".into(), "frameworks", View { frameworks })
+    let view = FrameworksList { frameworks };
+    let nav = ("frameworks", "Frameworks".to_string());
+    index.page(
+        "frameworks.html".into(),
+        "frameworks.html",
+        nav,
+        view,
+        Tables::new(""),
+    )
 }
 
 #[derive(Serialize)]
-pub(super) struct GapRow<'a> {
-    pub(super) kind: &'static str,
-    pub(super) record: Link<'a>,
-    pub(super) person: Option<Link<'a>>,
-    pub(super) what: &'static str,
-}
-
-pub(super) fn gap_row<'a>(index: &Index<'a>, gap: &'a Gap) -> GapRow<'a> {
-    let id = gap.record.as_str();
-    let record = if index.model.controls.contains_key(id) {
-        index.control(id)
-    } else if index.model.processes.contains_key(id) {
-        index.process(id)
-    } else {
-        index.exception(id)
-    };
-    let what = match gap.kind {
-        GapKind::InactiveOwner => "owned by a person who is no longer active",
-        GapKind::InactiveApprover => "open exception whose latest approver is no longer active",
-        GapKind::NoRiskSignoff => "shared platform control with nobody signing off residual risk",
-        GapKind::ReviewOverdue => "control review is overdue",
-        GapKind::SelfApproved => "approved by its own requester: separation of duties bypassed",
-        GapKind::UnauthorizedApprover => "approved by someone not on the control's approvers list",
-    };
-    GapRow {
-        kind: gap.kind.as_str(),
-        record,
-        person: gap.person.as_deref().map(|p| index.person(p)),
-        what,
-    }
+struct OriginRow {
+    origin: &'static str,
+    role: &'static str,
+    failures_in_window: usize,
+    failures_total: usize,
 }
 
 #[derive(Serialize)]
-pub(super) struct ActionRow<'a> {
-    pub(super) incident: Link<'a>,
-    pub(super) title: &'a str,
-    pub(super) owner: Option<Link<'a>>,
-    pub(super) due: Option<Day>,
-    pub(super) done: Option<Day>,
-    pub(super) open: bool,
-    pub(super) overdue: bool,
+pub struct AccountabilityList<'a> {
+    origins: Vec<OriginRow>,
+    people: Vec<PersonRow<'a>>,
+    unattributed: Table,
 }
 
-/// The rows of every gap, as the dashboard and the report list them.
-pub(super) fn all_gaps<'a>(index: &'a Index<'a>, later: &Later<'a>) -> Html {
-    let gaps = &index.metrics.gaps;
-    later.rows(gaps.len(), ROOT, move |rows| {
-        rows.all(gaps.iter().map(|g| gap_row(index, g)))
-    })
-}
-
-pub(super) fn action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> ActionRow<'a> {
-    ActionRow {
-        incident: index.incident(&action.incident),
-        title: &action.title,
-        owner: action.owner.as_deref().map(|o| index.person(o)),
-        due: action.due,
-        done: action.done,
-        open: action.open,
-        overdue: action.overdue,
-    }
-}
-
-fn accountability_page<'a>(index: &'a Index<'a>, later: &Later<'a>) -> impl Serialize + 'a {
-    #[derive(Serialize)]
-    struct OriginRow {
-        origin: Origin,
-        role: &'static str,
-        failures_in_window: usize,
-        failures_total: usize,
-    }
-    #[derive(Serialize)]
-    struct View<'a> {
-        origins: Vec<OriginRow>,
-        people: Vec<PersonRow<'a>>,
-        unattributed: Html,
-    }
+/// `accountability.html`.
+pub fn accountability_page<'a>(index: &'a Index<'a>) -> PageView<'a, AccountabilityList<'a>> {
+    let tables = Tables::new("");
     let incidents = &index.metrics.incidents;
     let origins = Origin::ALL
         .into_iter()
         .map(|origin| OriginRow {
-            origin,
-            role: Role::for_origin(origin).as_str(),
+            origin: origin.as_str(),
+            role: role_words(Role::for_origin(origin)),
             failures_in_window: incidents
                 .iter()
                 .filter(|i| i.in_window && i.origins.contains(&origin))
@@ -901,17 +461,22 @@ fn accountability_page<'a>(index: &'a Index<'a>, later: &Later<'a>) -> impl Seri
         .iter()
         .filter(|i| i.accountable.iter().any(|a| a.person.is_none()))
         .collect();
-    let unattributed = later.rows(unattributed.len(), ROOT, move |rows| {
-        rows.all(unattributed.iter().map(|i| incident_row(index, i)))
-    });
+    let unattributed = tables.later(
+        "Incidents with an unfilled accountable role".into(),
+        unattributed.len(),
+        move |rows| rows.all(unattributed.iter().map(|i| incident_row(index, i))),
+    );
+    let view = AccountabilityList {
+        origins,
+        people,
+        unattributed,
+    };
+    let nav = ("accountability", "Accountability".to_string());
     index.page(
-        0,
-        "Accountability".into(),
-        "accountability",
-        View {
-            origins,
-            people,
-            unattributed,
-        },
+        "accountability.html".into(),
+        "accountability.html",
+        nav,
+        view,
+        tables,
     )
 }

@@ -1,150 +1,175 @@
 //! One page per record: controls, processes, exceptions, incidents, people, frameworks.
+//! Every record page sits one folder below the site root.
 
 use serde::Serialize;
 
-use super::html::{self, Html, RoleRow};
-use super::lists::{
-    accountable_views, action_row, control_row, exception_row, gap_row, incident_row, process_row,
-    AccountableView, ControlRow, ExceptionRow, IncidentRow, ProcessRow,
+use super::index::{Index, Link};
+use super::rows::{
+    accountable_views, action_row, control_exceptions, control_failures, control_row,
+    exception_row, gap_row, incident_row, process_row, role_words, AccountableView, ProcessRow,
+    RoleRow,
 };
-use super::{decimal, render_each, write_each, EvidenceView, Index, Link, Page};
+use super::tables::{Table, Tables};
+use super::{day_or, decimal, web_url, words, PageView};
+use crate::model::{Control, ControlStatus, Exception, Framework, Incident, Person, Process};
 
-/// Every record page sits one folder below the site root.
 const ROOT: &str = "../";
-use crate::metrics::ExceptionMetrics;
-use crate::model::{
-    Control, Day, Exception, Framework, Incident, Nhi, Person, Process, Severity, SurfacedBy,
-};
-use crate::output::Sink;
-use crate::render::Renderer;
 
-pub(super) fn render_record_pages(
-    renderer: &Renderer,
-    index: &Index,
-    sink: &dyn Sink,
-) -> anyhow::Result<()> {
-    let model = index.model;
-    let controls: Vec<&Control> = model.controls.values().collect();
-    let processes: Vec<&Process> = model.processes.values().collect();
-    let exceptions: Vec<&Exception> = model.exceptions.values().collect();
-    let incidents: Vec<&Incident> = model
-        .incidents
-        .values()
-        .filter(|i| index.incident_metrics.contains_key(i.id.as_str()))
-        .collect();
-    let people: Vec<&Person> = model.people.values().collect();
-    let frameworks: Vec<&Framework> = model.frameworks.values().collect();
-    write_each(renderer, &controls, sink, |c| control_page(index, c))?;
-    render_each(renderer, "process.html", &processes, sink, |p| {
-        process_page(index, p)
-    })?;
-    write_each(renderer, &exceptions, sink, |e| exception_page(index, e))?;
-    write_each(renderer, &incidents, sink, |i| incident_page(index, i))?;
-    render_each(renderer, "person.html", &people, sink, |p| {
-        person_page(index, p)
-    })?;
-    render_each(renderer, "framework.html", &frameworks, sink, |f| {
-        framework_page(index, f)
-    })?;
-    Ok(())
+/// An evidence attachment as a record page lists it.
+#[derive(Serialize)]
+pub(super) struct EvidenceView<'a> {
+    pub(super) path: &'a str,
+    /// From the site root.
+    pub(super) href: String,
+    pub(super) size: String,
+    pub(super) sha256: &'a str,
+}
+
+/// The listed evidence files that exist (missing ones failed validation).
+fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>> {
+    paths
+        .iter()
+        .filter_map(|path| index.model.evidence.get(path))
+        .map(|file| EvidenceView {
+            path: &file.path,
+            href: format!("{}/{}", crate::evidence::FOLDER, file.published),
+            size: crate::evidence::human_size(file.size),
+            sha256: &file.sha256,
+        })
+        .collect()
+}
+
+/// The table of the gaps found on one record.
+fn record_gaps<'a>(index: &Index<'a>, tables: &Tables<'a>, id: &str, caption: &str) -> Table {
+    let gaps = index.gaps_by_record.get(id).into_iter().flatten();
+    tables.now(caption, gaps.map(|g| gap_row(index, g)))
+}
+
+/// The title of a record page: its title and id, or the id alone.
+fn title(title: &str, id: &str) -> String {
+    if title.is_empty() {
+        id.to_string()
+    } else {
+        format!("{title} · {id}")
+    }
+}
+
+/// What a control's page shows (`templates/control.html`).
+#[derive(Serialize)]
+pub struct ControlView<'a> {
+    id: &'a str,
+    /// The control's title (the page's `title` adds the id).
+    label: &'a str,
+    body_html: &'a str,
+    retired: bool,
+    shared_platform: bool,
+    recurring: bool,
+    review_overdue: bool,
+    nhi: Vec<&'static str>,
+    /// The current owner first, then earlier ones.
+    owners: Vec<OwnerPeriodView<'a>>,
+    approvers: Vec<Link<'a>>,
+    adoption_owners: Vec<Link<'a>>,
+    risk_signoff: Option<Link<'a>>,
+    /// `last 2026-01-10, every 90 days; next due 2026-04-10`, or none without a cycle.
+    review: Option<String>,
+    failures_in_window: usize,
+    failures_total: usize,
+    open_exceptions: usize,
+    mean_days: String,
+    chart: String,
+    monthly: Vec<MonthCount<'a>>,
+    processes: Vec<ProcessRow<'a>>,
+    references: Vec<ReferenceView<'a>>,
+    failures: Table,
+    exceptions: Table,
+    gaps: Table,
+    evidence: Vec<EvidenceView<'a>>,
 }
 
 #[derive(Serialize)]
-pub(super) struct OwnerPeriodView<'a> {
-    pub(super) owner: Link<'a>,
-    pub(super) from: Option<Day>,
-    pub(super) until: Option<Day>,
+struct OwnerPeriodView<'a> {
+    owner: Link<'a>,
+    from: String,
+    until: String,
 }
 
 #[derive(Serialize)]
-pub(super) struct ReferenceView<'a> {
-    pub(super) framework: Link<'a>,
-    pub(super) id: &'a str,
-    pub(super) title: &'a str,
+struct ReferenceView<'a> {
+    framework: Link<'a>,
+    id: &'a str,
+    title: &'a str,
 }
 
 #[derive(Serialize)]
-pub(super) struct MonthCount {
-    pub month: String,
+pub struct MonthCount<'a> {
+    pub month: &'a str,
     pub failures: usize,
 }
 
-/// What a control's page shows; `templates/control.html` renders it, and `pages.rs`
-/// writes the same page in Rust.
-#[derive(Serialize)]
-pub(super) struct ControlView<'a> {
-    pub(super) control: &'a Control,
-    pub(super) row: Option<ControlRow<'a>>,
-    pub(super) owners: Vec<OwnerPeriodView<'a>>,
-    pub(super) approvers: Vec<Link<'a>>,
-    pub(super) references: Vec<ReferenceView<'a>>,
-    pub(super) adoption_owners: Vec<Link<'a>>,
-    pub(super) risk_signoff: Option<Link<'a>>,
-    pub(super) review_due: Option<Day>,
-    pub(super) processes: Vec<ProcessRow<'a>>,
-    pub(super) failures: Html,
-    pub(super) exceptions: Html,
-    pub(super) gaps: Html,
-    pub(super) mean_days: String,
-    pub(super) chart: String,
-    pub(super) monthly: Vec<MonthCount>,
-    pub(super) evidence: Vec<EvidenceView<'a>>,
-}
-
-fn control_page<'a>(
+/// `controls/ID.html`.
+pub fn control_page<'a>(
     index: &'a Index<'a>,
     control: &'a Control,
-) -> anyhow::Result<(String, Page<'a, ControlView<'a>>)> {
+) -> PageView<'a, ControlView<'a>> {
     let id = control.id.as_str();
+    let tables = Tables::new(ROOT);
+    let row = control_row(index, id);
+    let metrics = index.control_metrics.get(id);
+    let shared = control.shared_platform.as_ref();
     let view = ControlView {
-        control,
-        row: control_row(index, id),
+        id,
+        label: &control.title,
+        body_html: &control.body_html,
+        retired: control.status == ControlStatus::Retired,
+        shared_platform: shared.is_some(),
+        recurring: row.as_ref().is_some_and(|r| r.recurring),
+        review_overdue: row.as_ref().is_some_and(|r| r.review_overdue),
+        nhi: control.nhi.iter().map(|n| n.as_str()).collect(),
         owners: owner_periods(index, control),
         approvers: control.approvers.iter().map(|p| index.person(p)).collect(),
-        references: references(index, control),
-        adoption_owners: control
-            .shared_platform
-            .iter()
+        adoption_owners: shared
+            .into_iter()
             .flat_map(|s| s.adoption_owners.iter().map(|t| index.team(t)))
             .collect(),
-        risk_signoff: control
-            .shared_platform
-            .as_ref()
+        risk_signoff: shared
             .and_then(|s| s.risk_signoff.as_deref())
             .map(|p| index.person(p)),
-        review_due: control
-            .review
-            .as_ref()
-            .map(|r| r.last.add_days(r.every_days)),
-        processes: ids(&index.processes_by_control, id)
-            .iter()
-            .filter_map(|p| process_row(index, p))
-            .collect(),
-        failures: html::rows(control_failures(index, id), ROOT),
-        exceptions: html::rows(
-            control_exceptions(index, id).map(|e| exception_row(index, e)),
-            ROOT,
-        ),
-        gaps: record_gaps(index, id),
-        mean_days: decimal(
-            index
-                .control_metrics
-                .get(id)
-                .and_then(|m| m.mean_days_between_failures),
-        ),
+        review: control.review.as_ref().map(|r| {
+            let due = r.last.add_days(r.every_days);
+            format!(
+                "last {}, every {} days; next due {due}",
+                r.last, r.every_days
+            )
+        }),
+        failures_in_window: metrics.map_or(0, |m| m.failures_in_window),
+        failures_total: metrics.map_or(0, |m| m.failures_total),
+        open_exceptions: metrics.map_or(0, |m| m.open_exceptions),
+        mean_days: decimal(metrics.and_then(|m| m.mean_days_between_failures)),
         chart: format!("charts/control-{id}.svg"),
         monthly: control_months(index, id),
-        evidence: index.evidence(&control.evidence),
+        processes: control_processes(index, id),
+        references: references(index, control),
+        failures: tables.now(
+            "Failures of this control, newest first",
+            control_failures(index, id),
+        ),
+        exceptions: tables.now("Exceptions to this control", control_exceptions(index, id)),
+        gaps: record_gaps(index, &tables, id, "Gaps on this control"),
+        evidence: evidence(index, &control.evidence),
     };
-    let title = format!("{} · {}", control.title, control.id);
-    Ok((
-        format!("controls/{id}.html"),
-        index.page(1, title, "controls", view),
-    ))
+    let path = format!("controls/{id}.html");
+    let nav = ("controls", title(&control.title, id));
+    index.page(path, "control.html", nav, view, tables)
 }
 
-/// The control's failures per month over the trend's 24 months.
-pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
+fn control_processes<'a>(index: &Index<'a>, id: &str) -> Vec<ProcessRow<'a>> {
+    let processes = index.processes_by_control.get(id).into_iter().flatten();
+    processes.filter_map(|p| process_row(index, p)).collect()
+}
+
+/// The control's failures per month over the trend's months.
+pub fn control_months<'a>(index: &Index<'a>, control: &str) -> Vec<MonthCount<'a>> {
     let incidents = index
         .incidents_by_control
         .get(control)
@@ -154,7 +179,7 @@ pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
         .monthly
         .iter()
         .map(|m| MonthCount {
-            month: m.month.clone(),
+            month: &m.month,
             failures: 0,
         })
         .collect();
@@ -162,7 +187,7 @@ pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
     let mut slot = 0;
     for incident in incidents {
         let key = incident.date.month_key();
-        while slot < months.len() && months[slot].month < key {
+        while slot < months.len() && months[slot].month < key.as_str() {
             slot += 1;
         }
         match months.get_mut(slot) {
@@ -173,63 +198,22 @@ pub(super) fn control_months(index: &Index, control: &str) -> Vec<MonthCount> {
     months
 }
 
-/// The rows of the gaps found on one record.
-fn record_gaps(index: &Index, id: &str) -> Html {
-    let gaps = index.gaps_by_record.get(id).into_iter().flatten();
-    html::rows(gaps.map(|g| gap_row(index, g)), ROOT)
-}
-
-/// Exception rows for the given exception ids, in order.
-fn exception_rows<'a>(index: &Index<'a>, ids: &[&'a str], root: &'static str) -> Html {
-    let exceptions = ids.iter().filter_map(|e| index.exception_metrics.get(e));
-    html::rows(exceptions.map(|e| exception_row(index, e)), root)
-}
-
-/// A control's failures, newest first, as its page and the report list them.
-pub(super) fn control_failures<'a>(
-    index: &'a Index<'a>,
-    control: &str,
-) -> impl ExactSizeIterator<Item = IncidentRow<'a>> + 'a {
-    let incidents = index
-        .incidents_by_control
-        .get(control)
-        .map_or(&[][..], |i| i);
-    incidents.iter().rev().map(|i| incident_row(index, i))
-}
-
-/// The exceptions to a control, as its page and the report list them.
-pub(super) fn control_exceptions<'a>(
-    index: &'a Index<'a>,
-    control: &str,
-) -> impl Iterator<Item = &'a ExceptionMetrics> + Clone + 'a {
-    let ids = index
-        .exceptions_by_control
-        .get(control)
-        .map_or(&[][..], |i| i);
-    ids.iter()
-        .filter_map(|e| index.exception_metrics.get(e).copied())
-}
-
-fn ids<'a>(map: &rustc_hash::FxHashMap<&'a str, Vec<&'a str>>, key: &str) -> Vec<&'a str> {
-    map.get(key).cloned().unwrap_or_default()
-}
-
 fn owner_periods<'a>(index: &Index<'a>, control: &'a Control) -> Vec<OwnerPeriodView<'a>> {
     let mut periods = Vec::new();
     let mut from = None;
     for period in &control.owner_history {
         periods.push(OwnerPeriodView {
             owner: index.person(&period.owner),
-            from,
-            until: Some(period.until),
+            from: day_or(from, "—"),
+            until: period.until.to_string(),
         });
         from = Some(period.until.add_days(1));
     }
     if let Some(owner) = &control.owner {
         periods.push(OwnerPeriodView {
             owner: index.person(owner),
-            from,
-            until: None,
+            from: day_or(from, "—"),
+            until: "now".into(),
         });
     }
     periods.reverse();
@@ -244,9 +228,8 @@ fn references<'a>(index: &Index<'a>, control: &'a Control) -> Vec<ReferenceView<
             let title = framework
                 .and_then(|f| f.references.iter().find(|r| &r.id == reference))
                 .map_or("", |r| r.title.as_str());
-            let name = framework.map_or(framework_id.as_str(), |f| f.name.as_str());
             views.push(ReferenceView {
-                framework: super::record_link(framework_id, name, "frameworks/"),
+                framework: index.framework(framework_id),
                 id: reference,
                 title,
             });
@@ -255,93 +238,178 @@ fn references<'a>(index: &Index<'a>, control: &'a Control) -> Vec<ReferenceView<
     views
 }
 
-fn process_page<'a>(
+/// What a process's page shows (`templates/process.html`).
+#[derive(Serialize)]
+pub struct ProcessView<'a> {
+    id: &'a str,
+    /// The title, or the id.
+    label: &'a str,
+    body_html: &'a str,
+    owner: Option<Link<'a>>,
+    controls: Table,
+    incidents: Table,
+    exceptions: Table,
+    gaps: Table,
+}
+
+/// `processes/ID.html`.
+pub fn process_page<'a>(
     index: &'a Index<'a>,
     process: &'a Process,
-) -> anyhow::Result<(String, impl Serialize + 'a)> {
-    #[derive(Serialize)]
-    struct View<'a> {
-        process: &'a Process,
-        owner: Option<Link<'a>>,
-        controls: Html,
-        incidents: Html,
-        exceptions: Html,
-        gaps: Html,
-    }
+) -> PageView<'a, ProcessView<'a>> {
     let id = process.id.as_str();
-    let view = View {
-        process,
+    let tables = Tables::new(ROOT);
+    let incidents = index.incidents_by_process.get(id).into_iter().flatten();
+    let exceptions = index.exceptions_by_process.get(id).into_iter().flatten();
+    let view = ProcessView {
+        id,
+        label: if process.title.is_empty() {
+            id
+        } else {
+            &process.title
+        },
+        body_html: &process.body_html,
         owner: process.owner.as_deref().map(|o| index.person(o)),
-        controls: html::rows(
+        controls: tables.now(
+            "Controls used by this process",
             process
                 .controls
                 .iter()
                 .filter_map(|c| control_row(index, c)),
-            ROOT,
         ),
-        incidents: html::rows(
-            ids(&index.incidents_by_process, id)
-                .iter()
+        incidents: tables.now(
+            "Incidents recorded against this process, newest first",
+            incidents
                 .rev()
                 .filter_map(|i| index.incident_metrics.get(i))
                 .map(|i| incident_row(index, i)),
-            ROOT,
         ),
-        exceptions: exception_rows(index, &ids(&index.exceptions_by_process, id), ROOT),
-        gaps: record_gaps(index, id),
+        exceptions: tables.now(
+            "Exceptions granted for this process",
+            exceptions
+                .filter_map(|e| index.exception_metrics.get(e))
+                .map(|e| exception_row(index, e)),
+        ),
+        gaps: record_gaps(index, &tables, id, "Gaps on this process"),
     };
-    let title = if process.title.is_empty() {
-        process.id.clone()
-    } else {
-        process.title.clone()
-    };
-    Ok((
+    let nav = ("processes", view.label.to_string());
+    index.page(
         format!("processes/{id}.html"),
-        index.page(1, title, "processes", view),
-    ))
+        "process.html",
+        nav,
+        view,
+        tables,
+    )
+}
+
+/// What an exception's page shows (`templates/exception.html`).
+#[derive(Serialize)]
+pub struct ExceptionView<'a> {
+    id: &'a str,
+    /// The title, or `Exception ID`.
+    heading: String,
+    body_html: &'a str,
+    /// The state as words, and as the class of its badge.
+    state: String,
+    state_class: &'static str,
+    over_policy: bool,
+    chronic: bool,
+    control: Option<Link<'a>>,
+    requester: Option<Link<'a>>,
+    approver: Option<Link<'a>>,
+    expiry: Option<String>,
+    /// `12 days (0-30)`, or none when not open.
+    age: Option<String>,
+    days_to_expiry: Option<i64>,
+    risk: Option<&'static str>,
+    process: Option<Link<'a>>,
+    closed: Option<String>,
+    max_validity_days: i64,
+    periods: Vec<PeriodView<'a>>,
+    failures: Vec<FailureView<'a>>,
+    gaps: Table,
+    evidence: Vec<EvidenceView<'a>>,
 }
 
 /// A grant period on an exception's page.
 #[derive(Serialize)]
-pub(super) struct PeriodView<'a> {
-    pub(super) kind: String,
-    pub(super) approver: Option<Link<'a>>,
-    pub(super) granted: Day,
-    pub(super) expires: Option<Day>,
-    pub(super) days: Option<i64>,
-    pub(super) over_policy: bool,
-    pub(super) self_approved: bool,
+struct PeriodView<'a> {
+    kind: String,
+    approver: Option<Link<'a>>,
+    granted: String,
+    expires: Option<String>,
+    days: Option<i64>,
+    over_policy: bool,
+    self_approved: bool,
 }
 
 /// A failure of the excepted control while the exception was open.
 #[derive(Serialize)]
-pub(super) struct FailureView<'a> {
-    pub(super) incident: Link<'a>,
-    pub(super) date: Day,
-    pub(super) approver: Option<Link<'a>>,
+struct FailureView<'a> {
+    incident: Link<'a>,
+    date: String,
+    approver: Option<Link<'a>>,
 }
 
-/// What an exception's page shows; `templates/exception.html` renders it, and `pages.rs`
-/// writes the same page in Rust.
-#[derive(Serialize)]
-pub(super) struct ExceptionView<'a> {
-    pub(super) exception: &'a Exception,
-    pub(super) row: Option<ExceptionRow<'a>>,
-    pub(super) process: Option<Link<'a>>,
-    pub(super) periods: Vec<PeriodView<'a>>,
-    pub(super) failures: Vec<FailureView<'a>>,
-    pub(super) gaps: Html,
-    pub(super) max_validity_days: i64,
-    pub(super) evidence: Vec<EvidenceView<'a>>,
-}
-
-fn exception_page<'a>(
+/// `exceptions/ID.html`.
+pub fn exception_page<'a>(
     index: &'a Index<'a>,
     exception: &'a Exception,
-) -> anyhow::Result<(String, Page<'a, ExceptionView<'a>>)> {
+) -> PageView<'a, ExceptionView<'a>> {
     let id = exception.id.as_str();
+    let tables = Tables::new(ROOT);
+    let metrics = index.exception_metrics.get(id);
+    let state = metrics.map_or("", |m| m.state.as_str());
+    let view = ExceptionView {
+        id,
+        heading: if exception.title.is_empty() {
+            format!("Exception {id}")
+        } else {
+            exception.title.clone()
+        },
+        body_html: &exception.body_html,
+        state: words(state),
+        state_class: state,
+        over_policy: metrics.is_some_and(|m| m.over_policy),
+        chronic: metrics.is_some_and(|m| m.chronic),
+        control: exception.control.as_deref().map(|c| index.control(c)),
+        requester: exception.requested_by.as_deref().map(|p| index.person(p)),
+        approver: metrics
+            .and_then(|m| m.approved_by.as_deref())
+            .map(|p| index.person(p)),
+        expiry: metrics
+            .and_then(|m| m.effective_expiry)
+            .map(|d| d.to_string()),
+        age: metrics.and_then(|m| {
+            let bucket = m.age_bucket.as_deref().unwrap_or_default();
+            m.age_days.map(|days| format!("{days} days ({bucket})"))
+        }),
+        days_to_expiry: metrics.and_then(|m| m.days_to_expiry),
+        risk: exception.risk.map(|r| r.as_str()),
+        process: exception.process.as_deref().map(|p| index.process(p)),
+        closed: exception.closed.map(|d| d.to_string()),
+        max_validity_days: index.metrics.settings.max_validity_days,
+        periods: periods(index, exception),
+        failures: failures_during(index, id),
+        gaps: record_gaps(index, &tables, id, "Approval findings on this exception"),
+        evidence: evidence(index, &exception.evidence),
+    };
+    let nav = match exception.title.as_str() {
+        "" => ("exceptions", format!("Exception {id}")),
+        named => ("exceptions", title(named, id)),
+    };
+    index.page(
+        format!("exceptions/{id}.html"),
+        "exception.html",
+        nav,
+        view,
+        tables,
+    )
+}
+
+fn periods<'a>(index: &Index<'a>, exception: &'a Exception) -> Vec<PeriodView<'a>> {
     let max = index.metrics.settings.max_validity_days;
-    let periods = exception
+    exception
         .grant_periods()
         .enumerate()
         .map(|(i, p)| {
@@ -353,157 +421,159 @@ fn exception_page<'a>(
                     format!("Renewal {i}")
                 },
                 approver: p.approved_by.map(|a| index.person(a)),
-                granted: p.granted,
-                expires: p.expires,
+                granted: p.granted.to_string(),
+                expires: p.expires.map(|d| d.to_string()),
                 days,
                 over_policy: days.is_none_or(|d| d > max),
                 self_approved: p.approved_by.is_some()
                     && p.approved_by == exception.requested_by.as_deref(),
             }
         })
-        .collect();
-    let failures = index
-        .metrics
-        .failures_during_exception
-        .get(id)
+        .collect()
+}
+
+fn failures_during<'a>(index: &Index<'a>, id: &str) -> Vec<FailureView<'a>> {
+    let failures = index.metrics.failures_during_exception.get(id);
+    failures
         .into_iter()
         .flatten()
         .map(|f| FailureView {
             incident: index.incident(&f.incident),
-            date: f.date,
+            date: f.date.to_string(),
             approver: f.approver.as_deref().map(|a| index.person(a)),
         })
-        .collect();
-    let view = ExceptionView {
-        exception,
-        row: index
-            .exception_metrics
-            .get(id)
-            .map(|m| exception_row(index, m)),
-        process: exception.process.as_deref().map(|p| index.process(p)),
-        periods,
-        failures,
-        gaps: record_gaps(index, id),
-        max_validity_days: max,
-        evidence: index.evidence(&exception.evidence),
-    };
-    let title = if exception.title.is_empty() {
-        format!("Exception {id}")
-    } else {
-        format!("{} · {id}", exception.title)
-    };
-    Ok((
-        format!("exceptions/{id}.html"),
-        index.page(1, title, "exceptions", view),
-    ))
+        .collect()
 }
 
-/// What an incident's page shows; `templates/incident.html` renders it, and
-/// `pages::incident` writes the same page in Rust.
+/// What an incident's page shows (`templates/incident.html`).
 #[derive(Serialize)]
-pub(super) struct IncidentView<'a> {
-    pub(super) incident: &'a Incident,
-    pub(super) row: Option<IncidentRow<'a>>,
-    pub(super) accountable: Vec<AccountableView<'a>>,
-    pub(super) process: Option<Link<'a>>,
-    pub(super) exception: Option<Link<'a>>,
-    pub(super) approved_by: Option<Link<'a>>,
-    pub(super) nhi: Option<Nhi>,
-    pub(super) severity: Option<Severity>,
-    pub(super) surfaced_by: Option<SurfacedBy>,
-    pub(super) actions: Html,
-    pub(super) evidence: Vec<EvidenceView<'a>>,
+pub struct IncidentView<'a> {
+    id: &'a str,
+    /// The title, or the id.
+    heading: &'a str,
+    body_html: &'a str,
+    origins: Vec<&'static str>,
+    severity: Option<&'static str>,
+    repeat: bool,
+    accountable: Vec<AccountableView<'a>>,
+    date: String,
+    detected: Option<String>,
+    resolved: Option<String>,
+    control: Option<Link<'a>>,
+    process: Option<Link<'a>>,
+    exception: Option<Link<'a>>,
+    approved_by: Option<Link<'a>>,
+    nhi: Option<&'static str>,
+    /// As words: `access review`.
+    surfaced_by: Option<String>,
+    actions: Table,
+    evidence: Vec<EvidenceView<'a>>,
 }
 
-fn incident_page<'a>(
+/// `incidents/ID.html`.
+pub fn incident_page<'a>(
     index: &'a Index<'a>,
     incident: &'a Incident,
-) -> anyhow::Result<(String, Page<'a, IncidentView<'a>>)> {
+) -> PageView<'a, IncidentView<'a>> {
     let id = incident.id.as_str();
+    let tables = Tables::new(ROOT);
     let metrics = index.incident_metrics.get(id).copied();
+    let actions = index.actions_by_incident.get(id).into_iter().flatten();
     let view = IncidentView {
-        incident,
-        row: metrics.map(|m| incident_row(index, m)),
+        id,
+        heading: if incident.title.is_empty() {
+            id
+        } else {
+            &incident.title
+        },
+        body_html: &incident.body_html,
+        origins: incident.origin.iter().map(|o| o.as_str()).collect(),
+        severity: incident.severity.map(|s| s.as_str()),
+        repeat: metrics.is_some_and(|m| m.repeat),
         accountable: metrics
             .map(|m| accountable_views(index, m))
             .unwrap_or_default(),
+        date: incident.date.to_string(),
+        detected: incident.detected.map(|d| d.to_string()),
+        resolved: incident.resolved.map(|d| d.to_string()),
+        control: incident.control.as_deref().map(|c| index.control(c)),
         process: incident.process.as_deref().map(|p| index.process(p)),
         exception: incident.exception.as_deref().map(|e| index.exception(e)),
         approved_by: incident.approved_by.as_deref().map(|p| index.person(p)),
-        nhi: incident.nhi,
-        severity: incident.severity,
-        surfaced_by: incident.surfaced_by,
-        evidence: index.evidence(&incident.evidence),
-        actions: html::rows(
-            index
-                .actions_by_incident
-                .get(id)
-                .into_iter()
-                .flatten()
-                .map(|a| action_row(index, a)),
-            ROOT,
+        nhi: incident.nhi.map(|n| n.as_str()),
+        surfaced_by: incident.surfaced_by.map(|s| words(s.as_str())),
+        actions: tables.now(
+            "Remediation actions: fix the process, not only the person",
+            actions.map(|a| action_row(index, a)),
         ),
+        evidence: evidence(index, &incident.evidence),
     };
-    let title = if incident.title.is_empty() {
-        id.to_string()
-    } else {
-        format!("{} · {id}", incident.title)
-    };
-    Ok((
+    let nav = ("incidents", title(&incident.title, id));
+    index.page(
         format!("incidents/{id}.html"),
-        index.page(1, title, "incidents", view),
-    ))
+        "incident.html",
+        nav,
+        view,
+        tables,
+    )
 }
 
-fn person_page<'a>(
-    index: &'a Index<'a>,
-    person: &'a Person,
-) -> anyhow::Result<(String, impl Serialize + 'a)> {
-    #[derive(Serialize)]
-    struct EarlierControl<'a> {
-        control: Link<'a>,
-        until: Day,
-    }
-    #[derive(Serialize)]
-    struct View<'a> {
-        person: &'a Person,
-        team: Option<Link<'a>>,
-        controls: Html,
-        earlier_controls: Vec<EarlierControl<'a>>,
-        processes: Vec<ProcessRow<'a>>,
-        exceptions: Html,
-        accountable: Html,
-        actions: Html,
-        gaps: Html,
-        failures_as_control_owner: usize,
-        failures_as_process_owner: usize,
-        failures_as_approving_manager: usize,
-    }
+/// What a person's page shows (`templates/person.html`).
+#[derive(Serialize)]
+pub struct PersonView<'a> {
+    id: &'a str,
+    name: &'a str,
+    job_title: Option<&'a str>,
+    email: Option<&'a str>,
+    active: bool,
+    team: Option<Link<'a>>,
+    failures_as_control_owner: usize,
+    failures_as_process_owner: usize,
+    failures_as_approving_manager: usize,
+    controls: Table,
+    earlier_controls: Vec<EarlierControl<'a>>,
+    processes: Vec<ProcessRow<'a>>,
+    accountable: Table,
+    exceptions: Table,
+    actions: Table,
+    gaps: Table,
+}
+
+#[derive(Serialize)]
+struct EarlierControl<'a> {
+    control: Link<'a>,
+    until: String,
+}
+
+/// `people/ID.html`.
+pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a, PersonView<'a>> {
     let id = person.id.as_str();
+    let tables = Tables::new(ROOT);
     let own = index.people.get(id);
     let metrics = index.person_metrics.get(id);
-    let mut accountable: Vec<RoleRow> = own
-        .into_iter()
-        .flat_map(|o| o.accountable.iter())
-        .map(|(incident, role)| RoleRow(role.as_str(), incident_row(index, incident)))
-        .collect();
-    accountable
-        .sort_by(|RoleRow(_, a), RoleRow(_, b)| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
-    let view = View {
-        person,
+    let of = |m: fn(&crate::metrics::PersonMetrics) -> usize| metrics.map_or(0, |p| m(p));
+    let view = PersonView {
+        id,
+        name: &person.name,
+        job_title: person.title.as_deref(),
+        email: person.email.as_deref(),
+        active: person.active,
         team: person.team.as_deref().map(|t| index.team(t)),
-        controls: html::rows(
+        failures_as_control_owner: of(|m| m.failures_as_control_owner),
+        failures_as_process_owner: of(|m| m.failures_as_process_owner),
+        failures_as_approving_manager: of(|m| m.failures_as_approving_manager),
+        controls: tables.now(
+            "Controls this person owns now",
             own.into_iter()
                 .flat_map(|o| &o.controls_owned)
                 .filter_map(|c| control_row(index, c)),
-            ROOT,
         ),
         earlier_controls: own
             .into_iter()
             .flat_map(|o| &o.controls_owned_before)
             .map(|(c, until)| EarlierControl {
                 control: index.control(c),
-                until: *until,
+                until: until.to_string(),
             })
             .collect(),
         processes: own
@@ -511,54 +581,72 @@ fn person_page<'a>(
             .flat_map(|o| &o.processes_owned)
             .filter_map(|p| process_row(index, p))
             .collect(),
-        exceptions: exception_rows(
-            index,
-            &own.into_iter()
-                .flat_map(|o| o.exceptions_approved.iter().copied())
-                .collect::<Vec<_>>(),
-            ROOT,
+        accountable: accountable_table(index, &tables, id),
+        exceptions: tables.now(
+            "Exceptions where this person approved a grant period",
+            own.into_iter()
+                .flat_map(|o| &o.exceptions_approved)
+                .filter_map(|e| index.exception_metrics.get(e))
+                .map(|e| exception_row(index, e)),
         ),
-        accountable: html::rows(accountable, ROOT),
-        actions: html::rows(
+        actions: tables.now(
+            "Actions owned by this person",
             own.into_iter()
                 .flat_map(|o| &o.actions)
                 .map(|a| action_row(index, a)),
-            ROOT,
         ),
-        gaps: html::rows(
+        gaps: tables.now(
+            "Gaps where this person is the one to chase",
             own.into_iter()
                 .flat_map(|o| &o.gaps)
                 .map(|g| gap_row(index, g)),
-            ROOT,
         ),
-        failures_as_control_owner: metrics.map_or(0, |m| m.failures_as_control_owner),
-        failures_as_process_owner: metrics.map_or(0, |m| m.failures_as_process_owner),
-        failures_as_approving_manager: metrics.map_or(0, |m| m.failures_as_approving_manager),
     };
-    Ok((
+    let nav = ("people", person.name.clone());
+    index.page(
         format!("people/{id}.html"),
-        index.page(1, person.name.clone(), "people", view),
-    ))
+        "person.html",
+        nav,
+        view,
+        tables,
+    )
 }
 
-fn framework_page<'a>(
+/// The failures a person is accountable for, newest first, with their role in each.
+fn accountable_table<'a>(index: &Index<'a>, tables: &Tables<'a>, id: &str) -> Table {
+    let own = index.people.get(id);
+    let mut rows: Vec<RoleRow> = own
+        .into_iter()
+        .flat_map(|o| o.accountable.iter())
+        .map(|(incident, role)| RoleRow(role_words(*role), incident_row(index, incident)))
+        .collect();
+    rows.sort_by(|RoleRow(_, a), RoleRow(_, b)| (b.date, b.link.id).cmp(&(a.date, a.link.id)));
+    tables.now("Failures attributed to this person, newest first", rows)
+}
+
+/// What a framework's page shows (`templates/framework.html`).
+#[derive(Serialize)]
+pub struct FrameworkView<'a> {
+    id: &'a str,
+    name: &'a str,
+    /// The framework's link, only when it is a web address.
+    url: Option<&'a str>,
+    references: Vec<ReferenceRow<'a>>,
+    uncovered: usize,
+}
+
+#[derive(Serialize)]
+struct ReferenceRow<'a> {
+    id: &'a str,
+    title: &'a str,
+    controls: Vec<Link<'a>>,
+}
+
+/// `frameworks/ID.html`.
+pub fn framework_page<'a>(
     index: &'a Index<'a>,
     framework: &'a Framework,
-) -> anyhow::Result<(String, impl Serialize + 'a)> {
-    #[derive(Serialize)]
-    struct ReferenceRow<'a> {
-        id: &'a str,
-        title: &'a str,
-        controls: Vec<Link<'a>>,
-    }
-    #[derive(Serialize)]
-    struct View<'a> {
-        framework: &'a Framework,
-        /// The framework's link, only when it is a web address.
-        url: Option<&'a str>,
-        references: Vec<ReferenceRow<'a>>,
-        uncovered: usize,
-    }
+) -> PageView<'a, FrameworkView<'a>> {
     let references: Vec<ReferenceRow> = framework
         .references
         .iter()
@@ -574,18 +662,14 @@ fn framework_page<'a>(
                 .collect(),
         })
         .collect();
-    let uncovered = references.iter().filter(|r| r.controls.is_empty()).count();
-    let view = View {
-        framework,
-        url: framework
-            .url
-            .as_deref()
-            .filter(|url| crate::validate::is_web_url(url)),
+    let view = FrameworkView {
+        id: &framework.id,
+        name: &framework.name,
+        url: web_url(framework),
+        uncovered: references.iter().filter(|r| r.controls.is_empty()).count(),
         references,
-        uncovered,
     };
-    Ok((
-        format!("frameworks/{}.html", framework.id),
-        index.page(1, framework.name.clone(), "frameworks", view),
-    ))
+    let path = format!("frameworks/{}.html", framework.id);
+    let nav = ("frameworks", framework.name.clone());
+    index.page(path, "framework.html", nav, view, Tables::new(ROOT))
 }

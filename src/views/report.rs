@@ -1,59 +1,90 @@
 //! `report.html`: one printable document for an audit — cover, headline figures, charts, every
 //! control with its owner, failures, exceptions and accountable people, the open exceptions
-//! register and the gaps.
+//! register and the gaps. It sits at the site root.
 
 use serde::Serialize;
 
-use super::html::{Html, Later};
-use super::lists::{
-    all_gaps, chart_views, control_row, exception_row, headline_figures, ChartView, ControlRow,
-    Figure,
-};
-use super::records::{control_exceptions, control_failures};
-use super::{Index, Link, Page};
+use super::charts::{chart_views, ChartView};
+use super::figures::{headline_figures, Figure};
+use super::index::{Index, Link};
+use super::lists::all_gaps;
+use super::rows::{control_exceptions, control_failures, control_row, exception_row};
+use super::tables::{Table, Tables};
+use super::PageView;
 use crate::charts::Chart;
 
-/// The report sits at the site root.
-const ROOT: &str = "";
-
 #[derive(Serialize)]
-pub(super) struct Scope {
-    pub(super) controls: usize,
-    pub(super) processes: usize,
-    pub(super) exceptions: usize,
-    pub(super) incidents: usize,
-    pub(super) people: usize,
-    pub(super) teams: usize,
-    pub(super) window_days: i64,
-    pub(super) threshold: usize,
-    pub(super) max_validity_days: i64,
+struct Scope {
+    controls: usize,
+    processes: usize,
+    exceptions: usize,
+    incidents: usize,
+    people: usize,
+    teams: usize,
+    window_days: i64,
+    threshold: usize,
+    max_validity_days: i64,
+}
+
+/// A control's section of the report.
+#[derive(Serialize)]
+struct ControlSection<'a> {
+    id: &'a str,
+    label: &'a str,
+    owner: Option<Link<'a>>,
+    approvers: Vec<Link<'a>>,
+    failures_in_window: usize,
+    failures_total: usize,
+    recurring: bool,
+    review_overdue: bool,
+    failures: Table,
+    exceptions: Table,
 }
 
 #[derive(Serialize)]
-pub(super) struct ControlSection<'a> {
-    pub(super) row: ControlRow<'a>,
-    pub(super) approvers: Vec<Link<'a>>,
-    pub(super) failures: Html,
-    pub(super) exceptions: Html,
+pub struct Report<'a> {
+    scope: Scope,
+    figures: Vec<Figure>,
+    charts: Vec<ChartView<'a>>,
+    controls: Vec<ControlSection<'a>>,
+    open_exceptions: Table,
+    gaps: Table,
 }
 
-#[derive(Serialize)]
-pub(super) struct Report<'a> {
-    pub(super) scope: Scope,
-    pub(super) figures: Vec<Figure>,
-    pub(super) charts: Vec<ChartView<'a>>,
-    pub(super) controls: Vec<ControlSection<'a>>,
-    pub(super) open_exceptions: Html,
-    pub(super) gaps: Html,
+/// `report.html`.
+pub fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, Report<'a>> {
+    let metrics = index.metrics;
+    let tables = Tables::new("");
+    let open: Vec<_> = metrics
+        .exceptions
+        .iter()
+        .filter(|e| e.state.is_open())
+        .collect();
+    let report = Report {
+        scope: scope(index),
+        figures: headline_figures(index),
+        charts: chart_views(index, charts),
+        controls: control_sections(index, &tables),
+        open_exceptions: tables.later(
+            "Exceptions open on the as-of date, with their approvers".into(),
+            open.len(),
+            move |rows| rows.all(open.iter().map(|e| exception_row(index, e))),
+        ),
+        gaps: all_gaps(index, &tables),
+    };
+    let title = format!("Governance report as of {}", index.site.as_of);
+    index.page(
+        "report.html".into(),
+        "report.html",
+        ("report", title),
+        report,
+        tables,
+    )
 }
 
-pub(super) fn report_page<'a>(
-    index: &'a Index<'a>,
-    charts: &'a [Chart],
-    later: &Later<'a>,
-) -> Page<'a, Report<'a>> {
+fn scope(index: &Index) -> Scope {
     let (model, metrics) = (index.model, index.metrics);
-    let scope = Scope {
+    Scope {
         controls: model.controls.len(),
         processes: model.processes.len(),
         exceptions: model.exceptions.len(),
@@ -63,40 +94,34 @@ pub(super) fn report_page<'a>(
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
         max_validity_days: metrics.settings.max_validity_days,
-    };
-    let controls = model
-        .controls
-        .values()
-        .filter_map(|control| {
-            let id = control.id.as_str();
-            Some(ControlSection {
-                row: control_row(index, id)?,
-                approvers: control.approvers.iter().map(|p| index.person(p)).collect(),
-                failures: later.rows(control_failures(index, id).len(), ROOT, move |rows| {
-                    rows.all(control_failures(index, id))
-                }),
-                exceptions: {
-                    let exceptions = control_exceptions(index, id);
-                    later.rows(exceptions.clone().count(), ROOT, move |rows| {
-                        rows.all(exceptions.clone().map(|e| exception_row(index, e)))
-                    })
-                },
-            })
+    }
+}
+
+fn control_sections<'a>(index: &'a Index<'a>, tables: &Tables<'a>) -> Vec<ControlSection<'a>> {
+    let sections = index.model.controls.values().filter_map(|control| {
+        let id = control.id.as_str();
+        let row = control_row(index, id)?;
+        let exceptions = control_exceptions(index, id);
+        Some(ControlSection {
+            id,
+            label: row.link.label,
+            owner: row.owner,
+            approvers: control.approvers.iter().map(|p| index.person(p)).collect(),
+            failures_in_window: row.failures_in_window,
+            failures_total: row.failures_total,
+            recurring: row.recurring,
+            review_overdue: row.review_overdue,
+            failures: tables.later(
+                "Failures and the people accountable for them".into(),
+                control_failures(index, id).len(),
+                move |rows| rows.all(control_failures(index, id)),
+            ),
+            exceptions: tables.later(
+                "Exceptions to this control".into(),
+                exceptions.clone().count(),
+                move |rows| rows.all(exceptions.clone()),
+            ),
         })
-        .collect();
-    let report = Report {
-        scope,
-        figures: headline_figures(index),
-        charts: chart_views(index, charts),
-        controls,
-        open_exceptions: {
-            let open = metrics.exceptions.iter().filter(|e| e.state.is_open());
-            later.rows(open.clone().count(), ROOT, move |rows| {
-                rows.all(open.clone().map(|e| exception_row(index, e)))
-            })
-        },
-        gaps: all_gaps(index, later),
-    };
-    let title = format!("Governance report as of {}", index.site.as_of);
-    index.page(0, title, "report", report)
+    });
+    sections.collect()
 }

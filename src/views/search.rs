@@ -3,8 +3,7 @@
 
 use serde::Serialize;
 
-use super::Index;
-use crate::output::Sink;
+use super::index::Index;
 
 /// One searchable page.
 #[derive(Serialize)]
@@ -19,8 +18,22 @@ struct Entry<'a> {
     s: String,
 }
 
-/// Writes `assets/search-index.js` into `sink`.
-pub(super) fn write_search_index(index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
+/// The search index's entries; `pages.rs` writes them as `assets/search-index.js`.
+pub struct SearchIndex<'a> {
+    entries: Vec<Entry<'a>>,
+}
+
+impl SearchIndex<'_> {
+    /// The script that holds the index.
+    pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(b"window.GOVSITE_SEARCH = ")?;
+        serde_json::to_writer(&mut *out, &self.entries)?;
+        out.write_all(b";\n")
+    }
+}
+
+/// One entry per record page.
+pub fn search_index<'a>(index: &Index<'a>) -> SearchIndex<'a> {
     let model = index.model;
     let name = |id: &Option<String>| {
         id.as_deref()
@@ -113,11 +126,7 @@ pub(super) fn write_search_index(index: &Index, sink: &dyn Sink) -> anyhow::Resu
             s,
         });
     }
-    sink.put_stream("assets/search-index.js".into(), &mut |out| {
-        out.write_all(b"window.GOVSITE_SEARCH = ")?;
-        serde_json::to_writer(&mut *out, &entries)?;
-        out.write_all(b";\n")
-    })
+    SearchIndex { entries }
 }
 
 fn title_or_id<'a>(title: &'a str, id: &'a str) -> &'a str {

@@ -1,0 +1,146 @@
+//! Every file of the site and how it is made: each page's view (`views`) rendered with its
+//! template (`render`) and handed to the sink (`output`), with the charts, the exports, the
+//! search index, the assets and the evidence. To add a page, add its line here.
+//!
+//! All of it runs on rayon's threads at once, the largest pages first, and each file leaves
+//! as soon as it is made, so memory holds only the pages being worked on.
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::charts::{self, Chart};
+use crate::exports;
+use crate::model::Model;
+use crate::output::{OutputFile, Sink};
+use crate::render::{Renderer, STATIC_FILES};
+use crate::views::{self, Index, PageView};
+
+/// Renders every page, chart and export of the site into `sink`.
+pub fn render_site(
+    renderer: &Renderer,
+    index: &Index,
+    charts: &[Chart],
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
+    let jobs: [Job; 7] = [
+        &|| list_pages(renderer, index, charts, sink),
+        &|| record_pages(renderer, index, sink),
+        &|| control_charts(index, sink),
+        &|| {
+            charts.iter().try_for_each(|chart| {
+                let path = format!("charts/{}", chart.file);
+                sink.put(OutputFile::new(path, chart.svg.clone()))
+            })
+        },
+        &|| exports::write_exports(index.model, index.metrics, index.provenance, sink),
+        &|| evidence_files(index.model, sink),
+        &|| {
+            let search = views::search_index(index);
+            sink.put_stream("assets/search-index.js".into(), &mut |out| {
+                search.write(out)
+            })?;
+            STATIC_FILES
+                .iter()
+                .try_for_each(|(path, text)| sink.put(OutputFile::new(*path, *text)))
+        },
+    ];
+    jobs.par_iter().try_for_each(|job| job())
+}
+
+/// Renders one page and puts it into `sink`, its tables in their places.
+fn put<V: Serialize>(
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    view: PageView<V>,
+) -> anyhow::Result<()> {
+    let PageView {
+        path,
+        template,
+        page,
+        tables,
+    } = view;
+    let rendered = renderer.render_page(template, &page, &path)?;
+    rendered.put(sink, path, &tables)
+}
+
+/// The dashboard, the report and the list pages, the longest first.
+fn list_pages(
+    renderer: &Renderer,
+    index: &Index,
+    charts: &[Chart],
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
+    let pages: [Job; 9] = [
+        &|| put(renderer, sink, views::report_page(index, charts)),
+        &|| put(renderer, sink, views::incidents_page(index)),
+        &|| put(renderer, sink, views::dashboard(index, charts)),
+        &|| put(renderer, sink, views::exceptions_page(index, charts)),
+        &|| put(renderer, sink, views::controls_page(index)),
+        &|| put(renderer, sink, views::accountability_page(index)),
+        &|| put(renderer, sink, views::people_page(index)),
+        &|| put(renderer, sink, views::processes_page(index)),
+        &|| put(renderer, sink, views::frameworks_page(index)),
+    ];
+    pages.par_iter().try_for_each(|page| page())
+}
+
+/// One page per record.
+fn record_pages(renderer: &Renderer, index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
+    let model = index.model;
+    each(model.controls.values(), |c| {
+        put(renderer, sink, views::control_page(index, c))
+    })?;
+    each(model.processes.values(), |p| {
+        put(renderer, sink, views::process_page(index, p))
+    })?;
+    each(model.exceptions.values(), |e| {
+        put(renderer, sink, views::exception_page(index, e))
+    })?;
+    // Incidents dated after as-of have no page.
+    let incidents = index.metrics.incidents.iter();
+    let incidents = incidents.filter_map(|m| model.incidents.get(&m.id));
+    each(incidents, |i| {
+        put(renderer, sink, views::incident_page(index, i))
+    })?;
+    each(model.people.values(), |p| {
+        put(renderer, sink, views::person_page(index, p))
+    })?;
+    each(model.frameworks.values(), |f| {
+        put(renderer, sink, views::framework_page(index, f))
+    })
+}
+
+/// Calls `put` for every item, on every core.
+fn each<'a, T: Sync + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    put: impl Fn(&T) -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<()> {
+    let items: Vec<&T> = items.collect();
+    items.par_iter().try_for_each(|item| put(item))
+}
+
+/// One chart per control: its failures per month over the trend's months.
+fn control_charts(index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
+    let controls: Vec<&str> = index.model.controls.keys().map(String::as_str).collect();
+    controls.par_iter().try_for_each(|id| {
+        let months: Vec<(String, usize)> = views::control_months(index, id)
+            .into_iter()
+            .map(|m| (m.month.to_string(), m.failures))
+            .collect();
+        let chart = charts::control_chart(id, &months)?;
+        sink.put(OutputFile::new(format!("charts/{}", chart.file), chart.svg))
+    })
+}
+
+/// Copies of every evidence file under `evidence/`.
+fn evidence_files(model: &Model, sink: &dyn Sink) -> anyhow::Result<()> {
+    let files: Vec<&crate::model::EvidenceFile> = model.evidence.values().collect();
+    files.par_iter().try_for_each(|file| {
+        let path = format!("{}/{}", crate::evidence::FOLDER, file.published);
+        sink.put_stream(path, &mut |out| crate::evidence::copy_verified(file, out))
+            .with_context(|| format!("copying evidence {}", file.source.display()))
+    })
+}

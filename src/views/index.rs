@@ -1,0 +1,367 @@
+//! Lookups computed once per build, so no page scans all records: the model's records and
+//! their metrics by id, and what belongs to each record and each person.
+
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+
+use crate::compare::{describe_delta, Comparison};
+use crate::metrics::{
+    ActionStatus, ControlMetrics, ExceptionMetrics, Gap, IncidentMetrics, Metrics, PersonMetrics,
+    Role,
+};
+use crate::model::{Control, Day, Incident, Model, Person};
+use crate::provenance::Provenance;
+
+/// Lookups computed once per build, so no page scans all records.
+pub struct Index<'a> {
+    pub model: &'a Model,
+    pub metrics: &'a Metrics,
+    pub site: SiteMeta<'a>,
+    pub provenance: &'a Provenance,
+    pub comparison: Option<&'a Comparison>,
+    /// The model's records by id, hashed: page data looks up hundreds of thousands of
+    /// links, and the model's sorted maps compare many ids per lookup.
+    pub(super) controls: HashMap<&'a str, &'a Control>,
+    pub(super) incidents: HashMap<&'a str, &'a Incident>,
+    pub(super) persons: HashMap<&'a str, &'a Person>,
+    pub(super) control_metrics: HashMap<&'a str, &'a ControlMetrics>,
+    pub(super) exception_metrics: HashMap<&'a str, &'a ExceptionMetrics>,
+    pub(super) incident_metrics: HashMap<&'a str, &'a IncidentMetrics>,
+    pub(super) person_metrics: HashMap<&'a str, &'a PersonMetrics>,
+    pub(super) incidents_by_control: HashMap<&'a str, Vec<&'a IncidentMetrics>>,
+    pub(super) exceptions_by_control: HashMap<&'a str, Vec<&'a str>>,
+    pub(super) processes_by_control: HashMap<&'a str, Vec<&'a str>>,
+    pub(super) incidents_by_process: HashMap<&'a str, Vec<&'a str>>,
+    pub(super) exceptions_by_process: HashMap<&'a str, Vec<&'a str>>,
+    pub(super) people_by_team: HashMap<&'a str, Vec<&'a str>>,
+    pub(super) controls_by_reference: HashMap<(&'a str, &'a str), Vec<&'a str>>,
+    pub(super) gaps_by_record: HashMap<&'a str, Vec<&'a Gap>>,
+    pub(super) actions_by_incident: HashMap<&'a str, Vec<&'a ActionStatus>>,
+    pub(super) people: HashMap<&'a str, PersonIndex<'a>>,
+}
+
+/// Everything one person owns, approved or is accountable for.
+#[derive(Default)]
+pub struct PersonIndex<'a> {
+    pub(super) controls_owned: Vec<&'a str>,
+    pub(super) controls_owned_before: Vec<(&'a str, Day)>,
+    pub(super) processes_owned: Vec<&'a str>,
+    pub(super) exceptions_approved: Vec<&'a str>,
+    pub(super) accountable: Vec<(&'a IncidentMetrics, Role)>,
+    pub(super) actions: Vec<&'a ActionStatus>,
+    pub(super) gaps: Vec<&'a Gap>,
+}
+
+/// Site-wide facts printed on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteMeta<'a> {
+    pub title: &'a str,
+    pub organisation: &'a str,
+    pub as_of: Day,
+    pub version: &'static str,
+    /// `git commit 1a2b3c4d5e6f` or `not under version control`.
+    pub provenance: String,
+}
+
+/// A link to a record, relative to the site root. Templates see `id`, `label`, `href` and
+/// `inactive`; the address is `before` + id + `after` (`controls/` + id + `.html`), put
+/// together only when written, since most links go into table rows.
+#[derive(Debug, Clone)]
+pub struct Link<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub before: &'static str,
+    pub after: &'static str,
+    /// For people: no longer active (shown with a badge).
+    pub inactive: bool,
+}
+
+impl Link<'_> {
+    pub fn href(&self) -> String {
+        [self.before, self.id, self.after].concat()
+    }
+}
+
+impl Serialize for Link<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut fields = serializer.serialize_struct("Link", 4)?;
+        fields.serialize_field("id", self.id)?;
+        fields.serialize_field("label", self.label)?;
+        fields.serialize_field("href", &self.href())?;
+        fields.serialize_field("inactive", &self.inactive)?;
+        fields.end()
+    }
+}
+
+impl<'a> Index<'a> {
+    pub fn new(
+        model: &'a Model,
+        metrics: &'a Metrics,
+        provenance: &'a Provenance,
+        comparison: Option<&'a Comparison>,
+    ) -> Index<'a> {
+        let mut index = Index {
+            model,
+            metrics,
+            comparison,
+            provenance,
+            site: SiteMeta {
+                title: &model.site.title,
+                organisation: &model.site.organisation,
+                as_of: metrics.as_of,
+                version: env!("CARGO_PKG_VERSION"),
+                provenance: provenance.describe(),
+            },
+            controls: by_id(&model.controls),
+            incidents: by_id(&model.incidents),
+            persons: by_id(&model.people),
+            control_metrics: metrics
+                .controls
+                .iter()
+                .map(|c| (c.id.as_str(), c))
+                .collect(),
+            exception_metrics: metrics
+                .exceptions
+                .iter()
+                .map(|e| (e.id.as_str(), e))
+                .collect(),
+            incident_metrics: metrics
+                .incidents
+                .iter()
+                .map(|i| (i.id.as_str(), i))
+                .collect(),
+            person_metrics: metrics.people.iter().map(|p| (p.id.as_str(), p)).collect(),
+            incidents_by_control: HashMap::default(),
+            exceptions_by_control: HashMap::default(),
+            processes_by_control: HashMap::default(),
+            incidents_by_process: HashMap::default(),
+            exceptions_by_process: HashMap::default(),
+            people_by_team: HashMap::default(),
+            controls_by_reference: HashMap::default(),
+            gaps_by_record: HashMap::default(),
+            actions_by_incident: HashMap::default(),
+            people: HashMap::default(),
+        };
+        index.index_records();
+        index.index_people();
+        index
+    }
+
+    fn index_records(&mut self) {
+        let (model, metrics) = (self.model, self.metrics);
+        let mut by_date: Vec<&IncidentMetrics> = metrics.incidents.iter().collect();
+        by_date.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        for incident in by_date {
+            if let Some(control) = &incident.control {
+                self.incidents_by_control
+                    .entry(control)
+                    .or_default()
+                    .push(incident);
+            }
+            let process = model
+                .incidents
+                .get(&incident.id)
+                .and_then(|i| i.process.as_deref());
+            if let Some(process) = process {
+                self.incidents_by_process
+                    .entry(process)
+                    .or_default()
+                    .push(&incident.id);
+            }
+        }
+        for exception in model.exceptions.values() {
+            if let Some(control) = &exception.control {
+                self.exceptions_by_control
+                    .entry(control)
+                    .or_default()
+                    .push(&exception.id);
+            }
+            if let Some(process) = &exception.process {
+                self.exceptions_by_process
+                    .entry(process)
+                    .or_default()
+                    .push(&exception.id);
+            }
+        }
+        for process in model.processes.values() {
+            for control in &process.controls {
+                self.processes_by_control
+                    .entry(control)
+                    .or_default()
+                    .push(&process.id);
+            }
+        }
+        for control in model.controls.values() {
+            for (framework, references) in &control.frameworks {
+                for reference in references {
+                    self.controls_by_reference
+                        .entry((framework, reference))
+                        .or_default()
+                        .push(&control.id);
+                }
+            }
+        }
+        for gap in &metrics.gaps {
+            self.gaps_by_record
+                .entry(&gap.record)
+                .or_default()
+                .push(gap);
+        }
+        for action in &metrics.actions {
+            self.actions_by_incident
+                .entry(&action.incident)
+                .or_default()
+                .push(action);
+        }
+    }
+
+    fn index_people(&mut self) {
+        let (model, metrics) = (self.model, self.metrics);
+        let mut people: HashMap<&'a str, PersonIndex<'a>> = HashMap::default();
+        for person in model.people.values() {
+            people.insert(&person.id, PersonIndex::default());
+            if let Some(team) = &person.team {
+                self.people_by_team
+                    .entry(team)
+                    .or_default()
+                    .push(&person.id);
+            }
+        }
+        for control in model.controls.values() {
+            if let Some(owner) = &control.owner {
+                slot(&mut people, owner).controls_owned.push(&control.id);
+            }
+            for period in &control.owner_history {
+                slot(&mut people, &period.owner)
+                    .controls_owned_before
+                    .push((&control.id, period.until));
+            }
+        }
+        for process in model.processes.values() {
+            if let Some(owner) = &process.owner {
+                slot(&mut people, owner).processes_owned.push(&process.id);
+            }
+        }
+        for exception in model.exceptions.values() {
+            let mut approvers: Vec<&str> = exception
+                .grant_periods()
+                .filter_map(|p| p.approved_by)
+                .collect();
+            approvers.sort_unstable();
+            approvers.dedup();
+            for approver in approvers {
+                slot(&mut people, approver)
+                    .exceptions_approved
+                    .push(&exception.id);
+            }
+        }
+        for incident in &metrics.incidents {
+            for accountable in &incident.accountable {
+                if let Some(person) = &accountable.person {
+                    slot(&mut people, person)
+                        .accountable
+                        .push((incident, accountable.role));
+                }
+            }
+        }
+        for action in &metrics.actions {
+            if let Some(owner) = &action.owner {
+                slot(&mut people, owner).actions.push(action);
+            }
+        }
+        for gap in &metrics.gaps {
+            if let Some(person) = &gap.person {
+                slot(&mut people, person).gaps.push(gap);
+            }
+        }
+        self.people = people;
+    }
+
+    /// `+1 since 2026-08-01` for a summary figure, when a comparison was asked for.
+    pub fn delta(&self, key: &str) -> Option<String> {
+        let comparison = self.comparison?;
+        let delta = comparison.deltas.get(key)?;
+        Some(format!(
+            "{} since {}",
+            describe_delta(key, *delta),
+            comparison.previous_as_of
+        ))
+    }
+
+    pub fn person(&self, id: &'a str) -> Link<'a> {
+        let person = self.persons.get(id);
+        Link {
+            id,
+            label: person.map_or(id, |p| p.name.as_str()),
+            before: "people/",
+            after: ".html",
+            inactive: person.is_some_and(|p| !p.active),
+        }
+    }
+
+    pub fn control(&self, id: &'a str) -> Link<'a> {
+        let label = self.controls.get(id).map_or(id, |c| c.title.as_str());
+        record_link(id, label, "controls/")
+    }
+
+    pub fn process(&self, id: &'a str) -> Link<'a> {
+        let label = self
+            .model
+            .processes
+            .get(id)
+            .map_or(id, |p| p.title.as_str());
+        record_link(id, label, "processes/")
+    }
+
+    pub fn exception(&self, id: &'a str) -> Link<'a> {
+        record_link(id, id, "exceptions/")
+    }
+
+    pub fn incident(&self, id: &'a str) -> Link<'a> {
+        let label = self.incidents.get(id).map_or(id, |i| i.title.as_str());
+        record_link(id, label, "incidents/")
+    }
+
+    pub fn framework(&self, id: &'a str) -> Link<'a> {
+        let label = self
+            .model
+            .frameworks
+            .get(id)
+            .map_or(id, |f| f.name.as_str());
+        record_link(id, label, "frameworks/")
+    }
+
+    pub fn team(&self, id: &'a str) -> Link<'a> {
+        let label = self.model.teams.get(id).map_or(id, |t| t.name.as_str());
+        Link {
+            id,
+            label,
+            before: "people.html#team-",
+            after: "",
+            inactive: false,
+        }
+    }
+}
+
+fn by_id<T>(records: &std::collections::BTreeMap<String, T>) -> HashMap<&str, &T> {
+    records.iter().map(|(id, r)| (id.as_str(), r)).collect()
+}
+
+fn slot<'m, 'a>(
+    people: &'m mut HashMap<&'a str, PersonIndex<'a>>,
+    id: &'a str,
+) -> &'m mut PersonIndex<'a> {
+    people.entry(id).or_default()
+}
+
+/// A link to `{folder}{id}.html`, where `folder` is a record folder with its slash.
+fn record_link<'a>(id: &'a str, label: &'a str, folder: &'static str) -> Link<'a> {
+    Link {
+        id,
+        label: if label.is_empty() { id } else { label },
+        before: folder,
+        after: ".html",
+        inactive: false,
+    }
+}
