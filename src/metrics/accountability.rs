@@ -2,8 +2,8 @@
 
 use crate::model::{Incident, Model, Origin};
 
-use super::recurrence::Timeline;
-use super::{Accountable, IncidentMetrics, Role};
+use super::timeline::Timeline;
+use super::{Accountable, IncidentMetrics, OriginAccountability, Role};
 
 /// One entry per incident up to as_of, sorted by id.
 pub(super) fn compute_incidents(model: &Model, timeline: &Timeline) -> Vec<IncidentMetrics> {
@@ -22,6 +22,29 @@ pub(super) fn compute_incidents(model: &Model, timeline: &Timeline) -> Vec<Incid
             severity: incident.severity,
         })
         .collect()
+}
+
+/// One entry per origin, in the order design, operation, approval: the role accountable for
+/// it and the incidents up to as_of (and in the window) whose origins include it.
+pub(super) fn compute_by_origin(incidents: &[IncidentMetrics]) -> Vec<OriginAccountability> {
+    let mut rows: Vec<OriginAccountability> = Origin::ALL
+        .into_iter()
+        .map(|origin| OriginAccountability {
+            origin,
+            role: Role::for_origin(origin),
+            failures_in_window: 0,
+            failures_total: 0,
+        })
+        .collect();
+    for incident in incidents {
+        for row in rows.iter_mut() {
+            if incident.origins.contains(&row.origin) {
+                row.failures_total += 1;
+                row.failures_in_window += usize::from(incident.in_window);
+            }
+        }
+    }
+    rows
 }
 
 /// The accountable role and person for each origin, in the order design, operation, approval.

@@ -492,13 +492,9 @@ impl<'a> Index<'a> {
 
 /// One chart per control: its failures per month over the trend's 24 months.
 fn control_charts(index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
-    let controls: Vec<&str> = index.model.controls.keys().map(String::as_str).collect();
-    controls.par_iter().try_for_each(|id| {
-        let months: Vec<(String, usize)> = records::control_months(index, id)
-            .into_iter()
-            .map(|m| (m.month, m.failures))
-            .collect();
-        let chart = crate::charts::control_chart(id, &months)?;
+    let (controls, months) = (&index.metrics.controls, &index.metrics.monthly);
+    controls.par_iter().try_for_each(|c| {
+        let chart = crate::charts::control_chart(&c.id, months, &c.monthly_failures)?;
         sink.put(OutputFile::new(format!("charts/{}", chart.file), chart.svg))
     })
 }
