@@ -183,6 +183,31 @@ mod tests {
     }
 
     #[test]
+    fn accountability_by_origin_counts_incidents_whose_origins_include_it() {
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .incident(incident("I-1", "CTL-A", "2026-06-01", &[Design, Operation]))
+            .incident(incident("I-2", "CTL-A", "2025-06-01", &[Design])) // before the window
+            .incident(incident("I-3", "CTL-A", "2026-10-01", &[Approval])) // nobody named
+            .incident(incident("I-4", "CTL-A", "2026-11-02", &[Operation])); // after as-of
+        let rows: Vec<_> = kit
+            .compute(AS_OF)
+            .accountability_by_origin
+            .into_iter()
+            .map(|r| (r.origin, r.role, r.failures_in_window, r.failures_total))
+            .collect();
+        let expected = [
+            (Design, Role::ControlOwner, 1, 2),
+            (Operation, Role::ProcessOwner, 1, 1),
+            (Approval, Role::ApprovingManager, 1, 1),
+        ];
+        assert_eq!(rows, expected);
+        let empty = Kit::default().compute(AS_OF).accountability_by_origin;
+        let origins: Vec<_> = empty.iter().map(|r| (r.origin, r.failures_total)).collect();
+        assert_eq!(origins, [(Design, 0), (Operation, 0), (Approval, 0)]);
+    }
+
+    #[test]
     fn missing_references_leave_the_person_empty_without_panicking() {
         let mut orphan = incident("INC-1", "CTL-MISSING", "2026-06-01", &[Design, Operation]);
         orphan.process = Some("no-such-process".to_string());

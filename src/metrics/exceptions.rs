@@ -255,7 +255,9 @@ fn failures_during(exception: &Exception, timeline: &Timeline) -> Vec<FailureDur
 mod tests {
     use super::{median, AgeBuckets};
     use crate::metrics::testkit::*;
-    use crate::metrics::{AgeBucketCount, ExceptionState, FailureDuringException};
+    use crate::metrics::{
+        AgeBucketCount, ExceptionState, FailureDuringException, GrantPeriodMetrics,
+    };
     use crate::model::Renewal;
 
     use ExceptionState::{Active, Closed, Expired, ExpiringSoon, Future, Permanent};
@@ -503,6 +505,75 @@ mod tests {
             failure("INC-2", "2026-06-01", "maria"),
         ];
         assert_eq!(during, Some(&expected));
+    }
+
+    #[test]
+    fn periods_list_every_grant_with_its_length_policy_and_self_approval() {
+        // maria 2026-01-01 -> 04-01 = 31 + 28 + 31 = 90 days (the maximum: within policy);
+        // ravi, the requester, 04-01 -> 07-01 = 30 + 31 + 30 = 91 days; lee with no expiry.
+        let mut exc = exception("EXC-P", "CTL-A", "maria", "2026-01-01", Some("2026-04-01"));
+        exc.requested_by = Some("ravi".to_string());
+        exc.renewals = vec![
+            renewal("ravi", "2026-04-01", "2026-07-01"),
+            Renewal {
+                approved_by: "lee".to_string(),
+                granted: day("2026-07-01"),
+                expires: None,
+            },
+        ];
+        // Neither an approver nor a requester: nobody approved their own request.
+        let mut bare = exception("EXC-Q", "CTL-A", "maria", "2026-01-01", Some("2026-02-01"));
+        (bare.approved_by, bare.requested_by) = (None, None);
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .exception(exc)
+            .exception(bare);
+        let metrics = kit.compute(AS_OF);
+        let period = |granted: &str, expires: Option<&str>, by: Option<&str>, days, over, own| {
+            GrantPeriodMetrics {
+                granted: day(granted),
+                expires: expires.map(day),
+                approved_by: by.map(str::to_string),
+                days,
+                over_policy: over,
+                self_approved: own,
+            }
+        };
+        let got = &metrics.exceptions[0];
+        assert_eq!(got.requested_by.as_deref(), Some("ravi"));
+        let expected = vec![
+            period(
+                "2026-01-01",
+                Some("2026-04-01"),
+                Some("maria"),
+                Some(90),
+                false,
+                false,
+            ),
+            period(
+                "2026-04-01",
+                Some("2026-07-01"),
+                Some("ravi"),
+                Some(91),
+                true,
+                true,
+            ),
+            period("2026-07-01", None, Some("lee"), None, true, false),
+        ];
+        assert_eq!(got.periods, expected);
+        assert!(got.over_policy);
+        let bare = &metrics.exceptions[1];
+        assert_eq!(bare.requested_by, None);
+        let expected = vec![period(
+            "2026-01-01",
+            Some("2026-02-01"),
+            None,
+            Some(31),
+            false,
+            false,
+        )];
+        assert_eq!(bare.periods, expected);
+        assert!(!bare.over_policy);
     }
 
     #[test]

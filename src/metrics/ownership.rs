@@ -286,6 +286,82 @@ mod tests {
     }
 
     #[test]
+    fn people_count_earlier_ownership_actions_approvals_and_window_accountability() {
+        let mut ctl_a = control("CTL-A", "dana");
+        ctl_a.owner_history = vec![
+            owner_until("sam", "2026-01-31"),
+            owner_until("lee", "2026-03-31"),
+            owner_until("sam", "2026-06-30"),
+        ];
+        let mut ctl_b = control("CTL-B", "lee");
+        ctl_b.owner_history = vec![owner_until("sam", "2025-12-31")];
+        // Design goes to sam (owner until 01-31), approval to sam too: one incident for sam.
+        let mut i1 = incident("I-1", "CTL-A", "2026-01-15", &[Design, Approval]);
+        i1.approved_by = Some("sam".to_string());
+        i1.actions = vec![
+            action("done", "dana", Some("2026-03-01"), Some("2026-02-01")),
+            action("open", "dana", None, None),
+        ];
+        // 2025-10-01 is before the window (2025-11-02 ..= 2026-11-01); sam owned CTL-A then.
+        let i2 = incident("I-2", "CTL-A", "2025-10-01", &[Design]);
+        let mut i3 = incident("I-3", "CTL-B", "2026-09-01", &[Design]);
+        i3.actions = vec![action("late", "lee", Some("2026-10-01"), None)];
+        let mut i4 = incident("I-4", "CTL-A", "2026-11-05", &[Design]);
+        i4.actions = vec![action("after as-of", "dana", None, None)];
+        let mut exc_1 = exception("EXC-1", "CTL-A", "maria", "2026-01-01", Some("2026-02-01"));
+        exc_1.renewals = vec![
+            renewal("maria", "2026-02-01", "2026-03-01"),
+            renewal("lee", "2026-03-01", "2026-04-01"),
+        ];
+        let future = exception("EXC-2", "CTL-A", "maria", "2026-12-01", Some("2026-12-31"));
+        let kit = Kit::default()
+            .people(&["dana", "lee", "maria", "sam"])
+            .control(ctl_a)
+            .control(ctl_b)
+            .incident(i1)
+            .incident(i2)
+            .incident(i3)
+            .incident(i4)
+            .exception(exc_1)
+            .exception(future);
+        let person = |id: &str| PersonMetrics {
+            id: id.to_string(),
+            ..PersonMetrics::default()
+        };
+        let expected = vec![
+            PersonMetrics {
+                controls_owned: 1,
+                actions: 2, // I-4's is after as-of
+                open_actions: 1,
+                ..person("dana")
+            },
+            PersonMetrics {
+                controls_owned: 1,
+                controls_owned_before: 1,
+                exceptions_approved: 1,
+                failures_as_control_owner: 1,
+                accountable_in_window: 1,
+                actions: 1,
+                open_actions: 1,
+                overdue_actions: 1,
+                ..person("lee")
+            },
+            PersonMetrics {
+                exceptions_approved: 2, // EXC-1 once for two periods, and the future EXC-2
+                ..person("maria")
+            },
+            PersonMetrics {
+                controls_owned_before: 3, // two periods of CTL-A, one of CTL-B
+                failures_as_control_owner: 2,
+                failures_as_approving_manager: 1,
+                accountable_in_window: 1, // I-1 once for both roles; I-2 is outside
+                ..person("sam")
+            },
+        ];
+        assert_eq!(kit.compute(AS_OF).people, expected);
+    }
+
+    #[test]
     fn actions_are_open_until_done_and_overdue_once_due_has_passed() {
         let mut current = incident("INC-1", "CTL-A", "2026-10-01", &[Design]);
         current.actions = vec![

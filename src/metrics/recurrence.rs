@@ -358,6 +358,108 @@ mod tests {
     }
 
     #[test]
+    fn monthly_failures_count_each_incident_once_in_its_month_of_the_trend() {
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .control(control("CTL-B", "dana"))
+            .control(control("CTL-C", "dana"))
+            // Two origins, still one failure of CTL-A in Nov 2026 (month 23 of 0..=23).
+            .incident(incident("A-1", "CTL-A", "2026-11-01", &[Design, Operation]))
+            .incident(incident("A-2", "CTL-A", "2026-11-01", &[Approval]))
+            .incident(incident("A-3", "CTL-A", "2024-12-01", &[Design])) // month 0
+            .incident(incident("A-4", "CTL-A", "2024-11-30", &[Design])) // before the trend
+            .incident(incident("A-5", "CTL-A", "2026-11-02", &[Design])) // after as-of
+            .incident(incident("A-6", "CTL-A", "2025-01-31", &[Operation])) // month 1
+            // Dec 2024 + 18 months = Jun 2026.
+            .incident(incident("B-1", "CTL-B", "2026-06-10", &[Design]));
+        let metrics = kit.compute(AS_OF);
+        let mut a = vec![0; 24];
+        (a[0], a[1], a[23]) = (1, 1, 2);
+        let mut b = vec![0; 24];
+        b[18] = 1;
+        let got: Vec<&[usize]> = metrics
+            .controls
+            .iter()
+            .map(|c| c.monthly_failures.as_slice())
+            .collect();
+        assert_eq!(got, [a.as_slice(), b.as_slice(), &[0; 24]]);
+        // `monthly` counts A-1 under both of its origins: 3 in Nov 2026 against 2 failures.
+        let last = &metrics.monthly[23];
+        assert_eq!(
+            (
+                last.month.as_str(),
+                last.design + last.operation + last.approval
+            ),
+            ("2026-11", 3)
+        );
+    }
+
+    #[test]
+    fn controls_carry_their_review_due_date_and_the_last_day_not_overdue() {
+        // 2026-05-05 + 180 days = 2026-11-01, so 05-04 + 180 = 10-31 and 05-03 + 180 = 10-30.
+        let mut on_time = control("CTL-A", "dana");
+        on_time.review = Some(review("2026-05-04", 180));
+        let mut late = control("CTL-B", "dana");
+        late.review = Some(review("2026-05-03", 180));
+        let mut kit = Kit::default()
+            .control(on_time)
+            .control(late)
+            .control(control("CTL-C", "dana"));
+        kit.model.site.review_overdue_grace_days = 1;
+        let metrics = kit.compute(AS_OF);
+        let rows: Vec<_> = metrics
+            .controls
+            .iter()
+            .map(|c| (c.review_due, c.review_overdue_after, c.review_overdue))
+            .collect();
+        let expected = [
+            // due 10-31, one grace day: 11-01 is the last day not overdue, and it is as-of.
+            (Some(day("2026-10-31")), Some(day("2026-11-01")), false),
+            (Some(day("2026-10-30")), Some(day("2026-10-31")), true),
+            (None, None, false),
+        ];
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn top_controls_list_at_most_ten_failing_controls_by_failures_then_id() {
+        let mut kit = Kit::default();
+        // C01..C11 fail once in the window; C05 twice and C12 three times (recurring at 2).
+        for n in 1..=12 {
+            let id = format!("C{n:02}");
+            let failures = match n {
+                5 => 2,
+                12 => 3,
+                _ => 1,
+            };
+            kit = kit.control(control(&id, "dana"));
+            for f in 0..failures {
+                let date = format!("2026-0{}-01", f + 1);
+                kit = kit.incident(incident(&format!("{id}-{f}"), &id, &date, &[Design]));
+            }
+        }
+        // C00 failed only before the window: not listed.
+        kit = kit.control(control("C00", "dana")).incident(incident(
+            "C00-0",
+            "C00",
+            "2025-01-01",
+            &[Design],
+        ));
+        let top: Vec<_> = kit
+            .compute(AS_OF)
+            .top_controls
+            .into_iter()
+            .map(|t| (t.id, t.failures_in_window, t.recurring))
+            .collect();
+        let row = |id: &str, failures, recurring| (id.to_string(), failures, recurring);
+        let mut expected = vec![row("C12", 3, true), row("C05", 2, true)];
+        for id in ["C01", "C02", "C03", "C04", "C06", "C07", "C08", "C09"] {
+            expected.push(row(id, 1, false));
+        }
+        assert_eq!(top, expected);
+    }
+
+    #[test]
     fn monthly_trend_wraps_into_the_previous_year() {
         let monthly = Kit::default().compute("2026-01-31").monthly;
         let months: Vec<&str> = monthly.iter().map(|m| m.month.as_str()).collect();
