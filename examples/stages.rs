@@ -48,20 +48,7 @@ fn main() -> anyhow::Result<()> {
     let (content, out) = (PathBuf::from(content), PathBuf::from(out));
     let mut timer = Timer::new();
 
-    let loaded = load::load(&content)?;
-    timer.lap("load");
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(validate::validate(&loaded.model));
-    diagnostics::sort(&mut diagnostics);
-    timer.lap("validate");
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        anyhow::bail!(
-            "{errors} errors in {}: run `govsite check`",
-            content.display()
-        );
-    }
-    let model = loaded.model;
+    let model = load_valid(&content, &mut timer)?;
     let as_of = model
         .site
         .as_of
@@ -91,8 +78,30 @@ fn main() -> anyhow::Result<()> {
     timer.lap("render_write");
     writer.finish()?;
     timer.lap("finish");
+    report(&out, &timer)
+}
 
-    let files = written_files(&out)?;
+/// Loads and validates `content` (the `load` and `validate` stages); fails on any error.
+fn load_valid(content: &Path, timer: &mut Timer) -> anyhow::Result<govsite::model::Model> {
+    let loaded = load::load(content)?;
+    timer.lap("load");
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(validate::validate(&loaded.model));
+    diagnostics::sort(&mut diagnostics);
+    timer.lap("validate");
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        anyhow::bail!(
+            "{errors} errors in {}: run `govsite check`",
+            content.display()
+        );
+    }
+    Ok(loaded.model)
+}
+
+/// Prints the total, the output's size, the largest files and the `STAGES` line.
+fn report(out: &Path, timer: &Timer) -> anyhow::Result<()> {
+    let files = written_files(out)?;
     let pages = files.iter().filter(|f| f.0.ends_with(".html")).count();
     let bytes: usize = files.iter().map(|f| f.1).sum();
     let total = timer.total();
@@ -130,33 +139,10 @@ fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
 
 /// The per-control charts as `render_site` draws them: failures per month over the trend.
 fn draw_control_charts(metrics: &Metrics) -> anyhow::Result<usize> {
-    let mut per_control: std::collections::BTreeMap<&str, Vec<(String, usize)>> = metrics
-        .controls
-        .iter()
-        .map(|c| {
-            let months = metrics
-                .monthly
-                .iter()
-                .map(|m| (m.month.clone(), 0))
-                .collect();
-            (c.id.as_str(), months)
-        })
-        .collect();
-    for incident in &metrics.incidents {
-        let Some(control) = incident.control.as_deref() else {
-            continue;
-        };
-        let key = incident.date.month_key();
-        if let Some(months) = per_control.get_mut(control) {
-            if let Some(month) = months.iter_mut().find(|(m, _)| *m == key) {
-                month.1 += 1;
-            }
-        }
+    for control in &metrics.controls {
+        charts::control_chart(&control.id, &metrics.monthly, &control.monthly_failures)?;
     }
-    for (id, months) in &per_control {
-        charts::control_chart(id, months)?;
-    }
-    Ok(per_control.len())
+    Ok(metrics.controls.len())
 }
 
 /// Every file of the written site: its path under `out` and its size.

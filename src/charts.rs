@@ -15,7 +15,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::metrics::{AgeBucketCount, ControlMetrics, Metrics, Monthly};
+use crate::metrics::{AgeBucketCount, Metrics, Monthly, TopControl};
 
 /// One chart: an SVG document plus the text a page needs around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +43,7 @@ const SLOT: i64 = 100;
 const MONTH_HALF: i64 = 36;
 const BUCKET_HALF: i64 = 28;
 const ROW_HALF: i64 = 34;
-/// How many controls the top-controls chart shows, and how many rows its plot has at least.
-const TOP_CONTROLS: usize = 10;
+/// How many rows the top-controls plot has at least.
 const MIN_ROWS: usize = 6;
 /// Longest control id shown in full on an axis; longer ids are shortened with an ellipsis.
 const MAX_LABEL_CHARS: usize = 32;
@@ -108,11 +107,14 @@ pub fn site_charts(metrics: &Metrics) -> Result<Vec<Chart>> {
     ])
 }
 
-/// Monthly bars of one control's failures; `monthly` is `(YYYY-MM, failures)` per month.
-pub fn control_chart(control_id: &str, monthly: &[(String, usize)]) -> Result<Chart> {
+/// Monthly bars of one control's failures: `months` is the trend (`metrics.monthly`) and
+/// `failures` the control's `monthly_failures`, one count per month (missing counts are 0).
+pub fn control_chart(control_id: &str, months: &[Monthly], failures: &[usize]) -> Result<Chart> {
     let title = format!("Failures per month: {}", shorten(control_id));
-    let months: Vec<&str> = monthly.iter().map(|(month, _)| month.as_str()).collect();
-    let values: Vec<usize> = monthly.iter().map(|(_, count)| *count).collect();
+    let values: Vec<usize> = (0..months.len())
+        .map(|i| failures.get(i).copied().unwrap_or(0))
+        .collect();
+    let months: Vec<&str> = months.iter().map(|m| m.month.as_str()).collect();
     let spec = StackedBars {
         title: &title,
         categories: months.iter().map(|m| month_label(m)).collect(),
@@ -198,33 +200,18 @@ fn exceptions_by_age(metrics: &Metrics) -> Result<Chart> {
 /// Horizontal bars of the controls with the most failures in the window, recurring ones
 /// highlighted.
 fn top_controls(metrics: &Metrics) -> Result<Chart> {
-    let top = top_failing_controls(&metrics.controls);
+    let top = &metrics.top_controls;
     let window = metrics.settings.window_days;
     let threshold = metrics.settings.threshold;
     let title = format!("Controls with the most failures in the last {window} days");
-    let description = describe_top(&top, window, threshold);
-    let svg = render(|root| draw_top_controls(root, &title, &top, threshold))?;
+    let description = describe_top(top, window, threshold);
+    let svg = render(|root| draw_top_controls(root, &title, top, threshold))?;
     Ok(Chart {
         file: "top-recurring-controls.svg".into(),
         title,
         description,
         svg,
     })
-}
-
-/// Up to ten controls with failures in the window, most failures first, then by id.
-fn top_failing_controls(controls: &[ControlMetrics]) -> Vec<&ControlMetrics> {
-    let mut failing: Vec<&ControlMetrics> = controls
-        .iter()
-        .filter(|c| c.failures_in_window > 0)
-        .collect();
-    failing.sort_by(|a, b| {
-        b.failures_in_window
-            .cmp(&a.failures_in_window)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    failing.truncate(TOP_CONTROLS);
-    failing
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,12 +464,7 @@ fn draw_note<CT: CoordTranslate>(area: &DrawingArea<SVGBackend, CT>, note: &str)
 }
 
 /// Draws horizontal bars for the top controls, recurring ones in vermillion.
-fn draw_top_controls(
-    root: &Area,
-    title: &str,
-    top: &[&ControlMetrics],
-    threshold: usize,
-) -> Result<()> {
+fn draw_top_controls(root: &Area, title: &str, top: &[TopControl], threshold: usize) -> Result<()> {
     let recurring_label = format!("Recurring ({threshold}+ failures in the window)");
     let legend = if top.is_empty() {
         vec![]
@@ -532,11 +514,7 @@ where
 }
 
 /// One horizontal bar per control, with its count written after the bar.
-fn draw_rows<CT>(
-    area: &DrawingArea<SVGBackend, CT>,
-    top: &[&ControlMetrics],
-    slots: usize,
-) -> Result<()>
+fn draw_rows<CT>(area: &DrawingArea<SVGBackend, CT>, top: &[TopControl], slots: usize) -> Result<()>
 where
     CT: CoordTranslate<From = (i64, i64)>,
 {
@@ -759,7 +737,7 @@ fn describe_buckets(names: &[&str], series: &[Series]) -> String {
 }
 
 /// The text alternative of the top-controls chart.
-fn describe_top(top: &[&ControlMetrics], window: i64, threshold: usize) -> String {
+fn describe_top(top: &[TopControl], window: i64, threshold: usize) -> String {
     if top.is_empty() {
         return format!("No control failed in the last {window} days.");
     }
@@ -797,16 +775,11 @@ mod tests {
     use crate::day::Day;
     use crate::metrics::{Settings, Summary};
 
-    fn control(id: &str, failures: usize, recurring: bool) -> ControlMetrics {
-        ControlMetrics {
+    fn top(id: &str, failures: usize, recurring: bool) -> TopControl {
+        TopControl {
             id: id.into(),
-            owner: Some("dana-okafor".into()),
-            failures_total: failures,
             failures_in_window: failures,
             recurring,
-            mean_days_between_failures: None,
-            open_exceptions: 0,
-            review_overdue: false,
         }
     }
 
@@ -841,7 +814,7 @@ mod tests {
     fn metrics(
         monthly: Vec<Monthly>,
         age_buckets: Vec<AgeBucketCount>,
-        controls: Vec<ControlMetrics>,
+        top_controls: Vec<TopControl>,
     ) -> Metrics {
         Metrics {
             as_of: Day::new(2026, 11, 1).unwrap(),
@@ -853,12 +826,15 @@ mod tests {
                 aging_buckets: vec![30, 90, 180, 365],
             },
             summary: Summary::default(),
-            controls,
+            controls: vec![],
             recurring_patterns: vec![],
             exceptions: vec![],
             incidents: vec![],
             gaps: vec![],
             monthly,
+            top_controls,
+            accountability_by_origin: vec![],
+            frameworks: vec![],
             age_buckets,
             open_exceptions_by_approver: Default::default(),
             open_exceptions_by_control: Default::default(),
@@ -878,12 +854,12 @@ mod tests {
                 bucket("181-365", [0, 0, 1, 0]),
                 bucket(">365", [0, 0, 0, 2]),
             ],
+            // As `metrics::compute` lists them: most failures first, then by id.
             vec![
-                control("CTL-SECRET-ROTATION", 5, true),
-                control("CTL-TOKEN-TTL", 3, true),
-                control("CTL-AGENT-APPROVAL-GATE", 1, false),
-                control("CTL-UNUSED", 0, false),
-                control("CTL-CERT-RENEWAL", 3, true),
+                top("CTL-SECRET-ROTATION", 5, true),
+                top("CTL-CERT-RENEWAL", 3, true),
+                top("CTL-TOKEN-TTL", 3, true),
+                top("CTL-AGENT-APPROVAL-GATE", 1, false),
             ],
         )
     }
@@ -908,10 +884,10 @@ mod tests {
         let first = site_charts(&sample()).unwrap();
         let second = site_charts(&sample()).unwrap();
         assert_eq!(first, second);
-        let monthly = [("2026-01".to_string(), 2), ("2026-02".to_string(), 0)];
+        let months = sample().monthly;
         assert_eq!(
-            control_chart("CTL-A", &monthly).unwrap(),
-            control_chart("CTL-A", &monthly).unwrap()
+            control_chart("CTL-A", &months, &[2, 0]).unwrap(),
+            control_chart("CTL-A", &months, &[2, 0]).unwrap()
         );
     }
 
@@ -962,23 +938,18 @@ mod tests {
     }
 
     #[test]
-    fn top_controls_are_ordered_by_failures_then_id() {
-        let sample = sample();
-        let top: Vec<&str> = top_failing_controls(&sample.controls)
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect();
-        assert_eq!(
-            top,
-            [
-                "CTL-SECRET-ROTATION",
-                "CTL-CERT-RENEWAL",
-                "CTL-TOKEN-TTL",
-                "CTL-AGENT-APPROVAL-GATE"
-            ]
-        );
+    fn top_controls_chart_draws_the_metrics_list_in_its_order() {
+        let mut sample = sample();
+        // The chart neither sorts nor filters: it draws `top_controls` as given.
+        sample.top_controls.swap(0, 3);
         let description = &site_charts(&sample).unwrap()[2].description;
-        assert!(description.contains("CTL-SECRET-ROTATION 5 (recurring), CTL-CERT-RENEWAL 3"));
+        assert!(
+            description.contains(
+                "CTL-AGENT-APPROVAL-GATE 1, CTL-CERT-RENEWAL 3 (recurring), \
+                 CTL-TOKEN-TTL 3 (recurring), CTL-SECRET-ROTATION 5 (recurring)."
+            ),
+            "{description}"
+        );
     }
 
     #[test]
@@ -1000,7 +971,7 @@ mod tests {
     fn nothing_at_all_renders() {
         let charts = site_charts(&metrics(vec![], vec![], vec![])).unwrap();
         assert_eq!(charts.len(), 3);
-        let chart = control_chart("CTL-A", &[]).unwrap();
+        let chart = control_chart("CTL-A", &[], &[]).unwrap();
         assert_well_formed(&chart.svg);
         assert_eq!(chart.description, "No failures of CTL-A from no months.");
     }
@@ -1009,25 +980,23 @@ mod tests {
     fn markup_in_a_control_id_is_escaped() {
         let id = "CTL-<script>&\"x'";
         let mut metrics = sample();
-        metrics.controls.push(control(id, 9, true));
+        metrics.top_controls.insert(0, top(id, 9, true));
         let chart = &site_charts(&metrics).unwrap()[2];
         assert_well_formed(&chart.svg);
         assert!(chart.svg.contains("CTL-&lt;script&gt;&amp;&quot;x&apos;"));
         assert!(!chart.svg.contains("<script>"));
 
-        let chart = control_chart(id, &[("2026-01".into(), 1)]).unwrap();
+        let chart = control_chart(id, &sample().monthly, &[1]).unwrap();
         assert_well_formed(&chart.svg);
         assert_eq!(chart.file, "control-CTL-_script___x_.svg");
     }
 
     #[test]
     fn control_chart_describes_its_numbers() {
-        let monthly: Vec<(String, usize)> =
-            months(|i| (usize::from(i == 5) * 3 + usize::from(i == 9), 0, 0))
-                .into_iter()
-                .map(|m| (m.month, m.design))
-                .collect();
-        let chart = control_chart("CTL-SECRET-ROTATION", &monthly).unwrap();
+        // Dec 2024 + 5 months = May 2025; the counts stop before the last month.
+        let failures = [0, 0, 0, 0, 0, 3, 0, 0, 0, 1];
+        let chart =
+            control_chart("CTL-SECRET-ROTATION", &months(|_| (0, 0, 0)), &failures).unwrap();
         assert_eq!(chart.file, "control-CTL-SECRET-ROTATION.svg");
         assert_eq!(
             chart.description,

@@ -30,7 +30,12 @@ impl Day {
 
     /// The day `days` after this one (before it when negative), saturating at the calendar's ends.
     pub fn add_days(self, days: i64) -> Day {
-        let span = jiff::Span::new().days(days.clamp(-7_000_000, 7_000_000));
+        // Clamped to the distance to either end, so the sum always exists.
+        let days = days.clamp(
+            self.days_until(Day(Date::MIN)),
+            self.days_until(Day(Date::MAX)),
+        );
+        let span = jiff::Span::new().days(days);
         Day(self.0.checked_add(span).unwrap_or(self.0))
     }
 
@@ -199,6 +204,18 @@ mod tests {
         assert_eq!(start.days_until(end), 2);
         assert_eq!(end.days_until(start), -2);
         assert_eq!(start.add_days(2), end);
+    }
+
+    #[test]
+    fn adding_days_saturates_at_the_ends_of_the_calendar() {
+        let start: Day = "2026-05-05".parse().unwrap();
+        let last: Day = "9999-12-31".parse().unwrap();
+        let first = Day(Date::MIN);
+        assert_eq!(start.add_days(i64::MAX), last);
+        assert_eq!(start.add_days(8_000_000), last);
+        assert_eq!(start.add_days(i64::MIN), first);
+        assert_eq!(last.add_days(1), last);
+        assert_eq!(start.add_days(-1).to_string(), "2026-05-04");
     }
 
     #[test]

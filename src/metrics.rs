@@ -5,12 +5,14 @@
 //! numbers that the site needs (per person, per exception, age buckets by state).
 
 mod accountability;
+mod coverage;
 mod exceptions;
 mod findings;
 mod ownership;
 mod recurrence;
 #[cfg(test)]
 mod testkit;
+mod timeline;
 
 use std::collections::BTreeMap;
 
@@ -20,7 +22,7 @@ use crate::model::{Day, Model, Origin, Severity};
 
 use exceptions::AgeBuckets;
 pub use findings::findings;
-use recurrence::Timeline;
+use timeline::Timeline;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Metrics {
@@ -33,6 +35,14 @@ pub struct Metrics {
     pub incidents: Vec<IncidentMetrics>,
     pub gaps: Vec<Gap>,
     pub monthly: Vec<Monthly>,
+    /// The dashboard's top list: up to ten controls with failures in the window.
+    pub top_controls: Vec<TopControl>,
+    /// Failures per origin and the role accountable for it, in `Origin::ALL` order.
+    pub accountability_by_origin: Vec<OriginAccountability>,
+    /// Reference coverage per framework, sorted by id.
+    pub frameworks: Vec<FrameworkCoverage>,
+    /// Per person figures, one entry for every person in the model, sorted by id.
+    pub people: Vec<PersonMetrics>,
     /// Open exceptions per age bucket and state, buckets in `aging_buckets` order.
     #[serde(skip)]
     pub age_buckets: Vec<AgeBucketCount>,
@@ -42,9 +52,6 @@ pub struct Metrics {
     /// Open exceptions per control (control id -> count); controls without any are absent.
     #[serde(skip)]
     pub open_exceptions_by_control: BTreeMap<String, usize>,
-    /// Per person figures, one entry for every person in the model, sorted by id.
-    #[serde(skip)]
-    pub people: Vec<PersonMetrics>,
     /// Every remediation action of every incident up to as_of, ordered by (incident, index).
     #[serde(skip)]
     pub actions: Vec<ActionStatus>,
@@ -97,6 +104,42 @@ pub struct ControlMetrics {
     pub mean_days_between_failures: Option<f64>,
     pub open_exceptions: usize,
     pub review_overdue: bool,
+    /// `review.last + every_days`; `None` without a review.
+    pub review_due: Option<Day>,
+    /// `review_due + review_overdue_grace_days`: the last day on which the review is not yet
+    /// overdue (`review_overdue` = as_of is after it); `None` without a review.
+    pub review_overdue_after: Option<Day>,
+    /// Failures of this control in each month of `monthly`, aligned with `monthly[].month`.
+    pub monthly_failures: Vec<usize>,
+}
+
+/// A control on the dashboard's top list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopControl {
+    pub id: String,
+    pub failures_in_window: usize,
+    pub recurring: bool,
+}
+
+/// Failures of one origin and the role accountable for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OriginAccountability {
+    pub origin: Origin,
+    pub role: Role,
+    /// Incidents in the window whose origins include `origin`.
+    pub failures_in_window: usize,
+    /// Incidents up to as_of whose origins include `origin`.
+    pub failures_total: usize,
+}
+
+/// How many of a framework's references some control maps to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrameworkCoverage {
+    pub id: String,
+    pub references: usize,
+    pub covered: usize,
+    /// Ids of the references no control maps to, in the framework's order.
+    pub uncovered: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -148,9 +191,26 @@ pub struct ExceptionMetrics {
     pub over_policy: bool,
     pub chronic: bool,
     pub renewals: usize,
+    pub requested_by: Option<String>,
+    /// Every grant period: the original grant, then the renewals in order.
+    pub periods: Vec<GrantPeriodMetrics>,
     /// The effective expiry (last renewal's `expires`, else the original's); `None` = permanent.
     #[serde(skip)]
     pub effective_expiry: Option<Day>,
+}
+
+/// One grant period of an exception.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrantPeriodMetrics {
+    pub granted: Day,
+    pub expires: Option<Day>,
+    pub approved_by: Option<String>,
+    /// `expires - granted`; `None` without an expiry.
+    pub days: Option<i64>,
+    /// No expiry, or `days > max_validity_days`.
+    pub over_policy: bool,
+    /// Approved by the exception's own `requested_by`.
+    pub self_approved: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -250,7 +310,7 @@ pub struct AgeBucketCount {
     pub permanent: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PersonMetrics {
     pub id: String,
     pub controls_owned: usize,
@@ -265,6 +325,12 @@ pub struct PersonMetrics {
     pub overdue_actions: usize,
     /// Gaps naming this person.
     pub gaps: usize,
+    /// `owner_history` entries naming this person, over every control (one per period).
+    pub controls_owned_before: usize,
+    /// Remediation actions this person owns (open or done), of incidents up to as_of.
+    pub actions: usize,
+    /// Incidents in the window naming this person in any accountable role, each once.
+    pub accountable_in_window: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -335,10 +401,13 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         as_of,
         settings: compute_settings(model),
         summary: Summary::default(),
+        top_controls: recurrence::compute_top_controls(&controls),
         controls,
         recurring_patterns,
+        accountability_by_origin: accountability::compute_by_origin(&incidents),
         incidents,
         monthly: recurrence::compute_monthly(&timeline),
+        frameworks: coverage::compute_frameworks(model),
         age_buckets: exceptions::compute_age_buckets(&exceptions, &buckets),
         open_exceptions_by_approver: exceptions::count_open_by(&exceptions, |e| &e.approved_by),
         open_exceptions_by_control,
@@ -438,10 +507,11 @@ mod tests {
 
     /// One of everything, so every array of the contract has an element to inspect.
     fn small_kit() -> Kit {
-        let mut ctl = control("CTL-A", "gone");
+        let mut ctl = maps(control("CTL-A", "gone"), "fw", &["R-1"]);
         ctl.shared_platform = Some(shared(None));
         Kit::default()
             .inactive("gone")
+            .framework(framework("fw", &["R-1", "R-2"]))
             .control(ctl)
             .exception(exception("EXC-1", "CTL-A", "maria", "2026-10-01", None))
             .incident(incident("INC-1", "CTL-A", "2026-09-01", &[Design]))
@@ -456,7 +526,8 @@ mod tests {
         // (object, its keys as written, the keys DESIGN.md lists in order)
         let cases = [
             ("top level", keys_of(&metrics),
-             "as_of settings summary controls recurring_patterns exceptions incidents gaps monthly"),
+             "as_of settings summary controls recurring_patterns exceptions incidents gaps monthly \
+              top_controls accountability_by_origin frameworks people"),
             ("settings", keys_of(&metrics.settings),
              "window_days threshold max_validity_days expiring_soon_days aging_buckets"),
             ("summary", keys_of(&metrics.summary),
@@ -468,17 +539,28 @@ mod tests {
               overdue_actions"),
             ("controls[]", keys_of(&metrics.controls[0]),
              "id owner failures_total failures_in_window recurring mean_days_between_failures \
-              open_exceptions review_overdue"),
+              open_exceptions review_overdue review_due review_overdue_after monthly_failures"),
             ("recurring_patterns[]", keys_of(&metrics.recurring_patterns[0]),
              "control origin failures_in_window"),
             ("exceptions[]", keys_of(&metrics.exceptions[0]),
              "id control approved_by state age_days days_to_expiry age_bucket over_policy \
-              chronic renewals"),
+              chronic renewals requested_by periods"),
+            ("exceptions[].periods[]", keys_of(&metrics.exceptions[0].periods[0]),
+             "granted expires approved_by days over_policy self_approved"),
             ("incidents[]", keys_of(incident),
              "id control date origins in_window repeat accountable"),
             ("accountable[]", keys_of(&incident.accountable[0]), "role person"),
             ("gaps[]", keys_of(&metrics.gaps[0]), "kind record person"),
             ("monthly[]", keys_of(&metrics.monthly[0]), "month design operation approval"),
+            ("top_controls[]", keys_of(&metrics.top_controls[0]),
+             "id failures_in_window recurring"),
+            ("accountability_by_origin[]", keys_of(&metrics.accountability_by_origin[0]),
+             "origin role failures_in_window failures_total"),
+            ("frameworks[]", keys_of(&metrics.frameworks[0]), "id references covered uncovered"),
+            ("people[]", keys_of(&metrics.people[0]),
+             "id controls_owned processes_owned exceptions_approved failures_as_control_owner \
+              failures_as_process_owner failures_as_approving_manager open_actions \
+              overdue_actions gaps controls_owned_before actions accountable_in_window"),
         ];
         for (object, keys, expected) in cases {
             let expected: Vec<&str> = expected.split_whitespace().collect();
@@ -505,6 +587,22 @@ mod tests {
         assert_eq!(json["gaps"][0]["kind"], "inactive-owner");
         assert_eq!(json["recurring_patterns"][0]["origin"], "design");
         assert_eq!(json["summary"]["repeat_rate"], 0.5);
+        assert_eq!(json["controls"][0]["review_due"], serde_json::Value::Null);
+        assert_eq!(json["exceptions"][0]["periods"][0]["granted"], "2026-10-01");
+        assert_eq!(
+            json["exceptions"][0]["periods"][0]["expires"],
+            serde_json::Value::Null
+        );
+        assert_eq!(
+            json["exceptions"][0]["periods"][0]["days"],
+            serde_json::Value::Null
+        );
+        let by_origin = &json["accountability_by_origin"];
+        assert_eq!(by_origin[0]["origin"], "design");
+        assert_eq!(by_origin[0]["role"], "control-owner");
+        assert_eq!(by_origin[2]["role"], "approving-manager");
+        assert_eq!(json["frameworks"][0]["uncovered"][0], "R-2");
+        assert_eq!(json["people"][0]["id"], "gone");
     }
 
     #[test]

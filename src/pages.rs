@@ -124,13 +124,10 @@ fn each<'a, T: Sync + 'a>(
 
 /// One chart per control: its failures per month over the trend's months.
 fn control_charts(index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
-    let controls: Vec<&str> = index.model.controls.keys().map(String::as_str).collect();
-    controls.par_iter().try_for_each(|id| {
-        let months: Vec<(String, usize)> = views::control_months(index, id)
-            .into_iter()
-            .map(|m| (m.month.to_string(), m.failures))
-            .collect();
-        let chart = charts::control_chart(id, &months)?;
+    let metrics = index.metrics;
+    metrics.controls.par_iter().try_for_each(|control| {
+        let chart =
+            charts::control_chart(&control.id, &metrics.monthly, &control.monthly_failures)?;
         sink.put(OutputFile::new(format!("charts/{}", chart.file), chart.svg))
     })
 }

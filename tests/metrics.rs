@@ -7,6 +7,11 @@ use std::process::Command;
 use serde_json::Value;
 
 fn example_metrics() -> Value {
+    serde_json::from_str(&example_metrics_text()).unwrap()
+}
+
+/// `data/metrics.json` as written, for checks on the order of its keys.
+fn example_metrics_text() -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
@@ -27,7 +32,7 @@ fn example_metrics() -> Value {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&std::fs::read(out.join("data/metrics.json")).unwrap()).unwrap()
+    std::fs::read_to_string(out.join("data/metrics.json")).unwrap()
 }
 
 fn find<'a>(list: &'a Value, id: &str) -> &'a Value {
@@ -264,4 +269,109 @@ fn example_gaps_name_the_person_to_chase() {
         );
     }
     assert_eq!(gaps.len(), 7, "{gaps:?}");
+}
+
+/// The new keys recomputed from the lists of the same file, as an auditor would check them
+/// (docs/content-format.md, "How the figures are computed").
+#[test]
+fn example_page_figures_agree_with_the_lists_they_summarise() {
+    let metrics = example_metrics();
+    let list = |key: &str| metrics[key].as_array().unwrap().clone();
+    let (incidents, controls, months) = (list("incidents"), list("controls"), list("monthly"));
+    for (row, origin) in
+        list("accountability_by_origin")
+            .iter()
+            .zip(["design", "operation", "approval"])
+    {
+        let with: Vec<&Value> = incidents
+            .iter()
+            .filter(|i| i["origins"].as_array().unwrap().iter().any(|o| o == origin))
+            .collect();
+        let in_window = with.iter().filter(|i| i["in_window"] == true).count();
+        assert_eq!(row["origin"], origin);
+        assert_eq!(row["failures_total"].as_u64(), Some(with.len() as u64));
+        assert_eq!(row["failures_in_window"].as_u64(), Some(in_window as u64));
+    }
+    for control in &controls {
+        let counts: Vec<u64> = months
+            .iter()
+            .map(|m| {
+                let month = m["month"].as_str().unwrap();
+                let of_month = |i: &&Value| {
+                    i["control"] == control["id"] && i["date"].as_str().unwrap().starts_with(month)
+                };
+                incidents.iter().filter(of_month).count() as u64
+            })
+            .collect();
+        let got: Vec<u64> = control["monthly_failures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .collect();
+        assert_eq!(got, counts, "{}", control["id"]);
+        let overdue = control["review_overdue_after"]
+            .as_str()
+            .is_some_and(|after| metrics["as_of"].as_str().unwrap() > after);
+        assert_eq!(control["review_overdue"], overdue, "{}", control["id"]);
+    }
+    let mut failing: Vec<(u64, &str, bool)> = controls
+        .iter()
+        .map(|c| {
+            let failures = c["failures_in_window"].as_u64().unwrap();
+            (failures, c["id"].as_str().unwrap(), c["recurring"] == true)
+        })
+        .filter(|(failures, ..)| *failures > 0)
+        .collect();
+    failing.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    failing.truncate(10);
+    let top: Vec<(u64, &str, bool)> = metrics["top_controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let failures = t["failures_in_window"].as_u64().unwrap();
+            (failures, t["id"].as_str().unwrap(), t["recurring"] == true)
+        })
+        .collect();
+    assert_eq!(top, failing);
+    for exception in list("exceptions") {
+        let periods = exception["periods"].as_array().unwrap();
+        assert_eq!(
+            periods.len() as u64,
+            exception["renewals"].as_u64().unwrap() + 1
+        );
+        let over = periods.iter().any(|p| p["over_policy"] == true);
+        assert_eq!(exception["over_policy"], over, "{}", exception["id"]);
+    }
+    for framework in list("frameworks") {
+        let uncovered = framework["uncovered"].as_array().unwrap().len() as u64;
+        let covered = framework["covered"].as_u64().unwrap();
+        assert_eq!(framework["references"].as_u64(), Some(covered + uncovered));
+    }
+    for person in list("people") {
+        let named = incidents
+            .iter()
+            .filter(|i| i["in_window"] == true)
+            .filter(|i| {
+                let entries = i["accountable"].as_array().unwrap();
+                entries.iter().any(|a| a["person"] == person["id"])
+            })
+            .count();
+        assert_eq!(person["accountable_in_window"].as_u64(), Some(named as u64));
+    }
+}
+
+#[test]
+fn example_metrics_json_appends_the_new_keys_before_provenance() {
+    let text = example_metrics_text();
+    // Pretty-printed: the top-level keys are the lines indented by exactly two spaces.
+    let keys: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("  \""))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let expected = "as_of settings summary controls recurring_patterns exceptions incidents gaps \
+                    monthly top_controls accountability_by_origin frameworks people provenance";
+    assert_eq!(keys, expected.split_whitespace().collect::<Vec<_>>());
 }

@@ -2,8 +2,8 @@
 
 use crate::model::{Incident, Model, Origin};
 
-use super::recurrence::Timeline;
-use super::{Accountable, IncidentMetrics, Role};
+use super::timeline::Timeline;
+use super::{Accountable, IncidentMetrics, OriginAccountability, Role};
 
 /// One entry per incident up to as_of, sorted by id.
 pub(super) fn compute_incidents(model: &Model, timeline: &Timeline) -> Vec<IncidentMetrics> {
@@ -22,6 +22,29 @@ pub(super) fn compute_incidents(model: &Model, timeline: &Timeline) -> Vec<Incid
             severity: incident.severity,
         })
         .collect()
+}
+
+/// One entry per origin, in the order design, operation, approval: the role accountable for
+/// it and the incidents up to as_of (and in the window) whose origins include it.
+pub(super) fn compute_by_origin(incidents: &[IncidentMetrics]) -> Vec<OriginAccountability> {
+    let mut rows: Vec<OriginAccountability> = Origin::ALL
+        .into_iter()
+        .map(|origin| OriginAccountability {
+            origin,
+            role: Role::for_origin(origin),
+            failures_in_window: 0,
+            failures_total: 0,
+        })
+        .collect();
+    for incident in incidents {
+        for row in rows.iter_mut() {
+            if incident.origins.contains(&row.origin) {
+                row.failures_total += 1;
+                row.failures_in_window += usize::from(incident.in_window);
+            }
+        }
+    }
+    rows
 }
 
 /// The accountable role and person for each origin, in the order design, operation, approval.
@@ -157,6 +180,31 @@ mod tests {
             let want = vec![entry(Role::ApprovingManager, expected)];
             assert_eq!(accountable(&kit, "INC-1"), want, "{date} {linked:?}");
         }
+    }
+
+    #[test]
+    fn accountability_by_origin_counts_incidents_whose_origins_include_it() {
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .incident(incident("I-1", "CTL-A", "2026-06-01", &[Design, Operation]))
+            .incident(incident("I-2", "CTL-A", "2025-06-01", &[Design])) // before the window
+            .incident(incident("I-3", "CTL-A", "2026-10-01", &[Approval])) // nobody named
+            .incident(incident("I-4", "CTL-A", "2026-11-02", &[Operation])); // after as-of
+        let rows: Vec<_> = kit
+            .compute(AS_OF)
+            .accountability_by_origin
+            .into_iter()
+            .map(|r| (r.origin, r.role, r.failures_in_window, r.failures_total))
+            .collect();
+        let expected = [
+            (Design, Role::ControlOwner, 1, 2),
+            (Operation, Role::ProcessOwner, 1, 1),
+            (Approval, Role::ApprovingManager, 1, 1),
+        ];
+        assert_eq!(rows, expected);
+        let empty = Kit::default().compute(AS_OF).accountability_by_origin;
+        let origins: Vec<_> = empty.iter().map(|r| (r.origin, r.failures_total)).collect();
+        assert_eq!(origins, [(Design, 0), (Operation, 0), (Approval, 0)]);
     }
 
     #[test]

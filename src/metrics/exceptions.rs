@@ -4,8 +4,11 @@ use std::collections::BTreeMap;
 
 use crate::model::{Day, Exception, ExceptionPolicy, Model};
 
-use super::recurrence::Timeline;
-use super::{AgeBucketCount, ExceptionMetrics, ExceptionState, FailureDuringException, Summary};
+use super::timeline::{is_open, Timeline};
+use super::{
+    AgeBucketCount, ExceptionMetrics, ExceptionState, FailureDuringException, GrantPeriodMetrics,
+    Summary,
+};
 
 /// Age buckets from the configured upper bounds: `[30, 90]` gives `0-30`, `31-90`, `>90`.
 pub(super) struct AgeBuckets {
@@ -49,11 +52,6 @@ impl AgeBuckets {
     }
 }
 
-/// Whether the exception is open on `as_of`: granted, and not closed on or before that day.
-pub(super) fn is_open(exception: &Exception, as_of: Day) -> bool {
-    exception.granted <= as_of && exception.closed.is_none_or(|closed| closed > as_of)
-}
-
 /// One entry per exception (every state, `future` included), sorted by id.
 pub(super) fn compute_exceptions(
     model: &Model,
@@ -81,6 +79,7 @@ fn compute_exception(
     let days_to_expiry = effective_expiry
         .filter(|_| open)
         .map(|expiry| as_of.days_until(expiry));
+    let periods = compute_periods(exception, policy.max_validity_days);
     ExceptionMetrics {
         id: exception.id.clone(),
         control: exception.control.clone(),
@@ -89,11 +88,37 @@ fn compute_exception(
         age_days,
         days_to_expiry,
         age_bucket: age_days.map(|age| buckets.label_of(age)),
-        over_policy: is_over_policy(exception, policy.max_validity_days),
+        // Permanent, or any period longer than the policy allows: a period without `expires`
+        // is unbounded, which also covers the permanent case.
+        over_policy: periods.iter().any(|period| period.over_policy),
         chronic: exception.renewals.len() >= 2,
         renewals: exception.renewals.len(),
+        requested_by: exception.requested_by.clone(),
+        periods,
         effective_expiry,
     }
+}
+
+/// Every grant period, the original first: its length, and whether it breaks the policy
+/// (unbounded, or strictly longer than `max_validity_days`) or was approved by the requester.
+fn compute_periods(exception: &Exception, max_validity_days: i64) -> Vec<GrantPeriodMetrics> {
+    let requester = exception.requested_by.as_deref();
+    exception
+        .grant_periods()
+        .map(|period| {
+            let days = period
+                .expires
+                .map(|expires| period.granted.days_until(expires));
+            GrantPeriodMetrics {
+                granted: period.granted,
+                expires: period.expires,
+                approved_by: period.approved_by.map(str::to_string),
+                days,
+                over_policy: days.is_none_or(|days| days > max_validity_days),
+                self_approved: period.approved_by.is_some() && period.approved_by == requester,
+            }
+        })
+        .collect()
 }
 
 /// The state on `as_of`; `future` wins over `closed` for a record closed before it was granted.
@@ -113,16 +138,6 @@ fn classify(exception: &Exception, as_of: Day, expiring_soon_days: i64) -> Excep
         Some(days) if days <= expiring_soon_days => ExceptionState::ExpiringSoon,
         Some(_) => ExceptionState::Active,
     }
-}
-
-/// Permanent, or any grant period strictly longer than the policy allows (a period without
-/// `expires` is unbounded, which also covers the permanent case).
-fn is_over_policy(exception: &Exception, max_validity_days: i64) -> bool {
-    exception.grant_periods().any(|period| {
-        period
-            .expires
-            .is_none_or(|expires| period.granted.days_until(expires) > max_validity_days)
-    })
 }
 
 /// Open exceptions per key (control or latest approver); records without the key are skipped.
@@ -240,7 +255,9 @@ fn failures_during(exception: &Exception, timeline: &Timeline) -> Vec<FailureDur
 mod tests {
     use super::{median, AgeBuckets};
     use crate::metrics::testkit::*;
-    use crate::metrics::{AgeBucketCount, ExceptionState, FailureDuringException};
+    use crate::metrics::{
+        AgeBucketCount, ExceptionState, FailureDuringException, GrantPeriodMetrics,
+    };
     use crate::model::Renewal;
 
     use ExceptionState::{Active, Closed, Expired, ExpiringSoon, Future, Permanent};
@@ -488,6 +505,75 @@ mod tests {
             failure("INC-2", "2026-06-01", "maria"),
         ];
         assert_eq!(during, Some(&expected));
+    }
+
+    #[test]
+    fn periods_list_every_grant_with_its_length_policy_and_self_approval() {
+        // maria 2026-01-01 -> 04-01 = 31 + 28 + 31 = 90 days (the maximum: within policy);
+        // ravi, the requester, 04-01 -> 07-01 = 30 + 31 + 30 = 91 days; lee with no expiry.
+        let mut exc = exception("EXC-P", "CTL-A", "maria", "2026-01-01", Some("2026-04-01"));
+        exc.requested_by = Some("ravi".to_string());
+        exc.renewals = vec![
+            renewal("ravi", "2026-04-01", "2026-07-01"),
+            Renewal {
+                approved_by: "lee".to_string(),
+                granted: day("2026-07-01"),
+                expires: None,
+            },
+        ];
+        // Neither an approver nor a requester: nobody approved their own request.
+        let mut bare = exception("EXC-Q", "CTL-A", "maria", "2026-01-01", Some("2026-02-01"));
+        (bare.approved_by, bare.requested_by) = (None, None);
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .exception(exc)
+            .exception(bare);
+        let metrics = kit.compute(AS_OF);
+        let period = |granted: &str, expires: Option<&str>, by: Option<&str>, days, over, own| {
+            GrantPeriodMetrics {
+                granted: day(granted),
+                expires: expires.map(day),
+                approved_by: by.map(str::to_string),
+                days,
+                over_policy: over,
+                self_approved: own,
+            }
+        };
+        let got = &metrics.exceptions[0];
+        assert_eq!(got.requested_by.as_deref(), Some("ravi"));
+        let expected = vec![
+            period(
+                "2026-01-01",
+                Some("2026-04-01"),
+                Some("maria"),
+                Some(90),
+                false,
+                false,
+            ),
+            period(
+                "2026-04-01",
+                Some("2026-07-01"),
+                Some("ravi"),
+                Some(91),
+                true,
+                true,
+            ),
+            period("2026-07-01", None, Some("lee"), None, true, false),
+        ];
+        assert_eq!(got.periods, expected);
+        assert!(got.over_policy);
+        let bare = &metrics.exceptions[1];
+        assert_eq!(bare.requested_by, None);
+        let expected = vec![period(
+            "2026-01-01",
+            Some("2026-02-01"),
+            None,
+            Some(31),
+            false,
+            false,
+        )];
+        assert_eq!(bare.periods, expected);
+        assert!(!bare.over_policy);
     }
 
     #[test]

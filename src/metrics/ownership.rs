@@ -4,16 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Control, Day, Exception, Model};
 
-use super::exceptions::is_open;
+use super::timeline::{is_open, is_review_overdue};
 use super::{ActionStatus, Gap, GapKind, Metrics, PersonMetrics, Role};
-
-/// `review.last + every_days + grace < as_of`; a control without `review` is never overdue.
-pub(super) fn is_review_overdue(control: &Control, as_of: Day, grace_days: i64) -> bool {
-    control.review.as_ref().is_some_and(|review| {
-        // Compared as day counts so a huge `every_days` cannot overflow the calendar.
-        review.last.days_until(as_of) > review.every_days.saturating_add(grace_days)
-    })
-}
 
 /// Whether `person` names someone in `people.yaml` marked inactive (unknown ids are
 /// validation's business, not a gap).
@@ -146,11 +138,17 @@ pub(super) fn compute_people(model: &Model, metrics: &Metrics) -> Vec<PersonMetr
     people.into_values().collect()
 }
 
-/// Controls and processes owned today; exceptions with a grant period approved (any state).
+/// Controls and processes owned today, earlier ownership periods, and exceptions with a grant
+/// period approved (any state, once per exception).
 fn count_owned_and_approved(model: &Model, people: &mut BTreeMap<&str, PersonMetrics>) {
-    for owner in model.controls.values().filter_map(|c| c.owner.as_deref()) {
-        if let Some(person) = people.get_mut(owner) {
+    for control in model.controls.values() {
+        if let Some(person) = control.owner.as_deref().and_then(|o| people.get_mut(o)) {
             person.controls_owned += 1;
+        }
+        for period in &control.owner_history {
+            if let Some(person) = people.get_mut(period.owner.as_str()) {
+                person.controls_owned_before += 1;
+            }
         }
     }
     for owner in model.processes.values().filter_map(|p| p.owner.as_deref()) {
@@ -173,19 +171,10 @@ fn count_owned_and_approved(model: &Model, people: &mut BTreeMap<&str, PersonMet
 
 /// Failures by role, actions and gaps, taken from the computed lists.
 fn count_attributed(metrics: &Metrics, people: &mut BTreeMap<&str, PersonMetrics>) {
-    let accountable = metrics.incidents.iter().flat_map(|i| &i.accountable);
-    for entry in accountable {
-        let Some(person) = entry.person.as_deref().and_then(|p| people.get_mut(p)) else {
-            continue;
-        };
-        match entry.role {
-            Role::ControlOwner => person.failures_as_control_owner += 1,
-            Role::ProcessOwner => person.failures_as_process_owner += 1,
-            Role::ApprovingManager => person.failures_as_approving_manager += 1,
-        }
-    }
+    count_accountable(metrics, people);
     for action in &metrics.actions {
         if let Some(person) = action.owner.as_deref().and_then(|p| people.get_mut(p)) {
+            person.actions += 1;
             person.open_actions += usize::from(action.open);
             person.overdue_actions += usize::from(action.overdue);
         }
@@ -197,9 +186,30 @@ fn count_attributed(metrics: &Metrics, people: &mut BTreeMap<&str, PersonMetrics
     }
 }
 
+/// One per accountable entry naming the person, by role; and the incidents in the window
+/// that name them at all, each counted once whatever its roles.
+fn count_accountable(metrics: &Metrics, people: &mut BTreeMap<&str, PersonMetrics>) {
+    for incident in &metrics.incidents {
+        let entries = &incident.accountable;
+        for (index, entry) in entries.iter().enumerate() {
+            let Some(person) = entry.person.as_deref().and_then(|p| people.get_mut(p)) else {
+                continue;
+            };
+            match entry.role {
+                Role::ControlOwner => person.failures_as_control_owner += 1,
+                Role::ProcessOwner => person.failures_as_process_owner += 1,
+                Role::ApprovingManager => person.failures_as_approving_manager += 1,
+            }
+            let earlier = entries.get(..index).unwrap_or_default();
+            if incident.in_window && !earlier.iter().any(|e| e.person == entry.person) {
+                person.accountable_in_window += 1;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_review_overdue;
     use crate::metrics::testkit::*;
     use crate::metrics::{Gap, GapKind, PersonMetrics};
 
@@ -207,24 +217,6 @@ mod tests {
         InactiveApprover, InactiveOwner, NoRiskSignoff, ReviewOverdue, SelfApproved,
         UnauthorizedApprover,
     };
-
-    #[test]
-    fn review_is_overdue_only_after_last_plus_every_days_plus_grace() {
-        // 2026-05-05 + 180 days = 2026-11-01 (26 + 30 + 31 + 31 + 30 + 31 + 1), the as-of date.
-        let cases = [
-            (Some(("2026-05-05", 180)), 0, false),
-            (Some(("2026-05-04", 180)), 0, true),
-            (Some(("2026-05-04", 180)), 1, false),
-            (Some(("2026-05-03", 180)), 1, true),
-            (None, 0, false),
-        ];
-        for (last_every, grace, overdue) in cases {
-            let mut ctl = control("CTL-A", "dana");
-            ctl.review = last_every.map(|(last, every)| review(last, every));
-            let got = is_review_overdue(&ctl, day(AS_OF), grace);
-            assert_eq!(got, overdue, "{last_every:?} grace {grace}");
-        }
-    }
 
     #[test]
     fn gaps_cover_every_kind_sorted_by_record_then_kind() {
@@ -275,6 +267,7 @@ mod tests {
             exceptions_approved: 1,       // EXC-2's renewal
             failures_as_control_owner: 1, // INC-1 design; its approval has no approver
             gaps: 5,                      // CTL-A x2, EXC-2 x2, ci
+            accountable_in_window: 1,     // INC-1, 2026-10-10, 22 days before as-of
             ..PersonMetrics::default()
         };
         assert_eq!(figures("gone"), Some(gone));
@@ -290,6 +283,82 @@ mod tests {
             ..PersonMetrics::default()
         };
         assert_eq!(figures("idle"), Some(idle));
+    }
+
+    #[test]
+    fn people_count_earlier_ownership_actions_approvals_and_window_accountability() {
+        let mut ctl_a = control("CTL-A", "dana");
+        ctl_a.owner_history = vec![
+            owner_until("sam", "2026-01-31"),
+            owner_until("lee", "2026-03-31"),
+            owner_until("sam", "2026-06-30"),
+        ];
+        let mut ctl_b = control("CTL-B", "lee");
+        ctl_b.owner_history = vec![owner_until("sam", "2025-12-31")];
+        // Design goes to sam (owner until 01-31), approval to sam too: one incident for sam.
+        let mut i1 = incident("I-1", "CTL-A", "2026-01-15", &[Design, Approval]);
+        i1.approved_by = Some("sam".to_string());
+        i1.actions = vec![
+            action("done", "dana", Some("2026-03-01"), Some("2026-02-01")),
+            action("open", "dana", None, None),
+        ];
+        // 2025-10-01 is before the window (2025-11-02 ..= 2026-11-01); sam owned CTL-A then.
+        let i2 = incident("I-2", "CTL-A", "2025-10-01", &[Design]);
+        let mut i3 = incident("I-3", "CTL-B", "2026-09-01", &[Design]);
+        i3.actions = vec![action("late", "lee", Some("2026-10-01"), None)];
+        let mut i4 = incident("I-4", "CTL-A", "2026-11-05", &[Design]);
+        i4.actions = vec![action("after as-of", "dana", None, None)];
+        let mut exc_1 = exception("EXC-1", "CTL-A", "maria", "2026-01-01", Some("2026-02-01"));
+        exc_1.renewals = vec![
+            renewal("maria", "2026-02-01", "2026-03-01"),
+            renewal("lee", "2026-03-01", "2026-04-01"),
+        ];
+        let future = exception("EXC-2", "CTL-A", "maria", "2026-12-01", Some("2026-12-31"));
+        let kit = Kit::default()
+            .people(&["dana", "lee", "maria", "sam"])
+            .control(ctl_a)
+            .control(ctl_b)
+            .incident(i1)
+            .incident(i2)
+            .incident(i3)
+            .incident(i4)
+            .exception(exc_1)
+            .exception(future);
+        let person = |id: &str| PersonMetrics {
+            id: id.to_string(),
+            ..PersonMetrics::default()
+        };
+        let expected = vec![
+            PersonMetrics {
+                controls_owned: 1,
+                actions: 2, // I-4's is after as-of
+                open_actions: 1,
+                ..person("dana")
+            },
+            PersonMetrics {
+                controls_owned: 1,
+                controls_owned_before: 1,
+                exceptions_approved: 1,
+                failures_as_control_owner: 1,
+                accountable_in_window: 1,
+                actions: 1,
+                open_actions: 1,
+                overdue_actions: 1,
+                ..person("lee")
+            },
+            PersonMetrics {
+                exceptions_approved: 2, // EXC-1 once for two periods, and the future EXC-2
+                ..person("maria")
+            },
+            PersonMetrics {
+                controls_owned_before: 3, // two periods of CTL-A, one of CTL-B
+                failures_as_control_owner: 2,
+                failures_as_approving_manager: 1,
+                accountable_in_window: 1, // I-1 once for both roles; I-2 is outside
+                ..person("sam")
+            },
+        ];
+        assert_eq!(kit.compute(AS_OF).people, expected);
     }
 
     #[test]

@@ -1,88 +1,14 @@
-//! Recurring failures: the window, repeats, per-control figures, patterns and the monthly trend.
+//! Recurring failures: per-control figures, patterns, the monthly trend and the top controls.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use crate::model::{Day, Incident, Model, Origin};
+use crate::model::{Control, Incident, Model, Origin};
 
-use super::{ControlMetrics, Monthly, RecurringPattern};
+use super::timeline::{self, Timeline, TREND_MONTHS};
+use super::{ControlMetrics, Monthly, RecurringPattern, TopControl};
 
-/// Months in the trend, ending with the as-of month.
-const TREND_MONTHS: i32 = 24;
-
-/// The incidents up to as_of, ordered and grouped once so no figure rescans them all.
-pub(super) struct Timeline<'a> {
-    pub as_of: Day,
-    pub window_days: i64,
-    /// Every incident dated on or before as_of, ordered by (date, id).
-    pub ordered: Vec<&'a Incident>,
-    /// Control id -> its incidents up to as_of, ordered by (date, id).
-    by_control: BTreeMap<&'a str, Vec<&'a Incident>>,
-    /// Ids of the incidents that are repeats.
-    repeats: BTreeSet<&'a str>,
-}
-
-impl<'a> Timeline<'a> {
-    /// Orders and groups the model's incidents up to `as_of`.
-    pub fn new(model: &'a Model, as_of: Day) -> Timeline<'a> {
-        let mut ordered: Vec<&Incident> = model
-            .incidents
-            .values()
-            .filter(|incident| incident.date <= as_of)
-            .collect();
-        ordered.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-        let mut by_control: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
-        for incident in &ordered {
-            if let Some(control) = incident.control.as_deref() {
-                by_control.entry(control).or_default().push(incident);
-            }
-        }
-        let window_days = model.site.recurrence.window_days;
-        let repeats = find_repeats(&by_control, window_days);
-        Timeline {
-            as_of,
-            window_days,
-            ordered,
-            by_control,
-            repeats,
-        }
-    }
-
-    /// Whether `day` lies in the window `as_of - window_days < day <= as_of`.
-    pub fn in_window(&self, day: Day) -> bool {
-        let age = day.days_until(self.as_of);
-        (0..self.window_days).contains(&age)
-    }
-
-    /// Whether the incident with this id repeats an earlier failure of its control.
-    pub fn is_repeat(&self, id: &str) -> bool {
-        self.repeats.contains(id)
-    }
-
-    /// The incidents of one control up to as_of, ordered by (date, id).
-    pub fn of_control(&self, control: &str) -> &[&'a Incident] {
-        self.by_control.get(control).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// An incident is a repeat when the incident just before it (same control, (date, id) order)
-/// lies within `window_days` before it; the nearest earlier one is the one to test.
-fn find_repeats<'a>(
-    by_control: &BTreeMap<&str, Vec<&'a Incident>>,
-    window_days: i64,
-) -> BTreeSet<&'a str> {
-    let mut repeats = BTreeSet::new();
-    for incidents in by_control.values() {
-        for pair in incidents.windows(2) {
-            if let [earlier, later] = pair {
-                // d - window_days < d_earlier  <=>  d_earlier .. d spans fewer than window_days
-                if earlier.date.days_until(later.date) < window_days {
-                    repeats.insert(later.id.as_str());
-                }
-            }
-        }
-    }
-    repeats
-}
+/// How many controls `top_controls` lists at most.
+const TOP_CONTROLS: usize = 10;
 
 /// One entry per control, sorted by id; retired controls count like active ones.
 pub(super) fn compute_controls(
@@ -90,32 +16,57 @@ pub(super) fn compute_controls(
     timeline: &Timeline,
     open_exceptions_by_control: &BTreeMap<String, usize>,
 ) -> Vec<ControlMetrics> {
-    let threshold = model.site.recurrence.threshold;
-    let grace = model.site.review_overdue_grace_days;
     model
         .controls
         .values()
         .map(|control| {
-            let failures = timeline.of_control(&control.id);
-            let in_window = failures
-                .iter()
-                .filter(|incident| timeline.in_window(incident.date))
-                .count();
-            ControlMetrics {
-                id: control.id.clone(),
-                owner: control.owner.clone(),
-                failures_total: failures.len(),
-                failures_in_window: in_window,
-                recurring: in_window >= threshold,
-                mean_days_between_failures: mean_days_between(failures),
-                open_exceptions: open_exceptions_by_control
-                    .get(&control.id)
-                    .copied()
-                    .unwrap_or(0),
-                review_overdue: super::ownership::is_review_overdue(control, timeline.as_of, grace),
-            }
+            let open_exceptions = open_exceptions_by_control.get(&control.id);
+            compute_control(model, control, timeline, open_exceptions.copied())
         })
         .collect()
+}
+
+fn compute_control(
+    model: &Model,
+    control: &Control,
+    timeline: &Timeline,
+    open_exceptions: Option<usize>,
+) -> ControlMetrics {
+    let grace = model.site.review_overdue_grace_days;
+    let failures = timeline.of_control(&control.id);
+    let in_window = failures
+        .iter()
+        .filter(|incident| timeline.in_window(incident.date))
+        .count();
+    ControlMetrics {
+        id: control.id.clone(),
+        owner: control.owner.clone(),
+        failures_total: failures.len(),
+        failures_in_window: in_window,
+        recurring: in_window >= model.site.recurrence.threshold,
+        mean_days_between_failures: mean_days_between(failures),
+        open_exceptions: open_exceptions.unwrap_or(0),
+        review_overdue: timeline::is_review_overdue(control, timeline.as_of, grace),
+        review_due: timeline::review_due(control),
+        review_overdue_after: timeline::review_overdue_after(control, grace),
+        monthly_failures: monthly_failures(failures, timeline),
+    }
+}
+
+/// The control's failures per month of the trend, aligned with `monthly[]`; each incident
+/// counts once whatever its origins. `failures` is the control's own group, so all the
+/// controls together walk the incidents once.
+fn monthly_failures(failures: &[&Incident], timeline: &Timeline) -> Vec<usize> {
+    let mut counts = vec![0; TREND_MONTHS as usize];
+    for incident in failures {
+        if let Some(count) = timeline
+            .trend_slot(incident.date)
+            .and_then(|slot| counts.get_mut(slot))
+        {
+            *count += 1;
+        }
+    }
+    counts
 }
 
 /// Mean gap between consecutive failures; with the failures in date order the gaps telescope
@@ -162,16 +113,19 @@ pub(super) fn compute_patterns(model: &Model, timeline: &Timeline) -> Vec<Recurr
 /// Failures per month and origin for the 24 calendar months ending with the as-of month;
 /// every month is present, and an incident with several origins counts under each.
 pub(super) fn compute_monthly(timeline: &Timeline) -> Vec<Monthly> {
-    let first = timeline.as_of.month_start_offset(1 - TREND_MONTHS);
-    let mut months: Vec<Monthly> = (0..TREND_MONTHS)
-        .map(|offset| Monthly {
-            month: first.month_start_offset(offset).month_key(),
+    let mut months: Vec<Monthly> = timeline
+        .trend_months()
+        .into_iter()
+        .map(|month| Monthly {
+            month,
             ..Monthly::default()
         })
         .collect();
     for incident in &timeline.ordered {
-        let offset = month_number(incident.date) - month_number(first);
-        let Some(month) = usize::try_from(offset).ok().and_then(|i| months.get_mut(i)) else {
+        let Some(month) = timeline
+            .trend_slot(incident.date)
+            .and_then(|slot| months.get_mut(slot))
+        else {
             continue;
         };
         for origin in incident.origins() {
@@ -185,9 +139,24 @@ pub(super) fn compute_monthly(timeline: &Timeline) -> Vec<Monthly> {
     months
 }
 
-/// Months since year 0, so two days' months can be subtracted.
-fn month_number(day: Day) -> i64 {
-    i64::from(day.year()) * 12 + i64::from(day.month()) - 1
+/// Up to ten controls with failures in the window, most failures first, then by id.
+pub(super) fn compute_top_controls(controls: &[ControlMetrics]) -> Vec<TopControl> {
+    let mut failing: Vec<&ControlMetrics> = controls
+        .iter()
+        .filter(|control| control.failures_in_window > 0)
+        .collect();
+    failing.sort_by(|a, b| {
+        (b.failures_in_window.cmp(&a.failures_in_window)).then_with(|| a.id.cmp(&b.id))
+    });
+    failing
+        .into_iter()
+        .take(TOP_CONTROLS)
+        .map(|control| TopControl {
+            id: control.id.clone(),
+            failures_in_window: control.failures_in_window,
+            recurring: control.recurring,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -386,6 +355,108 @@ mod tests {
             .map(|m| m.design + m.operation + m.approval)
             .sum();
         assert_eq!(total, 3);
+    }
+
+    #[test]
+    fn monthly_failures_count_each_incident_once_in_its_month_of_the_trend() {
+        let kit = Kit::default()
+            .control(control("CTL-A", "dana"))
+            .control(control("CTL-B", "dana"))
+            .control(control("CTL-C", "dana"))
+            // Two origins, still one failure of CTL-A in Nov 2026 (month 23 of 0..=23).
+            .incident(incident("A-1", "CTL-A", "2026-11-01", &[Design, Operation]))
+            .incident(incident("A-2", "CTL-A", "2026-11-01", &[Approval]))
+            .incident(incident("A-3", "CTL-A", "2024-12-01", &[Design])) // month 0
+            .incident(incident("A-4", "CTL-A", "2024-11-30", &[Design])) // before the trend
+            .incident(incident("A-5", "CTL-A", "2026-11-02", &[Design])) // after as-of
+            .incident(incident("A-6", "CTL-A", "2025-01-31", &[Operation])) // month 1
+            // Dec 2024 + 18 months = Jun 2026.
+            .incident(incident("B-1", "CTL-B", "2026-06-10", &[Design]));
+        let metrics = kit.compute(AS_OF);
+        let mut a = vec![0; 24];
+        (a[0], a[1], a[23]) = (1, 1, 2);
+        let mut b = vec![0; 24];
+        b[18] = 1;
+        let got: Vec<&[usize]> = metrics
+            .controls
+            .iter()
+            .map(|c| c.monthly_failures.as_slice())
+            .collect();
+        assert_eq!(got, [a.as_slice(), b.as_slice(), &[0; 24]]);
+        // `monthly` counts A-1 under both of its origins: 3 in Nov 2026 against 2 failures.
+        let last = &metrics.monthly[23];
+        assert_eq!(
+            (
+                last.month.as_str(),
+                last.design + last.operation + last.approval
+            ),
+            ("2026-11", 3)
+        );
+    }
+
+    #[test]
+    fn controls_carry_their_review_due_date_and_the_last_day_not_overdue() {
+        // 2026-05-05 + 180 days = 2026-11-01, so 05-04 + 180 = 10-31 and 05-03 + 180 = 10-30.
+        let mut on_time = control("CTL-A", "dana");
+        on_time.review = Some(review("2026-05-04", 180));
+        let mut late = control("CTL-B", "dana");
+        late.review = Some(review("2026-05-03", 180));
+        let mut kit = Kit::default()
+            .control(on_time)
+            .control(late)
+            .control(control("CTL-C", "dana"));
+        kit.model.site.review_overdue_grace_days = 1;
+        let metrics = kit.compute(AS_OF);
+        let rows: Vec<_> = metrics
+            .controls
+            .iter()
+            .map(|c| (c.review_due, c.review_overdue_after, c.review_overdue))
+            .collect();
+        let expected = [
+            // due 10-31, one grace day: 11-01 is the last day not overdue, and it is as-of.
+            (Some(day("2026-10-31")), Some(day("2026-11-01")), false),
+            (Some(day("2026-10-30")), Some(day("2026-10-31")), true),
+            (None, None, false),
+        ];
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn top_controls_list_at_most_ten_failing_controls_by_failures_then_id() {
+        let mut kit = Kit::default();
+        // C01..C11 fail once in the window; C05 twice and C12 three times (recurring at 2).
+        for n in 1..=12 {
+            let id = format!("C{n:02}");
+            let failures = match n {
+                5 => 2,
+                12 => 3,
+                _ => 1,
+            };
+            kit = kit.control(control(&id, "dana"));
+            for f in 0..failures {
+                let date = format!("2026-0{}-01", f + 1);
+                kit = kit.incident(incident(&format!("{id}-{f}"), &id, &date, &[Design]));
+            }
+        }
+        // C00 failed only before the window: not listed.
+        kit = kit.control(control("C00", "dana")).incident(incident(
+            "C00-0",
+            "C00",
+            "2025-01-01",
+            &[Design],
+        ));
+        let top: Vec<_> = kit
+            .compute(AS_OF)
+            .top_controls
+            .into_iter()
+            .map(|t| (t.id, t.failures_in_window, t.recurring))
+            .collect();
+        let row = |id: &str, failures, recurring| (id.to_string(), failures, recurring);
+        let mut expected = vec![row("C12", 3, true), row("C05", 2, true)];
+        for id in ["C01", "C02", "C03", "C04", "C06", "C07", "C08", "C09"] {
+            expected.push(row(id, 1, false));
+        }
+        assert_eq!(top, expected);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Small hand-made models for the metrics tests.
 
 use crate::model::{
-    Action, Control, Day, Exception, Incident, Model, Origin, OwnerPeriod, Person, Process,
-    Renewal, Review, SharedPlatform,
+    Action, Control, Day, Exception, Framework, FrameworkRef, Incident, Model, Origin, OwnerPeriod,
+    Person, Process, Renewal, Review, SharedPlatform,
 };
 
 use super::{compute, Metrics};
@@ -19,6 +19,31 @@ pub fn day(text: &str) -> Day {
 /// A person; built from YAML so new optional fields on `Person` do not break the tests.
 pub fn person(id: &str, active: bool) -> Person {
     serde_yaml::from_str(&format!("{{id: {id}, name: {id}, active: {active}}}")).unwrap()
+}
+
+/// A framework listing these reference ids, in this order.
+pub fn framework(id: &str, references: &[&str]) -> Framework {
+    Framework {
+        id: id.to_string(),
+        name: id.to_string(),
+        url: None,
+        references: references
+            .iter()
+            .map(|reference| FrameworkRef {
+                id: reference.to_string(),
+                title: String::new(),
+            })
+            .collect(),
+        source: Default::default(),
+        index: 0,
+    }
+}
+
+/// `control` mapping `framework` references to it, as a control's `frameworks:` field does.
+pub fn maps(mut control: Control, framework: &str, references: &[&str]) -> Control {
+    let list = control.frameworks.entry(framework.to_string()).or_default();
+    list.extend(references.iter().map(|r| r.to_string()));
+    control
 }
 
 pub fn control(id: &str, owner: &str) -> Control {
@@ -136,6 +161,13 @@ impl Kit {
         self.model
             .exceptions
             .insert(exception.id.clone(), exception);
+        self
+    }
+
+    pub fn framework(mut self, framework: Framework) -> Kit {
+        self.model
+            .frameworks
+            .insert(framework.id.clone(), framework);
         self
     }
 

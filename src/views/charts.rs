@@ -108,20 +108,10 @@ fn age_table<'a>(index: &Index<'a>) -> Numbers<'a> {
 }
 
 fn top_controls_table<'a>(index: &Index<'a>) -> Numbers<'a> {
-    let mut controls: Vec<_> = index
+    let rows = index
         .metrics
-        .controls
+        .top_controls
         .iter()
-        .filter(|c| c.failures_in_window > 0)
-        .collect();
-    controls.sort_by(|a, b| {
-        b.failures_in_window
-            .cmp(&a.failures_in_window)
-            .then(a.id.cmp(&b.id))
-    });
-    let rows = controls
-        .into_iter()
-        .take(10)
         .map(|c| {
             vec![
                 linked(index.control(&c.id)),

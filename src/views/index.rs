@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::compare::{describe_delta, Comparison};
 use crate::metrics::{
-    ActionStatus, ControlMetrics, ExceptionMetrics, Gap, IncidentMetrics, Metrics, PersonMetrics,
-    Role,
+    ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap, IncidentMetrics,
+    Metrics, PersonMetrics, Role,
 };
 use crate::model::{Control, Day, Incident, Model, Person};
 use crate::provenance::Provenance;
@@ -28,6 +28,7 @@ pub struct Index<'a> {
     pub(super) exception_metrics: HashMap<&'a str, &'a ExceptionMetrics>,
     pub(super) incident_metrics: HashMap<&'a str, &'a IncidentMetrics>,
     pub(super) person_metrics: HashMap<&'a str, &'a PersonMetrics>,
+    pub(super) framework_metrics: HashMap<&'a str, &'a FrameworkCoverage>,
     pub(super) incidents_by_control: HashMap<&'a str, Vec<&'a IncidentMetrics>>,
     pub(super) exceptions_by_control: HashMap<&'a str, Vec<&'a str>>,
     pub(super) processes_by_control: HashMap<&'a str, Vec<&'a str>>,
@@ -132,6 +133,11 @@ impl<'a> Index<'a> {
                 .map(|i| (i.id.as_str(), i))
                 .collect(),
             person_metrics: metrics.people.iter().map(|p| (p.id.as_str(), p)).collect(),
+            framework_metrics: metrics
+                .frameworks
+                .iter()
+                .map(|f| (f.id.as_str(), f))
+                .collect(),
             incidents_by_control: HashMap::default(),
             exceptions_by_control: HashMap::default(),
             processes_by_control: HashMap::default(),

@@ -13,8 +13,7 @@ use super::rows::{
 use super::tables::{Table, Tables};
 use super::{decimal, web_url, PageView};
 use crate::charts::Chart;
-use crate::metrics::{ActionStatus, ExceptionMetrics, ExceptionState, IncidentMetrics, Role};
-use crate::model::Origin;
+use crate::metrics::{ActionStatus, ExceptionMetrics, ExceptionState, IncidentMetrics};
 
 #[derive(Serialize)]
 pub struct Dashboard<'a> {
@@ -389,15 +388,10 @@ pub fn frameworks_page<'a>(index: &'a Index<'a>) -> PageView<'a, FrameworksList<
             link: index.framework(&f.id),
             url: web_url(f),
             references: f.references.len(),
-            covered: f
-                .references
-                .iter()
-                .filter(|r| {
-                    index
-                        .controls_by_reference
-                        .contains_key(&(f.id.as_str(), r.id.as_str()))
-                })
-                .count(),
+            covered: index
+                .framework_metrics
+                .get(f.id.as_str())
+                .map_or(0, |c| c.covered),
         })
         .collect();
     let view = FrameworksList { frameworks };
@@ -430,19 +424,15 @@ pub struct AccountabilityList<'a> {
 pub fn accountability_page<'a>(index: &'a Index<'a>) -> PageView<'a, AccountabilityList<'a>> {
     let tables = Tables::new("");
     let incidents = &index.metrics.incidents;
-    let origins = Origin::ALL
-        .into_iter()
-        .map(|origin| OriginRow {
-            origin: origin.as_str(),
-            role: role_words(Role::for_origin(origin)),
-            failures_in_window: incidents
-                .iter()
-                .filter(|i| i.in_window && i.origins.contains(&origin))
-                .count(),
-            failures_total: incidents
-                .iter()
-                .filter(|i| i.origins.contains(&origin))
-                .count(),
+    let origins = index
+        .metrics
+        .accountability_by_origin
+        .iter()
+        .map(|o| OriginRow {
+            origin: o.origin.as_str(),
+            role: role_words(o.role),
+            failures_in_window: o.failures_in_window,
+            failures_total: o.failures_total,
         })
         .collect();
     let people = index

@@ -28,8 +28,7 @@ pub use lists::{
     incidents_page, people_page, processes_page,
 };
 pub use records::{
-    control_months, control_page, exception_page, framework_page, incident_page, person_page,
-    process_page,
+    control_page, exception_page, framework_page, incident_page, person_page, process_page,
 };
 pub use report::report_page;
 pub use search::{search_index, SearchIndex};

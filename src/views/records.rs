@@ -11,6 +11,7 @@ use super::rows::{
 };
 use super::tables::{Table, Tables};
 use super::{day_or, decimal, web_url, words, PageView};
+use crate::metrics::{ControlMetrics, ExceptionMetrics};
 use crate::model::{Control, ControlStatus, Exception, Framework, Incident, Person, Process};
 
 const ROOT: &str = "../";
@@ -102,9 +103,9 @@ struct ReferenceView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct MonthCount<'a> {
-    pub month: &'a str,
-    pub failures: usize,
+struct MonthCount<'a> {
+    month: &'a str,
+    failures: usize,
 }
 
 /// `controls/ID.html`.
@@ -136,7 +137,7 @@ pub fn control_page<'a>(
             .and_then(|s| s.risk_signoff.as_deref())
             .map(|p| index.person(p)),
         review: control.review.as_ref().map(|r| {
-            let due = r.last.add_days(r.every_days);
+            let due = day_or(metrics.and_then(|m| m.review_due), "—");
             format!(
                 "last {}, every {} days; next due {due}",
                 r.last, r.every_days
@@ -147,7 +148,7 @@ pub fn control_page<'a>(
         open_exceptions: metrics.map_or(0, |m| m.open_exceptions),
         mean_days: decimal(metrics.and_then(|m| m.mean_days_between_failures)),
         chart: format!("charts/control-{id}.svg"),
-        monthly: control_months(index, id),
+        monthly: control_months(index, metrics.copied()),
         processes: control_processes(index, id),
         references: references(index, control),
         failures: tables.now(
@@ -169,33 +170,15 @@ fn control_processes<'a>(index: &Index<'a>, id: &str) -> Vec<ProcessRow<'a>> {
 }
 
 /// The control's failures per month over the trend's months.
-pub fn control_months<'a>(index: &Index<'a>, control: &str) -> Vec<MonthCount<'a>> {
-    let incidents = index
-        .incidents_by_control
-        .get(control)
-        .map_or(&[][..], Vec::as_slice);
-    let mut months: Vec<MonthCount> = index
-        .metrics
-        .monthly
-        .iter()
-        .map(|m| MonthCount {
-            month: &m.month,
-            failures: 0,
-        })
-        .collect();
-    // The incidents are in date order: walk both lists once.
-    let mut slot = 0;
-    for incident in incidents {
-        let key = incident.date.month_key();
-        while slot < months.len() && months[slot].month < key.as_str() {
-            slot += 1;
-        }
-        match months.get_mut(slot) {
-            Some(month) if month.month == key => month.failures += 1,
-            _ => {}
-        }
-    }
+fn control_months<'a>(index: &Index<'a>, metrics: Option<&ControlMetrics>) -> Vec<MonthCount<'a>> {
+    let failures = metrics.map_or(&[][..], |m| &m.monthly_failures);
+    let months = index.metrics.monthly.iter().enumerate();
     months
+        .map(|(i, m)| MonthCount {
+            month: &m.month,
+            failures: failures.get(i).copied().unwrap_or(0),
+        })
+        .collect()
 }
 
 fn owner_periods<'a>(index: &Index<'a>, control: &'a Control) -> Vec<OwnerPeriodView<'a>> {
@@ -389,7 +372,7 @@ pub fn exception_page<'a>(
         process: exception.process.as_deref().map(|p| index.process(p)),
         closed: exception.closed.map(|d| d.to_string()),
         max_validity_days: index.metrics.settings.max_validity_days,
-        periods: periods(index, exception),
+        periods: metrics.map(|m| periods(index, m)).unwrap_or_default(),
         failures: failures_during(index, id),
         gaps: record_gaps(index, &tables, id, "Approval findings on this exception"),
         evidence: evidence(index, &exception.evidence),
@@ -407,27 +390,21 @@ pub fn exception_page<'a>(
     )
 }
 
-fn periods<'a>(index: &Index<'a>, exception: &'a Exception) -> Vec<PeriodView<'a>> {
-    let max = index.metrics.settings.max_validity_days;
-    exception
-        .grant_periods()
-        .enumerate()
-        .map(|(i, p)| {
-            let days = p.expires.map(|e| p.granted.days_until(e));
-            PeriodView {
-                kind: if i == 0 {
-                    "Original grant".to_string()
-                } else {
-                    format!("Renewal {i}")
-                },
-                approver: p.approved_by.map(|a| index.person(a)),
-                granted: p.granted.to_string(),
-                expires: p.expires.map(|d| d.to_string()),
-                days,
-                over_policy: days.is_none_or(|d| d > max),
-                self_approved: p.approved_by.is_some()
-                    && p.approved_by == exception.requested_by.as_deref(),
-            }
+fn periods<'a>(index: &Index<'a>, exception: &'a ExceptionMetrics) -> Vec<PeriodView<'a>> {
+    let periods = exception.periods.iter().enumerate();
+    periods
+        .map(|(i, p)| PeriodView {
+            kind: if i == 0 {
+                "Original grant".to_string()
+            } else {
+                format!("Renewal {i}")
+            },
+            approver: p.approved_by.as_deref().map(|a| index.person(a)),
+            granted: p.granted.to_string(),
+            expires: p.expires.map(|d| d.to_string()),
+            days: p.days,
+            over_policy: p.over_policy,
+            self_approved: p.self_approved,
         })
         .collect()
 }
@@ -662,11 +639,12 @@ pub fn framework_page<'a>(
                 .collect(),
         })
         .collect();
+    let coverage = index.framework_metrics.get(framework.id.as_str());
     let view = FrameworkView {
         id: &framework.id,
         name: &framework.name,
         url: web_url(framework),
-        uncovered: references.iter().filter(|r| r.controls.is_empty()).count(),
+        uncovered: coverage.map_or(0, |c| c.uncovered.len()),
         references,
     };
     let path = format!("frameworks/{}.html", framework.id);
