@@ -119,6 +119,9 @@ const MARK_START: char = '\u{E000}';
 pub trait Later {
     /// Writes table number `table`.
     fn write(&self, table: usize, out: &mut dyn Write) -> std::io::Result<()>;
+
+    /// Table number `table` when it is already written out as text.
+    fn ready(&self, table: usize) -> Option<&str>;
 }
 
 /// The marker of table number `table` of the page's `Later`, a plain string in the view:
@@ -149,8 +152,16 @@ impl Rendered {
     pub fn put(&self, sink: &dyn Sink, path: String, later: &dyn Later) -> anyhow::Result<()> {
         let mut parts = Vec::new();
         splice(&self.text, &mut |part| parts.push(part));
-        if !parts.iter().any(|part| matches!(part, Part::Later(..))) {
-            return sink.put_parts(path, &[&self.text]);
+        // Tables that are ready (those of record pages) go out with the text in one write.
+        let texts: Option<Vec<&str>> = parts
+            .iter()
+            .map(|part| match part {
+                Part::Text(text) => Some(*text),
+                Part::Later(table, _) => later.ready(*table),
+            })
+            .collect();
+        if let Some(texts) = texts {
+            return sink.put_parts(path, &texts);
         }
         sink.put_stream(path, &mut |out| {
             parts.iter().try_for_each(|part| match part {
@@ -297,6 +308,10 @@ mod tests {
     struct Tables;
 
     impl Later for Tables {
+        fn ready(&self, _: usize) -> Option<&str> {
+            None
+        }
+
         fn write(&self, table: usize, out: &mut dyn Write) -> std::io::Result<()> {
             for row in 0..3 {
                 write!(out, "<tr><td>{table}.{row}</td></tr>")?;

@@ -51,7 +51,7 @@ struct Changes<'a> {
 /// `index.html`.
 pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, Dashboard<'a>> {
     let metrics = index.metrics;
-    let tables = Tables::new("");
+    let mut tables = Tables::new("");
     let flagged: Vec<&ExceptionMetrics> = metrics
         .exceptions
         .iter()
@@ -67,7 +67,7 @@ pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, 
             flagged.len(),
             move |rows| rows.all(flagged.iter().map(|e| exception_row(index, e))),
         ),
-        gaps: all_gaps(index, &tables),
+        gaps: all_gaps(index, &mut tables),
         overdue_actions: tables.later(
             "Remediation actions past their due date".into(),
             overdue.len(),
@@ -146,7 +146,7 @@ fn changes<'a>(index: &Index<'a>) -> Option<Changes<'a>> {
 }
 
 /// The table of every gap, as the dashboard and the report list them.
-pub(super) fn all_gaps<'a>(index: &'a Index<'a>, tables: &Tables<'a>) -> Table {
+pub(super) fn all_gaps<'a>(index: &'a Index<'a>, tables: &mut Tables<'a>) -> Table {
     let gaps = &index.metrics.gaps;
     tables.later(
         "Ownership, approval and review gaps with the person to chase".into(),
@@ -162,7 +162,7 @@ pub struct ControlsList {
 
 /// `controls.html`.
 pub fn controls_page<'a>(index: &'a Index<'a>) -> PageView<'a, ControlsList> {
-    let tables = Tables::new("");
+    let mut tables = Tables::new("");
     let ids: Vec<&str> = index.model.controls.keys().map(String::as_str).collect();
     let controls = tables.later("All controls".into(), ids.len(), move |rows| {
         rows.all(ids.iter().filter_map(|id| control_row(index, id)))
@@ -233,7 +233,7 @@ pub fn exceptions_page<'a>(
     charts: &'a [Chart],
 ) -> PageView<'a, ExceptionsList<'a>> {
     let metrics = index.metrics;
-    let tables = Tables::new("");
+    let mut tables = Tables::new("");
     let exceptions = tables.later(
         "All exceptions with their state on the as-of date".into(),
         metrics.exceptions.len(),
@@ -266,7 +266,7 @@ pub struct IncidentsList {
 
 /// `incidents.html`, newest first.
 pub fn incidents_page<'a>(index: &'a Index<'a>) -> PageView<'a, IncidentsList> {
-    let tables = Tables::new("");
+    let mut tables = Tables::new("");
     let mut incidents: Vec<&IncidentMetrics> = index.metrics.incidents.iter().collect();
     incidents.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
     let view = IncidentsList {
@@ -422,7 +422,7 @@ pub struct AccountabilityList<'a> {
 
 /// `accountability.html`.
 pub fn accountability_page<'a>(index: &'a Index<'a>) -> PageView<'a, AccountabilityList<'a>> {
-    let tables = Tables::new("");
+    let mut tables = Tables::new("");
     let incidents = &index.metrics.incidents;
     let origins = index
         .metrics

@@ -41,7 +41,7 @@ fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>>
 }
 
 /// The table of the gaps found on one record.
-fn record_gaps<'a>(index: &Index<'a>, tables: &Tables<'a>, id: &str, caption: &str) -> Table {
+fn record_gaps<'a>(index: &Index<'a>, tables: &mut Tables<'a>, id: &str, caption: &str) -> Table {
     let gaps = index.gaps_by_record.get(id).into_iter().flatten();
     tables.now(caption, gaps.map(|g| gap_row(index, g)))
 }
@@ -114,7 +114,7 @@ pub fn control_page<'a>(
     control: &'a Control,
 ) -> PageView<'a, ControlView<'a>> {
     let id = control.id.as_str();
-    let tables = Tables::new(ROOT);
+    let mut tables = Tables::new(ROOT);
     let row = control_row(index, id);
     let metrics = index.control_metrics.get(id);
     let shared = control.shared_platform.as_ref();
@@ -156,7 +156,7 @@ pub fn control_page<'a>(
             control_failures(index, id),
         ),
         exceptions: tables.now("Exceptions to this control", control_exceptions(index, id)),
-        gaps: record_gaps(index, &tables, id, "Gaps on this control"),
+        gaps: record_gaps(index, &mut tables, id, "Gaps on this control"),
         evidence: evidence(index, &control.evidence),
     };
     let path = format!("controls/{id}.html");
@@ -241,7 +241,7 @@ pub fn process_page<'a>(
     process: &'a Process,
 ) -> PageView<'a, ProcessView<'a>> {
     let id = process.id.as_str();
-    let tables = Tables::new(ROOT);
+    let mut tables = Tables::new(ROOT);
     let incidents = index.incidents_by_process.get(id).into_iter().flatten();
     let exceptions = index.exceptions_by_process.get(id).into_iter().flatten();
     let view = ProcessView {
@@ -273,7 +273,7 @@ pub fn process_page<'a>(
                 .filter_map(|e| index.exception_metrics.get(e))
                 .map(|e| exception_row(index, e)),
         ),
-        gaps: record_gaps(index, &tables, id, "Gaps on this process"),
+        gaps: record_gaps(index, &mut tables, id, "Gaps on this process"),
     };
     let nav = ("processes", view.label.to_string());
     index.page(
@@ -340,7 +340,7 @@ pub fn exception_page<'a>(
     exception: &'a Exception,
 ) -> PageView<'a, ExceptionView<'a>> {
     let id = exception.id.as_str();
-    let tables = Tables::new(ROOT);
+    let mut tables = Tables::new(ROOT);
     let metrics = index.exception_metrics.get(id);
     let state = metrics.map_or("", |m| m.state.as_str());
     let view = ExceptionView {
@@ -374,7 +374,12 @@ pub fn exception_page<'a>(
         max_validity_days: index.metrics.settings.max_validity_days,
         periods: metrics.map(|m| periods(index, m)).unwrap_or_default(),
         failures: failures_during(index, id),
-        gaps: record_gaps(index, &tables, id, "Approval findings on this exception"),
+        gaps: record_gaps(
+            index,
+            &mut tables,
+            id,
+            "Approval findings on this exception",
+        ),
         evidence: evidence(index, &exception.evidence),
     };
     let nav = match exception.title.as_str() {
@@ -453,7 +458,7 @@ pub fn incident_page<'a>(
     incident: &'a Incident,
 ) -> PageView<'a, IncidentView<'a>> {
     let id = incident.id.as_str();
-    let tables = Tables::new(ROOT);
+    let mut tables = Tables::new(ROOT);
     let metrics = index.incident_metrics.get(id).copied();
     let actions = index.actions_by_incident.get(id).into_iter().flatten();
     let view = IncidentView {
@@ -525,7 +530,7 @@ struct EarlierControl<'a> {
 /// `people/ID.html`.
 pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a, PersonView<'a>> {
     let id = person.id.as_str();
-    let tables = Tables::new(ROOT);
+    let mut tables = Tables::new(ROOT);
     let own = index.people.get(id);
     let metrics = index.person_metrics.get(id);
     let of = |m: fn(&crate::metrics::PersonMetrics) -> usize| metrics.map_or(0, |p| m(p));
@@ -558,7 +563,7 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
             .flat_map(|o| &o.processes_owned)
             .filter_map(|p| process_row(index, p))
             .collect(),
-        accountable: accountable_table(index, &tables, id),
+        accountable: accountable_table(index, &mut tables, id),
         exceptions: tables.now(
             "Exceptions where this person approved a grant period",
             own.into_iter()
@@ -590,7 +595,7 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
 }
 
 /// The failures a person is accountable for, newest first, with their role in each.
-fn accountable_table<'a>(index: &Index<'a>, tables: &Tables<'a>, id: &str) -> Table {
+fn accountable_table<'a>(index: &Index<'a>, tables: &mut Tables<'a>, id: &str) -> Table {
     let own = index.people.get(id);
     let mut rows: Vec<RoleRow> = own
         .into_iter()

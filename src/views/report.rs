@@ -54,7 +54,7 @@ pub struct Report<'a> {
 /// `report.html`.
 pub fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, Report<'a>> {
     let metrics = index.metrics;
-    let tables = Tables::new("");
+    let mut tables = Tables::new("");
     let open: Vec<_> = metrics
         .exceptions
         .iter()
@@ -64,13 +64,13 @@ pub fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a
         scope: scope(index),
         figures: headline_figures(index),
         charts: chart_views(index, charts),
-        controls: control_sections(index, &tables),
+        controls: control_sections(index, &mut tables),
         open_exceptions: tables.later(
             "Exceptions open on the as-of date, with their approvers".into(),
             open.len(),
             move |rows| rows.all(open.iter().map(|e| exception_row(index, e))),
         ),
-        gaps: all_gaps(index, &tables),
+        gaps: all_gaps(index, &mut tables),
     };
     let title = format!("Governance report as of {}", index.site.as_of);
     index.page(
@@ -97,7 +97,7 @@ fn scope(index: &Index) -> Scope {
     }
 }
 
-fn control_sections<'a>(index: &'a Index<'a>, tables: &Tables<'a>) -> Vec<ControlSection<'a>> {
+fn control_sections<'a>(index: &'a Index<'a>, tables: &mut Tables<'a>) -> Vec<ControlSection<'a>> {
     let sections = index.model.controls.values().filter_map(|control| {
         let id = control.id.as_str();
         let row = control_row(index, id)?;

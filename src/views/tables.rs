@@ -8,7 +8,6 @@
 //! marker is replaced by the table when the page is written (`render::Rendered::put`), so
 //! a large table is made in chunks as it goes into its file, and never passes through Tera.
 
-use std::cell::RefCell;
 use std::io::Write;
 
 use serde::Serialize;
@@ -111,7 +110,7 @@ pub struct Table {
 /// The tables of one page, written when the page is written.
 pub struct Tables<'a> {
     root: &'static str,
-    tables: RefCell<Vec<Body<'a>>>,
+    tables: Vec<Body<'a>>,
 }
 
 enum Body<'a> {
@@ -131,12 +130,16 @@ impl<'a> Tables<'a> {
     pub(super) fn new(root: &'static str) -> Tables<'a> {
         Tables {
             root,
-            tables: RefCell::default(),
+            tables: Vec::new(),
         }
     }
 
     /// A table of `rows` under `caption`, written now: for record pages.
-    pub(super) fn now<R: Row>(&self, caption: &str, rows: impl IntoIterator<Item = R>) -> Table {
+    pub(super) fn now<R: Row>(
+        &mut self,
+        caption: &str,
+        rows: impl IntoIterator<Item = R>,
+    ) -> Table {
         let rows = rows.into_iter();
         let mut w = Writer::new(self.root, 512 + rows.size_hint().0 * R::SIZE);
         write_head::<R>(&mut w, caption);
@@ -156,7 +159,7 @@ impl<'a> Tables<'a> {
     /// page is written: for the list pages and the report, whose tables reach tens of
     /// megabytes.
     pub(super) fn later(
-        &self,
+        &mut self,
         caption: String,
         count: usize,
         write: impl Fn(&mut Rows) -> std::io::Result<()> + 'a,
@@ -170,20 +173,25 @@ impl<'a> Tables<'a> {
         )
     }
 
-    fn add(&self, count: usize, body: Body<'a>) -> Table {
-        let mut tables = self.tables.borrow_mut();
-        tables.push(body);
+    fn add(&mut self, count: usize, body: Body<'a>) -> Table {
+        self.tables.push(body);
         Table {
             count,
-            html: crate::render::later(tables.len() - 1),
+            html: crate::render::later(self.tables.len() - 1),
         }
     }
 }
 
 impl crate::render::Later for Tables<'_> {
+    fn ready(&self, table: usize) -> Option<&str> {
+        match self.tables.get(table)? {
+            Body::Ready(html) => Some(html),
+            Body::Later { .. } => None,
+        }
+    }
+
     fn write(&self, table: usize, out: &mut dyn Write) -> std::io::Result<()> {
-        let tables = self.tables.borrow();
-        match tables.get(table) {
+        match self.tables.get(table) {
             Some(Body::Ready(html)) => out.write_all(html.as_bytes()),
             Some(Body::Later { caption, write }) => write(&mut Rows {
                 w: Writer::new(self.root, CHUNK + 4 * 1024),

@@ -1,0 +1,71 @@
+//! How long one page of each kind takes to render, on one thread, without writing:
+//!
+//!     cargo run --release --example page_cost -- CONTENT [TEMPLATES]
+//!
+//! Prints microseconds per page for the view, and for the view and its rendering.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use govsite::{metrics, provenance::Provenance, render::Renderer, site, views};
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let content = PathBuf::from(args.next().unwrap_or_else(|| "content".into()));
+    let templates = args.next().map(PathBuf::from);
+    let checked = site::check(&content, None)?;
+    let model = &checked.model;
+    let metrics = metrics::compute(model, checked.as_of);
+    let provenance = Provenance::default();
+    let index = views::Index::new(model, &metrics, &provenance, None);
+    let renderer = Renderer::new(templates.as_deref())?;
+    let time = |kind: &str, count: usize, each: &mut dyn FnMut(usize) -> anyhow::Result<usize>| {
+        let start = Instant::now();
+        let mut bytes = 0;
+        for n in 0..count {
+            bytes += each(n)?;
+        }
+        let micros = start.elapsed().as_secs_f64() * 1e6 / count.max(1) as f64;
+        println!(
+            "{kind:<10} {count:>6} pages {micros:>8.1} us/page {:>8} bytes/page",
+            bytes / count.max(1)
+        );
+        anyhow::Ok(())
+    };
+    let incidents: Vec<_> = model.incidents.values().collect();
+    time("incident-view", incidents.len(), &mut |n| {
+        Ok(views::incident_page(&index, incidents[n]).path.len())
+    })?;
+    time("incident", incidents.len(), &mut |n| {
+        let view = views::incident_page(&index, incidents[n]);
+        Ok(renderer.render(view.template, &view.page, "x")?.len())
+    })?;
+    let exceptions: Vec<_> = model.exceptions.values().collect();
+    time("exception", exceptions.len(), &mut |n| {
+        let view = views::exception_page(&index, exceptions[n]);
+        Ok(renderer.render(view.template, &view.page, "x")?.len())
+    })?;
+    let controls: Vec<_> = model.controls.values().collect();
+    time("control", controls.len(), &mut |n| {
+        let view = views::control_page(&index, controls[n]);
+        Ok(renderer.render(view.template, &view.page, "x")?.len())
+    })?;
+    let people: Vec<_> = model.people.values().collect();
+    time("person", people.len(), &mut |n| {
+        let view = views::person_page(&index, people[n]);
+        Ok(renderer.render(view.template, &view.page, "x")?.len())
+    })?;
+    let charts = govsite::charts::site_charts(&metrics)?;
+    time("report", 1, &mut |_| {
+        let view = views::report_page(&index, &charts);
+        let page = renderer.render_page(view.template, &view.page, "x")?;
+        let sink = govsite::output::Memory::default();
+        page.put(&sink, "report.html".into(), &view.tables)?;
+        Ok(sink.into_sealed().iter().map(|f| f.bytes.len()).sum())
+    })?;
+    time("report-tera", 1, &mut |_| {
+        let view = views::report_page(&index, &charts);
+        Ok(renderer.render(view.template, &view.page, "x")?.len())
+    })?;
+    Ok(())
+}
