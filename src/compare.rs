@@ -54,36 +54,13 @@ pub fn compare(current: &Metrics, previous_json: &str) -> anyhow::Result<Compari
             Some((key, after - before))
         })
         .collect();
-    let ids_where = |list: &str, test: &dyn Fn(&Value) -> bool| -> BTreeSet<String> {
-        previous
-            .get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|item| test(item))
-            .filter_map(|item| item.get("id").and_then(Value::as_str).map(str::to_string))
-            .collect()
-    };
-    let was_recurring = ids_where("controls", &|c| {
+    let was_recurring = ids_where(&previous, "controls", &|c| {
         c.get("recurring") == Some(&Value::Bool(true))
     });
-    let was_expired = ids_where("exceptions", &|e| {
+    let was_expired = ids_where(&previous, "exceptions", &|e| {
         e.get("state").and_then(Value::as_str) == Some("expired")
     });
-    let old_gaps: BTreeSet<(String, String, Option<String>)> = previous
-        .get("gaps")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|gap| {
-            let text = |key: &str| gap.get(key).and_then(Value::as_str).map(str::to_string);
-            (
-                text("kind").unwrap_or_default(),
-                text("record").unwrap_or_default(),
-                text("person"),
-            )
-        })
-        .collect();
+    let old_gaps = gaps(&previous);
     Ok(Comparison {
         previous_as_of: previous_as_of.to_string(),
         deltas,
@@ -112,6 +89,36 @@ pub fn compare(current: &Metrics, previous_json: &str) -> anyhow::Result<Compari
             .filter(|gap| !old_gaps.contains(gap))
             .collect(),
     })
+}
+
+/// The ids of the items of the earlier `list` that pass `test`.
+fn ids_where(previous: &Value, list: &str, test: &dyn Fn(&Value) -> bool) -> BTreeSet<String> {
+    previous
+        .get(list)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|item| test(item))
+        .filter_map(|item| item.get("id").and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+/// The earlier gaps as (kind, record, person).
+fn gaps(previous: &Value) -> BTreeSet<(String, String, Option<String>)> {
+    previous
+        .get("gaps")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|gap| {
+            let text = |key: &str| gap.get(key).and_then(Value::as_str).map(str::to_string);
+            (
+                text("kind").unwrap_or_default(),
+                text("record").unwrap_or_default(),
+                text("person"),
+            )
+        })
+        .collect()
 }
 
 /// `+1`, `-2`, `±0`; rates as percentage points (`+3.2 pts`).

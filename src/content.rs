@@ -94,15 +94,14 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
         parsed.value = Some(value);
         return parsed;
     }
-    let mut error = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(yaml))
-    {
+    let error = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(yaml)) {
         Ok(value) => {
             parsed.value = Some(value);
             return parsed;
         }
         Err(error) => error,
     };
-    let mut document = match serde_yaml::from_str::<Value>(yaml) {
+    let document = match serde_yaml::from_str::<Value>(yaml) {
         Ok(document) => document,
         Err(syntax) => {
             parsed
@@ -111,6 +110,18 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
             return parsed;
         }
     };
+    report_problems(path, &mut parsed, document, error);
+    parsed
+}
+
+/// Reports the field problem in `error`, removes the node and tries again, until the rest
+/// of `document` deserialises or the file has too many problems.
+fn report_problems<T: DeserializeOwned>(
+    path: &Path,
+    parsed: &mut Parsed<T>,
+    mut document: Value,
+    mut error: serde_path_to_error::Error<serde_yaml::Error>,
+) {
     let mut removals = Removals::default();
     // Each retry removes one node, so this ends; the bound keeps a file of thousands of
     // problems from taking long, and says so.
@@ -127,14 +138,14 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
             parsed.diagnostics.push(diagnostic);
         }
         if !remove_node(&mut document, error.path()) {
-            return parsed;
+            return;
         }
         removals.record(&field);
         parsed.removed.push(field);
         match serde_path_to_error::deserialize(document.clone()) {
             Ok(value) => {
                 parsed.value = Some(value);
-                return parsed;
+                return;
             }
             Err(next) => error = next,
         }
@@ -145,7 +156,6 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usi
         start,
         format!("more than {MAX_PROBLEMS_PER_FILE} problems in this file; fix these and check again to see the rest"),
     ));
-    parsed
 }
 
 /// How many field problems one file reports before giving up.

@@ -124,27 +124,7 @@ fn resolve(content_dir: &Path, path: &str) -> Result<EvidenceFile, String> {
         ));
     }
     let folder = content_dir.join(FOLDER);
-    let not_found = || {
-        format!(
-            "evidence file `{path}` not found: put it in {}",
-            folder.display()
-        )
-    };
-    // No part of the way may be a symbolic link: it could lead out of the content directory.
-    let mut source: PathBuf = folder.clone();
-    for part in std::iter::once(None).chain(path.split('/').map(Some)) {
-        if let Some(part) = part {
-            source.push(part);
-        }
-        let metadata = std::fs::symlink_metadata(&source).map_err(|_| not_found())?;
-        if metadata.file_type().is_symlink() {
-            return Err(format!(
-                "evidence `{path}` goes through the symbolic link {}: copy the file into {} instead",
-                source.display(),
-                folder.display()
-            ));
-        }
-    }
+    let source = no_symlink_on_the_way(&folder, path)?;
     let not_regular =
         || format!("evidence `{path}` is not a regular file (folders and devices are not copied)");
     let mut file = open_regular(&source).map_err(|error| match error.kind() {
@@ -174,6 +154,32 @@ fn resolve(content_dir: &Path, path: &str) -> Result<EvidenceFile, String> {
         git_blob: hex(&git.finalize()),
         source,
     })
+}
+
+/// `folder/path`, when no part of the way there is a symbolic link: it could lead out of
+/// the content directory.
+fn no_symlink_on_the_way(folder: &Path, path: &str) -> Result<PathBuf, String> {
+    let not_found = || {
+        format!(
+            "evidence file `{path}` not found: put it in {}",
+            folder.display()
+        )
+    };
+    let mut source: PathBuf = folder.to_path_buf();
+    for part in std::iter::once(None).chain(path.split('/').map(Some)) {
+        if let Some(part) = part {
+            source.push(part);
+        }
+        let metadata = std::fs::symlink_metadata(&source).map_err(|_| not_found())?;
+        if metadata.file_type().is_symlink() {
+            return Err(format!(
+                "evidence `{path}` goes through the symbolic link {}: copy the file into {} instead",
+                source.display(),
+                folder.display()
+            ));
+        }
+    }
+    Ok(source)
 }
 
 /// Opens `path` for reading without following a symbolic link in its last part, and only

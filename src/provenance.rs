@@ -140,6 +140,31 @@ fn compare(
     tree: &BTreeMap<String, String>,
     id_len: usize,
 ) -> Vec<String> {
+    let hashed = hash_read_files(content_dir, model, id_len);
+    let mut differing = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    for (name, id) in hashed {
+        match (tree.get(&name), id) {
+            (None, _) => differing.insert(format!("{name}: not in the commit")),
+            (Some(committed), Some(id)) if *committed == id => false,
+            _ => differing.insert(format!("{name}: changed since the commit")),
+        };
+        seen.insert(name);
+    }
+    for name in tree.keys() {
+        if crate::load::is_content_path(name) && !seen.contains(name) {
+            differing.insert(format!("{name}: in the commit but not read (deleted?)"));
+        }
+    }
+    differing.into_iter().collect()
+}
+
+/// Every file the build read, by its path in the content directory, with its git blob id.
+fn hash_read_files(
+    content_dir: &Path,
+    model: &Model,
+    id_len: usize,
+) -> Vec<(String, Option<String>)> {
     let relative = |path: &Path| -> Option<String> {
         let rest = path.strip_prefix(content_dir).ok()?;
         let parts: Vec<String> = rest
@@ -163,39 +188,17 @@ fn compare(
         .values()
         .map(|file| {
             let known = (id_len == 40).then(|| file.git_blob.clone());
-            (
-                format!("{}/{}", evidence::FOLDER, file.path),
-                known,
-                file.source.as_path(),
-            )
+            let name = format!("{}/{}", evidence::FOLDER, file.path);
+            (name, known, file.source.as_path())
         })
         .collect();
-    let hashed: Vec<(String, Option<String>)> = read
-        .par_iter()
+    read.par_iter()
         .map(|(name, path)| (name.clone(), blob_id(path, id_len)))
         .chain(evidence.par_iter().map(|(name, known, path)| {
-            (
-                name.clone(),
-                known.clone().or_else(|| blob_id(path, id_len)),
-            )
+            let id = known.clone().or_else(|| blob_id(path, id_len));
+            (name.clone(), id)
         }))
-        .collect();
-    let mut differing = BTreeSet::new();
-    let mut seen = BTreeSet::new();
-    for (name, id) in hashed {
-        match (tree.get(&name), id) {
-            (None, _) => differing.insert(format!("{name}: not in the commit")),
-            (Some(committed), Some(id)) if *committed == id => false,
-            _ => differing.insert(format!("{name}: changed since the commit")),
-        };
-        seen.insert(name);
-    }
-    for name in tree.keys() {
-        if crate::load::is_content_path(name) && !seen.contains(name) {
-            differing.insert(format!("{name}: in the commit but not read (deleted?)"));
-        }
-    }
-    differing.into_iter().collect()
+        .collect()
 }
 
 /// The git object id of a file's bytes as a blob, in the repository's hash (`id_len` 40:

@@ -1991,7 +1991,8 @@ fn control_characters_in_content_are_printed_escaped() {
 #[test]
 fn private_use_characters_in_the_site_title_reach_every_page_title_intact() {
     let site = Scratch::new();
-    // govsite marks frames with private-use characters; a title holding them stays itself.
+    // govsite marks the places of its tables with private-use characters; a title holding
+    // them stays itself.
     let title = "Acme \u{E001}\u{E002} \u{E000}\u{E003} \u{E001}\u{E003} \u{E004}";
     site.write("site.yaml", format!("title: \"{title}\"\n"));
     let out = site.root().join("public");

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::index::Index;
 use super::percent;
+use crate::metrics::Summary;
 
 /// A headline figure on the dashboard.
 #[derive(Serialize)]
@@ -18,98 +19,122 @@ pub(super) struct Figure {
     delta: Option<String>,
 }
 
-/// The dashboard's headline figures, in the order a governance review reads them.
+/// The figures in the order a governance review reads them: the summary key, the label,
+/// where the figure leads, and what it means.
+const FIGURES: [(&str, &str, &str, &str); 11] = [
+    (
+        "recurring_controls",
+        "Recurring controls",
+        "controls.html",
+        "failing repeatedly: review as process defects",
+    ),
+    (
+        "repeat_rate",
+        "Repeat rate",
+        "incidents.html",
+        "of failures in the window repeat an earlier one",
+    ),
+    (
+        "open_exceptions",
+        "Open exceptions",
+        "exceptions.html",
+        "accepted risks still in force",
+    ),
+    (
+        "expired_exceptions",
+        "Expired, still open",
+        "exceptions.html",
+        "lapsed without closure or renewal",
+    ),
+    (
+        "permanent_exceptions",
+        "Permanent exceptions",
+        "exceptions.html",
+        "no expiry date",
+    ),
+    (
+        "over_policy_exceptions",
+        "Over policy",
+        "exceptions.html",
+        "granted for longer than policy allows",
+    ),
+    (
+        "self_approved_exceptions",
+        "Self-approved",
+        "exceptions.html",
+        "separation of duties bypassed",
+    ),
+    (
+        "unauthorized_approvals",
+        "Unauthorized approvals",
+        "exceptions.html",
+        "approver not on the control's list",
+    ),
+    (
+        "ownership_gaps",
+        "Ownership gaps",
+        "#gaps",
+        "inactive owners or approvers, missing risk sign-off",
+    ),
+    (
+        "overdue_reviews",
+        "Overdue reviews",
+        "controls.html",
+        "controls past their review date",
+    ),
+    (
+        "overdue_actions",
+        "Overdue actions",
+        "#actions",
+        "remediation past its due date",
+    ),
+];
+
+/// The dashboard's headline figures.
 pub(super) fn headline_figures(index: &Index) -> Vec<Figure> {
-    let s = &index.metrics.summary;
-    let alert = |count: usize| if count > 0 { "alert" } else { "ok" };
-    let count = |n: usize| (n.to_string(), alert(n));
-    let rows = [
-        (
-            "recurring_controls",
-            "Recurring controls",
-            count(s.recurring_controls),
-            "controls.html",
-            "failing repeatedly: review as process defects",
-        ),
-        (
-            "repeat_rate",
-            "Repeat rate",
-            (percent(s.repeat_rate), alert(s.repeat_incidents_in_window)),
-            "incidents.html",
-            "of failures in the window repeat an earlier one",
-        ),
-        (
-            "open_exceptions",
-            "Open exceptions",
-            (s.open_exceptions.to_string(), "neutral"),
-            "exceptions.html",
-            "accepted risks still in force",
-        ),
-        (
-            "expired_exceptions",
-            "Expired, still open",
-            count(s.expired_exceptions),
-            "exceptions.html",
-            "lapsed without closure or renewal",
-        ),
-        (
-            "permanent_exceptions",
-            "Permanent exceptions",
-            count(s.permanent_exceptions),
-            "exceptions.html",
-            "no expiry date",
-        ),
-        (
-            "over_policy_exceptions",
-            "Over policy",
-            count(s.over_policy_exceptions),
-            "exceptions.html",
-            "granted for longer than policy allows",
-        ),
-        (
-            "self_approved_exceptions",
-            "Self-approved",
-            count(s.self_approved_exceptions),
-            "exceptions.html",
-            "separation of duties bypassed",
-        ),
-        (
-            "unauthorized_approvals",
-            "Unauthorized approvals",
-            count(s.unauthorized_approvals),
-            "exceptions.html",
-            "approver not on the control's list",
-        ),
-        (
-            "ownership_gaps",
-            "Ownership gaps",
-            count(s.ownership_gaps),
-            "#gaps",
-            "inactive owners or approvers, missing risk sign-off",
-        ),
-        (
-            "overdue_reviews",
-            "Overdue reviews",
-            count(s.overdue_reviews),
-            "controls.html",
-            "controls past their review date",
-        ),
-        (
-            "overdue_actions",
-            "Overdue actions",
-            count(s.overdue_actions),
-            "#actions",
-            "remediation past its due date",
-        ),
-    ];
-    rows.into_iter()
-        .map(|(key, label, (value, tone), href, note)| Figure {
-            label,
-            value,
-            tone,
-            href,
-            note,
-            delta: index.delta(key),
+    let summary = &index.metrics.summary;
+    FIGURES
+        .into_iter()
+        .map(|(key, label, href, note)| {
+            let (value, tone) = value(summary, key);
+            Figure {
+                label,
+                value,
+                tone,
+                href,
+                note,
+                delta: index.delta(key),
+            }
         })
         .collect()
+}
+
+/// The figure under `key` as shown, and its tone: a count of problems is an alert unless
+/// it is zero; the number of open exceptions is neutral.
+fn value(s: &Summary, key: &str) -> (String, &'static str) {
+    let count = match key {
+        "recurring_controls" => s.recurring_controls,
+        "repeat_rate" => {
+            let tone = tone(s.repeat_incidents_in_window);
+            return (percent(s.repeat_rate), tone);
+        }
+        "open_exceptions" => return (s.open_exceptions.to_string(), "neutral"),
+        "expired_exceptions" => s.expired_exceptions,
+        "permanent_exceptions" => s.permanent_exceptions,
+        "over_policy_exceptions" => s.over_policy_exceptions,
+        "self_approved_exceptions" => s.self_approved_exceptions,
+        "unauthorized_approvals" => s.unauthorized_approvals,
+        "ownership_gaps" => s.ownership_gaps,
+        "overdue_reviews" => s.overdue_reviews,
+        _ => s.overdue_actions,
+    };
+    (count.to_string(), tone(count))
+}
+
+fn tone(count: usize) -> &'static str {
+    if count > 0 {
+        "alert"
+    } else {
+        "ok"
+    }
 }

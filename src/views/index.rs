@@ -160,78 +160,50 @@ impl<'a> Index<'a> {
         by_date.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         for incident in by_date {
             if let Some(control) = &incident.control {
-                self.incidents_by_control
-                    .entry(control)
-                    .or_default()
-                    .push(incident);
+                push(&mut self.incidents_by_control, control, incident);
             }
-            let process = model
-                .incidents
-                .get(&incident.id)
-                .and_then(|i| i.process.as_deref());
-            if let Some(process) = process {
-                self.incidents_by_process
-                    .entry(process)
-                    .or_default()
-                    .push(&incident.id);
+            let record = model.incidents.get(&incident.id);
+            if let Some(process) = record.and_then(|i| i.process.as_deref()) {
+                push(&mut self.incidents_by_process, process, &incident.id);
             }
         }
         for exception in model.exceptions.values() {
             if let Some(control) = &exception.control {
-                self.exceptions_by_control
-                    .entry(control)
-                    .or_default()
-                    .push(&exception.id);
+                push(&mut self.exceptions_by_control, control, &exception.id);
             }
             if let Some(process) = &exception.process {
-                self.exceptions_by_process
-                    .entry(process)
-                    .or_default()
-                    .push(&exception.id);
+                push(&mut self.exceptions_by_process, process, &exception.id);
             }
         }
         for process in model.processes.values() {
             for control in &process.controls {
-                self.processes_by_control
-                    .entry(control)
-                    .or_default()
-                    .push(&process.id);
+                push(&mut self.processes_by_control, control, &process.id);
             }
         }
         for control in model.controls.values() {
             for (framework, references) in &control.frameworks {
                 for reference in references {
-                    self.controls_by_reference
-                        .entry((framework, reference))
-                        .or_default()
-                        .push(&control.id);
+                    let key = (framework.as_str(), reference.as_str());
+                    push(&mut self.controls_by_reference, key, &control.id);
                 }
             }
         }
         for gap in &metrics.gaps {
-            self.gaps_by_record
-                .entry(&gap.record)
-                .or_default()
-                .push(gap);
+            push(&mut self.gaps_by_record, &gap.record, gap);
         }
         for action in &metrics.actions {
-            self.actions_by_incident
-                .entry(&action.incident)
-                .or_default()
-                .push(action);
+            push(&mut self.actions_by_incident, &action.incident, action);
         }
     }
 
+    /// What each person owns and approved.
     fn index_people(&mut self) {
-        let (model, metrics) = (self.model, self.metrics);
+        let model = self.model;
         let mut people: HashMap<&'a str, PersonIndex<'a>> = HashMap::default();
         for person in model.people.values() {
             people.insert(&person.id, PersonIndex::default());
             if let Some(team) = &person.team {
-                self.people_by_team
-                    .entry(team)
-                    .or_default()
-                    .push(&person.id);
+                push(&mut self.people_by_team, team, &person.id);
             }
         }
         for control in model.controls.values() {
@@ -239,9 +211,10 @@ impl<'a> Index<'a> {
                 slot(&mut people, owner).controls_owned.push(&control.id);
             }
             for period in &control.owner_history {
+                let before = (control.id.as_str(), period.until);
                 slot(&mut people, &period.owner)
                     .controls_owned_before
-                    .push((&control.id, period.until));
+                    .push(before);
             }
         }
         for process in model.processes.values() {
@@ -257,31 +230,35 @@ impl<'a> Index<'a> {
             approvers.sort_unstable();
             approvers.dedup();
             for approver in approvers {
-                slot(&mut people, approver)
-                    .exceptions_approved
-                    .push(&exception.id);
+                let approved = &mut slot(&mut people, approver).exceptions_approved;
+                approved.push(&exception.id);
             }
         }
+        self.index_accountability(&mut people);
+        self.people = people;
+    }
+
+    /// What each person is accountable for and must chase.
+    fn index_accountability(&self, people: &mut HashMap<&'a str, PersonIndex<'a>>) {
+        let metrics = self.metrics;
         for incident in &metrics.incidents {
             for accountable in &incident.accountable {
                 if let Some(person) = &accountable.person {
-                    slot(&mut people, person)
-                        .accountable
-                        .push((incident, accountable.role));
+                    let role = (incident, accountable.role);
+                    slot(people, person).accountable.push(role);
                 }
             }
         }
         for action in &metrics.actions {
             if let Some(owner) = &action.owner {
-                slot(&mut people, owner).actions.push(action);
+                slot(people, owner).actions.push(action);
             }
         }
         for gap in &metrics.gaps {
             if let Some(person) = &gap.person {
-                slot(&mut people, person).gaps.push(gap);
+                slot(people, person).gaps.push(gap);
             }
         }
-        self.people = people;
     }
 
     /// `+1 since 2026-08-01` for a summary figure, when a comparison was asked for.
@@ -352,6 +329,11 @@ impl<'a> Index<'a> {
 
 fn by_id<T>(records: &std::collections::BTreeMap<String, T>) -> HashMap<&str, &T> {
     records.iter().map(|(id, r)| (id.as_str(), r)).collect()
+}
+
+/// Adds `value` to the list under `key`.
+fn push<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, Vec<V>>, key: K, value: V) {
+    map.entry(key).or_default().push(value);
 }
 
 fn slot<'m, 'a>(

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::index::{Index, Link};
+use super::index::{Index, Link, PersonIndex};
 use super::rows::{
     accountable_views, action_row, control_exceptions, control_failures, control_row,
     exception_row, gap_row, incident_row, process_row, role_words, AccountableView, ProcessRow,
@@ -534,6 +534,7 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
     let own = index.people.get(id);
     let metrics = index.person_metrics.get(id);
     let of = |m: fn(&crate::metrics::PersonMetrics) -> usize| metrics.map_or(0, |p| m(p));
+    let (exceptions, actions, gaps) = person_tables(index, &mut tables, own);
     let view = PersonView {
         id,
         name: &person.name,
@@ -564,25 +565,9 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
             .filter_map(|p| process_row(index, p))
             .collect(),
         accountable: accountable_table(index, &mut tables, id),
-        exceptions: tables.now(
-            "Exceptions where this person approved a grant period",
-            own.into_iter()
-                .flat_map(|o| &o.exceptions_approved)
-                .filter_map(|e| index.exception_metrics.get(e))
-                .map(|e| exception_row(index, e)),
-        ),
-        actions: tables.now(
-            "Actions owned by this person",
-            own.into_iter()
-                .flat_map(|o| &o.actions)
-                .map(|a| action_row(index, a)),
-        ),
-        gaps: tables.now(
-            "Gaps where this person is the one to chase",
-            own.into_iter()
-                .flat_map(|o| &o.gaps)
-                .map(|g| gap_row(index, g)),
-        ),
+        exceptions,
+        actions,
+        gaps,
     };
     let nav = ("people", person.name.clone());
     index.page(
@@ -591,6 +576,35 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
         nav,
         view,
         tables,
+    )
+}
+
+/// The exceptions a person approved, the actions they own and the gaps naming them.
+fn person_tables<'a>(
+    index: &Index<'a>,
+    tables: &mut Tables<'a>,
+    own: Option<&PersonIndex<'a>>,
+) -> (Table, Table, Table) {
+    let exceptions = own
+        .into_iter()
+        .flat_map(|o| &o.exceptions_approved)
+        .filter_map(|e| index.exception_metrics.get(e))
+        .map(|e| exception_row(index, e));
+    let actions = own.into_iter().flat_map(|o| &o.actions);
+    let gaps = own.into_iter().flat_map(|o| &o.gaps);
+    (
+        tables.now(
+            "Exceptions where this person approved a grant period",
+            exceptions,
+        ),
+        tables.now(
+            "Actions owned by this person",
+            actions.map(|a| action_row(index, a)),
+        ),
+        tables.now(
+            "Gaps where this person is the one to chase",
+            gaps.map(|g| gap_row(index, g)),
+        ),
     )
 }
 

@@ -34,18 +34,27 @@ impl SearchIndex<'_> {
 
 /// One entry per record page.
 pub fn search_index<'a>(index: &Index<'a>) -> SearchIndex<'a> {
-    let model = index.model;
-    let name = |id: &Option<String>| {
-        id.as_deref()
-            .and_then(|id| model.people.get(id))
-            .map_or("", |p| p.name.as_str())
-    };
     let mut entries = Vec::new();
+    records(index, &mut entries);
+    incidents(index, &mut entries);
+    people_and_frameworks(index, &mut entries);
+    SearchIndex { entries }
+}
+
+/// The name of the person `id`, or nothing.
+fn name<'a>(index: &Index<'a>, id: &Option<String>) -> &'a str {
+    id.as_deref()
+        .and_then(|id| index.model.people.get(id))
+        .map_or("", |p| p.name.as_str())
+}
+
+fn records<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
+    let model = index.model;
     for c in model.controls.values() {
         let s = format!(
             "{} {} {}",
             c.id,
-            name(&c.owner),
+            name(index, &c.owner),
             c.owner.as_deref().unwrap_or_default()
         );
         entries.push(Entry {
@@ -56,7 +65,7 @@ pub fn search_index<'a>(index: &Index<'a>) -> SearchIndex<'a> {
         });
     }
     for p in model.processes.values() {
-        let s = format!("{} {}", p.id, name(&p.owner));
+        let s = format!("{} {}", p.id, name(index, &p.owner));
         entries.push(Entry {
             t: title_or_id(&p.title, &p.id),
             k: "process",
@@ -73,7 +82,7 @@ pub fn search_index<'a>(index: &Index<'a>) -> SearchIndex<'a> {
             "{} {} {} {}",
             e.id,
             e.control.as_deref().unwrap_or_default(),
-            name(&e.approved_by),
+            name(index, &e.approved_by),
             state
         );
         entries.push(Entry {
@@ -83,6 +92,10 @@ pub fn search_index<'a>(index: &Index<'a>) -> SearchIndex<'a> {
             s,
         });
     }
+}
+
+fn incidents<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
+    let model = index.model;
     for metrics in &index.metrics.incidents {
         let Some(i) = model.incidents.get(&metrics.id) else {
             continue;
@@ -102,6 +115,10 @@ pub fn search_index<'a>(index: &Index<'a>) -> SearchIndex<'a> {
             s,
         });
     }
+}
+
+fn people_and_frameworks<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
+    let model = index.model;
     for p in model.people.values() {
         let s = format!(
             "{} {} {}",
@@ -126,7 +143,6 @@ pub fn search_index<'a>(index: &Index<'a>) -> SearchIndex<'a> {
             s,
         });
     }
-    SearchIndex { entries }
 }
 
 fn title_or_id<'a>(title: &'a str, id: &'a str) -> &'a str {
