@@ -15,8 +15,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 
-mod common;
-
 use govsite::content::{parse_yaml, split_front_matter};
 use govsite::diagnostics::Diagnostic;
 use govsite::model::{Control, Day, Exception, Incident, Person, Team};
@@ -417,6 +415,7 @@ impl Gen {
                 .boxed(),
             "references" => self.list(self.map(&[("id", 10), ("title", 6)]), 4),
             "id" => pick(&["R-1", "R-2", "GOVERN 2.1", "NHI7:2025", "CTL-A"]),
+            "url" if !self.wild => pick(&["https://example.com/nhi", "http://example.com"]),
             _ => pick(TEXTS),
         };
         if self.wild {
@@ -863,6 +862,12 @@ fn content() -> BoxedStrategy<Content> {
     prop_oneof![Gen { wild: false }.content(), Gen { wild: true }.content()].boxed()
 }
 
+/// Three tame cases in four: for the properties of sites that pass validation, which
+/// wild content seldom does.
+fn mostly_tame_content() -> BoxedStrategy<Content> {
+    prop_oneof![3 => Gen { wild: false }.content(), 1 => Gen { wild: true }.content()].boxed()
+}
+
 fn yaml(node: &Node) -> String {
     serde_yaml::to_string(&node.to_yaml()).expect("serialising generated YAML")
 }
@@ -999,17 +1004,12 @@ fn arbitrary_yaml_structures_never_panic_and_point_into_their_files() {
 #[test]
 fn error_free_structures_render_a_whole_site() {
     // Rendering draws charts and writes every page: fewer cases, but a model that passes
-    // validation must never fail or panic further down the pipeline. Each site is rendered
-    // twice: as usual, and with every page template replaced by a copy of itself, so that
-    // Tera renders each page whole; the pages Rust writes (src/views/pages.rs) and frames
-    // must come out the same for any valid content.
+    // validation must never fail or panic further down the pipeline. Enough of the cases
+    // must pass validation for this to test anything: a generator that only made invalid
+    // content would pass it by rendering nothing.
+    let cases = (cases() / 8).max(1);
     let rendered = AtomicUsize::new(0);
-    let templates_dir = tempfile::tempdir().unwrap();
-    let whole = govsite::site::RenderOptions {
-        templates: Some(common::replaced_page_templates(templates_dir.path())),
-        ..Default::default()
-    };
-    check("render", (cases() / 8).max(1), content(), |content| {
+    check("render", cases, mostly_tame_content(), |content| {
         let dir = tempfile::tempdir().unwrap();
         let root = write_content(dir.path(), &content);
         let checked = govsite::site::check(&root, Some("2026-11-01".parse().unwrap()))
@@ -1018,25 +1018,19 @@ fn error_free_structures_render_a_whole_site() {
             return Ok(());
         }
         let built = govsite::site::render_in_memory(&checked, &Default::default());
-        prop_assert!(built.is_ok(), "{:#}", built.err().unwrap());
-        let by_tera = govsite::site::render_in_memory(&checked, &whole);
-        prop_assert!(by_tera.is_ok(), "{:#}", by_tera.err().unwrap());
-        let (Ok((_, fast)), Ok((_, by_tera))) = (built, by_tera) else {
-            return Ok(());
-        };
-        let same = common::same_files(
-            "rendered whole by Tera",
-            by_tera
-                .iter()
-                .map(|f| (f.path.as_str(), f.bytes.as_slice())),
-            fast.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
+        let (_, files) = built.map_err(|error| TestCaseError::fail(format!("{error:#}")))?;
+        prop_assert!(
+            files.iter().any(|f| f.path == "index.html"),
+            "a site without a dashboard"
         );
-        prop_assert!(same.is_ok(), "{}", same.unwrap_err());
         rendered.fetch_add(1, Ordering::Relaxed);
         Ok(())
     });
-    eprintln!(
-        "render: {} sites rendered",
-        rendered.load(Ordering::Relaxed)
+    let rendered = rendered.into_inner();
+    eprintln!("render: {rendered} of {cases} sites rendered");
+    // Fewer than 8 cases (`PROPTEST_CASES` below 64) are too few to count on.
+    assert!(
+        cases < 8 || rendered * 4 >= cases as usize,
+        "only {rendered} of {cases} generated sites were valid and rendered"
     );
 }
