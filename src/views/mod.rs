@@ -108,6 +108,15 @@ fn words(name: &str) -> String {
     name.replace('-', " ")
 }
 
+/// A record's title, or its id when it has none.
+fn title_or_id<'a>(title: &'a str, id: &'a str) -> &'a str {
+    if title.is_empty() {
+        id
+    } else {
+        title
+    }
+}
+
 /// A date as the pages show it, or `none` without one.
 fn day_or(day: Option<crate::model::Day>, none: &str) -> String {
     day.map_or_else(|| none.to_string(), |d| d.to_string())

@@ -10,7 +10,7 @@ use super::rows::{
     RoleRow,
 };
 use super::tables::{Table, Tables};
-use super::{day_or, decimal, web_url, words, PageView};
+use super::{day_or, decimal, title_or_id, web_url, words, PageView};
 use crate::metrics::{ControlMetrics, ExceptionMetrics};
 use crate::model::{Control, ControlStatus, Exception, Framework, Incident, Person, Process};
 
@@ -246,11 +246,7 @@ pub fn process_page<'a>(
     let exceptions = index.exceptions_by_process.get(id).into_iter().flatten();
     let view = ProcessView {
         id,
-        label: if process.title.is_empty() {
-            id
-        } else {
-            &process.title
-        },
+        label: title_or_id(&process.title, id),
         body_html: &process.body_html,
         owner: process.owner.as_deref().map(|o| index.person(o)),
         controls: tables.now(
@@ -463,11 +459,7 @@ pub fn incident_page<'a>(
     let actions = index.actions_by_incident.get(id).into_iter().flatten();
     let view = IncidentView {
         id,
-        heading: if incident.title.is_empty() {
-            id
-        } else {
-            &incident.title
-        },
+        heading: title_or_id(&incident.title, id),
         body_html: &incident.body_html,
         origins: incident.origin.iter().map(|o| o.as_str()).collect(),
         severity: incident.severity.map(|s| s.as_str()),

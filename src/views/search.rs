@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::index::Index;
+use super::title_or_id;
 
 /// One searchable page.
 #[derive(Serialize)]
@@ -142,13 +143,5 @@ fn people_and_frameworks<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
             u: format!("frameworks/{}.html", f.id),
             s,
         });
-    }
-}
-
-fn title_or_id<'a>(title: &'a str, id: &'a str) -> &'a str {
-    if title.is_empty() {
-        id
-    } else {
-        title
     }
 }
