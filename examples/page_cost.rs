@@ -24,25 +24,6 @@ fn main() -> anyhow::Result<()> {
     let provenance = Provenance::default();
     let index = views::Index::new(model, &metrics, &provenance, None);
     let renderer = Renderer::new(templates.as_deref())?;
-    let time = |kind: &str, count: usize, each: &mut dyn FnMut(usize) -> anyhow::Result<usize>| {
-        // The fastest of three rounds: other work on the machine only ever adds time.
-        let mut best = f64::MAX;
-        let mut bytes = 0;
-        for _ in 0..3 {
-            let start = Instant::now();
-            bytes = 0;
-            for n in 0..count {
-                bytes += each(n)?;
-            }
-            best = best.min(start.elapsed().as_secs_f64());
-        }
-        let micros = best * 1e6 / count.max(1) as f64;
-        println!(
-            "{kind:<10} {count:>6} pages {micros:>8.1} us/page {:>8} bytes/page",
-            bytes / count.max(1)
-        );
-        anyhow::Ok(())
-    };
     let incidents: Vec<_> = model.incidents.values().collect();
     time("incident-view", incidents.len(), &mut |n| {
         Ok(views::incident_page(&index, incidents[n]).path.len())
@@ -78,5 +59,28 @@ fn main() -> anyhow::Result<()> {
         let view = views::report_page(&index, &charts);
         Ok(renderer.render(view.template, &view.page, "x")?.len())
     })?;
+    Ok(())
+}
+
+/// Prints the time `each` takes for pages `0..count`: the fastest of three rounds, since
+/// other work on the machine only ever adds time.
+fn time(
+    kind: &str,
+    count: usize,
+    each: &mut dyn FnMut(usize) -> anyhow::Result<usize>,
+) -> anyhow::Result<()> {
+    let mut best = f64::MAX;
+    let mut bytes = 0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        bytes = 0;
+        for n in 0..count {
+            bytes += each(n)?;
+        }
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let micros = best * 1e6 / count.max(1) as f64;
+    let size = bytes / count.max(1);
+    println!("{kind:<13} {count:>6} pages {micros:>8.1} us/page {size:>8} bytes/page");
     Ok(())
 }

@@ -838,44 +838,10 @@ impl Estate {
             } else {
                 self.active_person(&mut rng)
             };
-            let approvers = if rng.chance(0.4) {
-                let k = rng.range(1, 3) as usize;
-                let mut list: Vec<usize> = (0..k).map(|_| self.manager(&mut rng)).collect();
-                list.sort_unstable();
-                list.dedup();
-                list
-            } else {
-                Vec::new()
-            };
-            // A quarter of the controls changed hands once or twice in the last two years.
-            let mut history = Vec::new();
-            if rng.chance(0.25) {
-                let changes = rng.range(1, 2);
-                let mut until = as_of.plus(-rng.range(400, 700));
-                for _ in 0..changes {
-                    // An earlier owner differs from the next one (and from the current owner).
-                    let next = history.last().map_or(owner, |&(p, _)| p);
-                    let mut earlier = rng.below(self.people.len());
-                    while earlier == next || earlier == owner {
-                        earlier = rng.below(self.people.len());
-                    }
-                    history.push((earlier, until));
-                    until = until.plus(rng.range(60, 300));
-                }
-            }
-            let k = rng.range(1, 3) as usize;
-            let mut nhi = rng.sample(NHI_KINDS.len(), k);
-            if !nhi.contains(&(object % NHI_KINDS.len())) && nhi.len() < 3 {
-                nhi.push(object % NHI_KINDS.len());
-                nhi.sort_unstable();
-            }
-            let mut frameworks = Vec::new();
-            let k = rng.range(1, 3) as usize;
-            for f in rng.sample(FRAMEWORKS.len(), k) {
-                let refs = FRAMEWORKS[f].3.len();
-                let k = rng.range(1, 3) as usize;
-                frameworks.push((f, rng.sample(refs, k)));
-            }
+            let approvers = self.control_approvers(&mut rng);
+            let history = self.owner_history(&mut rng, owner, as_of);
+            let nhi = control_nhi(&mut rng, object);
+            let frameworks = control_frameworks(&mut rng);
             let shared = rng.chance(0.05).then(|| {
                 let k = rng.range(1, 4) as usize;
                 let teams = rng.sample(self.teams.len(), k);
@@ -901,6 +867,84 @@ impl Estate {
                 exceptions: Vec::new(),
             });
         }
+    }
+
+    /// 40% of controls name who may approve their exceptions.
+    fn control_approvers(&self, rng: &mut Rng) -> Vec<usize> {
+        if !rng.chance(0.4) {
+            return Vec::new();
+        }
+        let k = rng.range(1, 3) as usize;
+        let mut list: Vec<usize> = (0..k).map(|_| self.manager(rng)).collect();
+        list.sort_unstable();
+        list.dedup();
+        list
+    }
+
+    /// A quarter of the controls changed hands once or twice in the last two years.
+    fn owner_history(&self, rng: &mut Rng, owner: usize, as_of: Date) -> Vec<(usize, Date)> {
+        let mut history = Vec::new();
+        if rng.chance(0.25) {
+            let changes = rng.range(1, 2);
+            let mut until = as_of.plus(-rng.range(400, 700));
+            for _ in 0..changes {
+                // An earlier owner differs from the next one (and from the current owner).
+                let next = history.last().map_or(owner, |&(p, _)| p);
+                let mut earlier = rng.below(self.people.len());
+                while earlier == next || earlier == owner {
+                    earlier = rng.below(self.people.len());
+                }
+                history.push((earlier, until));
+                until = until.plus(rng.range(60, 300));
+            }
+        }
+        history
+    }
+
+    /// The exception a failure of `control` happened under, or the manager who approved it:
+    /// most approval failures name one of them.
+    fn approval(
+        &self,
+        rng: &mut Rng,
+        control: usize,
+        origins: &[&str],
+    ) -> (Option<usize>, Option<usize>) {
+        let exceptions = &self.controls[control].exceptions;
+        if origins.contains(&"approval") {
+            if !exceptions.is_empty() && rng.chance(0.65) {
+                (Some(rng.pick(exceptions)), None)
+            } else {
+                (None, Some(rng.pick(&self.managers)))
+            }
+        } else if !exceptions.is_empty() && rng.chance(0.1) {
+            (Some(rng.pick(exceptions)), None)
+        } else {
+            (None, None)
+        }
+    }
+
+    /// Up to three remediation actions of a failure on `date`, most of them done.
+    fn actions(&self, rng: &mut Rng, date: Date, as_of: Date) -> Vec<ActionRec> {
+        let mut actions = Vec::new();
+        for _ in 0..rng.range(0, 3) {
+            let due = date.plus(rng.range(14, 120));
+            let done = rng
+                .chance(0.85)
+                .then(|| due.plus(rng.range(-20, 30)))
+                .filter(|d| *d <= as_of && *d > date);
+            actions.push(ActionRec {
+                title: format!(
+                    "{} {} {}",
+                    rng.pick(SUBJECTS),
+                    rng.pick(VERBS),
+                    rng.pick(OBJECTS)
+                ),
+                owner: self.active_person(rng),
+                due,
+                done,
+            });
+        }
+        actions
     }
 
     fn make_processes(&mut self, n: usize) {
@@ -936,105 +980,67 @@ impl Estate {
         }
     }
 
+    /// One exception to a random control.
+    fn exception(&self, rng: &mut Rng, as_of: Date) -> ExceptionRec {
+        let control = rng.below(self.controls.len());
+        let approvers = &self.controls[control].approvers;
+        // Exceptions to controls that name approvers are mostly approved by one of them;
+        // 8% are not (unauthorized approvals).
+        let approver = |rng: &mut Rng| {
+            if !approvers.is_empty() && !rng.chance(0.08) {
+                rng.pick(approvers)
+            } else {
+                rng.pick(&self.managers)
+            }
+        };
+        let approved_by = approver(rng);
+        // 4% are approved by their own requester (separation of duties bypassed).
+        let requested_by = if rng.chance(0.04) {
+            approved_by
+        } else {
+            rng.below(self.people.len())
+        };
+        let (granted, expires) = grant(rng, as_of);
+        let renewals = match expires {
+            Some(first_expiry) => renewals(rng, first_expiry, &approver),
+            None => Vec::new(),
+        };
+        let effective = match renewals.last() {
+            Some(&(_, _, end)) => end,
+            None => expires,
+        };
+        let closed = closed(rng, granted, effective, as_of);
+        let process = {
+            let uses = &self.controls[control].processes;
+            (rng.chance(0.5) && !uses.is_empty()).then(|| rng.pick(uses))
+        };
+        let title = format!(
+            "{} stay outside {} for {}",
+            capitalise(rng.pick(OBJECTS)),
+            self.controls[control].id,
+            rng.pick(SCOPES)
+        );
+        ExceptionRec {
+            id: String::new(),
+            title,
+            control,
+            process,
+            requested_by,
+            approved_by,
+            granted,
+            expires,
+            closed,
+            risk: rng.pick(SEVERITIES),
+            renewals,
+        }
+    }
+
     fn make_exceptions(&mut self, count: usize) {
         let mut rng = Rng::new(self.seed, STREAM_EXCEPTIONS);
         let as_of = Date::as_of();
-        let mut list = Vec::with_capacity(count);
-        for _ in 0..count {
-            let control = rng.below(self.controls.len());
-            let approvers = &self.controls[control].approvers;
-            // Exceptions to controls that name approvers are mostly approved by one of them;
-            // 8% are not (unauthorized approvals).
-            let approver = |rng: &mut Rng| {
-                if !approvers.is_empty() && !rng.chance(0.08) {
-                    rng.pick(approvers)
-                } else {
-                    rng.pick(&self.managers)
-                }
-            };
-            let approved_by = approver(&mut rng);
-            // 4% are approved by their own requester (separation of duties bypassed).
-            let requested_by = if rng.chance(0.04) {
-                approved_by
-            } else {
-                rng.below(self.people.len())
-            };
-            // Granted over the last 30 months; 1% are granted after as-of (`future`).
-            let granted = if rng.chance(0.01) {
-                as_of.plus(rng.range(1, 30))
-            } else {
-                as_of.plus(-rng.range(0, 900))
-            };
-            // 8% permanent; otherwise 30-90 days, or longer than policy allows.
-            let expires = if rng.chance(0.08) {
-                None
-            } else if rng.chance(0.75) {
-                Some(granted.plus(rng.range(30, 90)))
-            } else {
-                Some(granted.plus(rng.range(91, 365)))
-            };
-            let mut renewals = Vec::new();
-            if let Some(first_expiry) = expires {
-                let count = if rng.chance(0.07) {
-                    rng.range(2, 3)
-                } else if rng.chance(0.2) {
-                    1
-                } else {
-                    0
-                };
-                let mut previous = first_expiry;
-                for r in 0..count {
-                    let start = previous.plus(-rng.range(0, 5));
-                    let end = if r == count - 1 && rng.chance(0.04) {
-                        None
-                    } else {
-                        Some(start.plus(rng.range(30, 120)))
-                    };
-                    renewals.push((approver(&mut rng), start, end));
-                    match end {
-                        Some(end) => previous = end,
-                        None => break,
-                    }
-                }
-            }
-            let effective = match renewals.last() {
-                Some(&(_, _, end)) => end,
-                None => expires,
-            };
-            // Most exceptions that lapsed long ago were closed (early, or some days after lapsing);
-            // the rest stay open: expired-but-open, the finding leadership must chase.
-            let lapsed = effective.is_some_and(|end| end < as_of.plus(-30));
-            let closed = if rng.chance(if lapsed { 0.8 } else { 0.3 }) {
-                let span = effective.map_or(365, |end| (end.0 - granted.0).max(1) + 30);
-                let day = granted.plus(rng.range(1, span));
-                (day <= as_of).then_some(day)
-            } else {
-                None
-            };
-            let process = {
-                let uses = &self.controls[control].processes;
-                (rng.chance(0.5) && !uses.is_empty()).then(|| rng.pick(uses))
-            };
-            let title = format!(
-                "{} stay outside {} for {}",
-                capitalise(rng.pick(OBJECTS)),
-                self.controls[control].id,
-                rng.pick(SCOPES)
-            );
-            list.push(ExceptionRec {
-                id: String::new(),
-                title,
-                control,
-                process,
-                requested_by,
-                approved_by,
-                granted,
-                expires,
-                closed,
-                risk: rng.pick(SEVERITIES),
-                renewals,
-            });
-        }
+        let mut list: Vec<ExceptionRec> = (0..count)
+            .map(|_| self.exception(&mut rng, as_of))
+            .collect();
         list.sort_by_key(|e| e.granted);
         number_by_year(&mut list, "EXC", |e| e.granted, |e, id| e.id = id);
         for (i, exception) in list.iter().enumerate() {
@@ -1062,54 +1068,17 @@ impl Estate {
             } else {
                 as_of.plus(-rng.range(0, 729))
             };
-            let roll = rng.below(100);
-            let origins: Vec<&'static str> = match roll {
-                0..=34 => vec!["design"],
-                35..=64 => vec!["operation"],
-                65..=74 => vec!["approval"],
-                75..=89 => vec!["design", "operation"],
-                90..=94 => vec!["operation", "approval"],
-                _ => vec!["design", "approval"],
-            };
+            let origins = origins(&mut rng);
             let uses = &self.controls[control].processes;
             let process =
                 (origins.contains(&"operation") || rng.chance(0.3)).then(|| rng.pick(uses));
-            let exceptions = &self.controls[control].exceptions;
-            let (exception, approved_by) = if origins.contains(&"approval") {
-                if !exceptions.is_empty() && rng.chance(0.65) {
-                    (Some(rng.pick(exceptions)), None)
-                } else {
-                    (None, Some(rng.pick(&self.managers)))
-                }
-            } else if !exceptions.is_empty() && rng.chance(0.1) {
-                (Some(rng.pick(exceptions)), None)
-            } else {
-                (None, None)
-            };
+            let (exception, approved_by) = self.approval(&mut rng, control, &origins);
             let detected = rng.chance(0.9).then(|| date.plus(rng.range(0, 14)));
             let resolved = detected
                 .filter(|_| rng.chance(0.85))
                 .map(|d| d.plus(rng.range(1, 45)))
                 .filter(|d| *d <= as_of);
-            let mut actions = Vec::new();
-            for _ in 0..rng.range(0, 3) {
-                let due = date.plus(rng.range(14, 120));
-                let done = rng
-                    .chance(0.85)
-                    .then(|| due.plus(rng.range(-20, 30)))
-                    .filter(|d| *d <= as_of && *d > date);
-                actions.push(ActionRec {
-                    title: format!(
-                        "{} {} {}",
-                        rng.pick(SUBJECTS),
-                        rng.pick(VERBS),
-                        rng.pick(OBJECTS)
-                    ),
-                    owner: self.active_person(&mut rng),
-                    due,
-                    done,
-                });
-            }
+            let actions = self.actions(&mut rng, date, as_of);
             let object = CONTROL_OBJECTS[rng.below(CONTROL_OBJECTS.len())].1;
             list.push(IncidentRec {
                 id: String::new(),
@@ -1132,6 +1101,104 @@ impl Estate {
         number_by_year(&mut list, "INC", |i| i.date, |i, id| i.id = id);
         self.incidents = list;
     }
+}
+
+/// When an exception was granted, over the last 30 months (1% after as-of: `future`), and
+/// when its first grant expires: 8% never, otherwise in 30-90 days, or in more than policy
+/// allows.
+fn grant(rng: &mut Rng, as_of: Date) -> (Date, Option<Date>) {
+    let granted = if rng.chance(0.01) {
+        as_of.plus(rng.range(1, 30))
+    } else {
+        as_of.plus(-rng.range(0, 900))
+    };
+    let expires = if rng.chance(0.08) {
+        None
+    } else if rng.chance(0.75) {
+        Some(granted.plus(rng.range(30, 90)))
+    } else {
+        Some(granted.plus(rng.range(91, 365)))
+    };
+    (granted, expires)
+}
+
+/// The renewals of an exception whose first grant expires on `first_expiry`: 7% are renewed
+/// two or three times (chronic), 20% of the rest once; a last renewal may have no end.
+fn renewals(
+    rng: &mut Rng,
+    first_expiry: Date,
+    approver: &dyn Fn(&mut Rng) -> usize,
+) -> Vec<(usize, Date, Option<Date>)> {
+    let mut renewals = Vec::new();
+    let count = if rng.chance(0.07) {
+        rng.range(2, 3)
+    } else if rng.chance(0.2) {
+        1
+    } else {
+        0
+    };
+    let mut previous = first_expiry;
+    for r in 0..count {
+        let start = previous.plus(-rng.range(0, 5));
+        let end = if r == count - 1 && rng.chance(0.04) {
+            None
+        } else {
+            Some(start.plus(rng.range(30, 120)))
+        };
+        renewals.push((approver(rng), start, end));
+        match end {
+            Some(end) => previous = end,
+            None => break,
+        }
+    }
+    renewals
+}
+
+/// Most exceptions that lapsed long ago were closed (early, or some days after lapsing); the
+/// rest stay open: expired-but-open, the finding leadership must chase.
+fn closed(rng: &mut Rng, granted: Date, effective: Option<Date>, as_of: Date) -> Option<Date> {
+    let lapsed = effective.is_some_and(|end| end < as_of.plus(-30));
+    if !rng.chance(if lapsed { 0.8 } else { 0.3 }) {
+        return None;
+    }
+    let span = effective.map_or(365, |end| (end.0 - granted.0).max(1) + 30);
+    let day = granted.plus(rng.range(1, span));
+    (day <= as_of).then_some(day)
+}
+
+/// A failure's origins: 35% design, 30% operation, 10% approval, 25% two of them.
+fn origins(rng: &mut Rng) -> Vec<&'static str> {
+    match rng.below(100) {
+        0..=34 => vec!["design"],
+        35..=64 => vec!["operation"],
+        65..=74 => vec!["approval"],
+        75..=89 => vec!["design", "operation"],
+        90..=94 => vec!["operation", "approval"],
+        _ => vec!["design", "approval"],
+    }
+}
+
+/// One to three NHI kinds, including the one the control's object suggests.
+fn control_nhi(rng: &mut Rng, object: usize) -> Vec<usize> {
+    let k = rng.range(1, 3) as usize;
+    let mut nhi = rng.sample(NHI_KINDS.len(), k);
+    if !nhi.contains(&(object % NHI_KINDS.len())) && nhi.len() < 3 {
+        nhi.push(object % NHI_KINDS.len());
+        nhi.sort_unstable();
+    }
+    nhi
+}
+
+/// One to three frameworks, with one to three references each.
+fn control_frameworks(rng: &mut Rng) -> Vec<(usize, Vec<usize>)> {
+    let mut frameworks = Vec::new();
+    let k = rng.range(1, 3) as usize;
+    for f in rng.sample(FRAMEWORKS.len(), k) {
+        let refs = FRAMEWORKS[f].3.len();
+        let k = rng.range(1, 3) as usize;
+        frameworks.push((f, rng.sample(refs, k)));
+    }
+    frameworks
 }
 
 /// Ids `PREFIX-YYYY-NNNNNN`, numbered within each year in date order.
@@ -1568,6 +1635,10 @@ impl Estate {
                 &text,
             )?;
         }
+        self.write_hugo_people_and_frameworks(w)
+    }
+
+    fn write_hugo_people_and_frameworks(&self, w: &mut Writer) -> io::Result<()> {
         for person in &self.people {
             let front = format!(
                 "title: {}\nemail: {}@example.com\nteam: {}\njob: {}\nactive: {}\n",
