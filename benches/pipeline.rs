@@ -60,7 +60,7 @@ fn stages(c: &mut Criterion) {
     let as_of = model.site.as_of.unwrap_or_else(Day::today_utc);
     let provenance = Provenance::default();
     let computed = metrics::compute(&model, as_of);
-    let renderer = Renderer::new(None).expect("compiling the templates");
+    let renderer = Renderer::new(&[]).expect("compiling the templates");
     let site_charts = charts::site_charts(&computed).expect("drawing the charts");
     let index = views::Index::new(&model, &computed, &provenance, None);
     let rendered = output::Memory::default();
@@ -75,7 +75,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("load", |b| b.iter(|| load::load(&content).unwrap()));
     group.bench_function("validate", |b| b.iter(|| validate::validate(&model)));
     group.bench_function("metrics", |b| b.iter(|| metrics::compute(&model, as_of)));
-    group.bench_function("templates", |b| b.iter(|| Renderer::new(None).unwrap()));
+    group.bench_function("templates", |b| b.iter(|| Renderer::new(&[]).unwrap()));
     group.bench_function("charts", |b| {
         b.iter(|| charts::site_charts(&computed).unwrap())
     });

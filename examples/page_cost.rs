@@ -23,7 +23,11 @@ fn main() -> anyhow::Result<()> {
     let metrics = metrics::compute(model, checked.as_of);
     let provenance = Provenance::default();
     let index = views::Index::new(model, &metrics, &provenance, None);
-    let renderer = Renderer::new(templates.as_deref())?;
+    let overrides = match &templates {
+        Some(dir) => site::read_templates(dir)?,
+        None => Vec::new(),
+    };
+    let renderer = Renderer::new(&overrides)?;
     let incidents: Vec<_> = model.incidents.values().collect();
     time("incident-view", incidents.len(), &mut |n| {
         Ok(views::incident_page(&index, incidents[n]).path.len())

@@ -14,7 +14,7 @@
 //! | validate   | `validate::validate` + diagnostics sort                          |
 //! | provenance | `Provenance::of_content` (runs git)                              |
 //! | metrics    | `metrics::compute`                                               |
-//! | templates  | `Renderer::new(None)` (compiles the Tera templates)              |
+//! | templates  | `Renderer::new(&[])` (compiles the Tera templates)              |
 //! | charts     | `charts::site_charts` (the site-wide SVG charts)                 |
 //! | index      | `views::Index::new`                                              |
 //! | render_write | `govsite::pages::render_site` into an `output::SiteWriter`: every page,  |
@@ -57,7 +57,7 @@ fn main() -> anyhow::Result<()> {
     timer.lap("provenance");
     let metrics = metrics::compute(&model, as_of);
     timer.lap("metrics");
-    let renderer = Renderer::new(None)?;
+    let renderer = Renderer::new(&[])?;
     timer.lap("templates");
     let site_charts = charts::site_charts(&metrics)?;
     timer.lap("charts");

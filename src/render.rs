@@ -2,7 +2,6 @@
 //! the same name replaces one. Markdown rendering lives in `markdown.rs`.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -44,6 +43,9 @@ pub const STATIC_FILES: &[(&str, &str)] = &[
     ("assets/site.js", include_str!("../static/site.js")),
 ];
 
+/// Templates by file name with their text, as `--templates DIR` gives them.
+pub type Overrides = Vec<(String, String)>;
+
 /// Compiled templates, shared by every rendering thread. Every page is rendered whole
 /// from its template: `base.html`, built-in or replaced, sees the same context on every
 /// page. The only text that does not pass through Tera is a table of records (see `later`).
@@ -52,17 +54,16 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Compiles the built-in templates, replaced by name with any `*.html` in `overrides`.
-    pub fn new(overrides: Option<&Path>) -> anyhow::Result<Renderer> {
+    /// Compiles the built-in templates, replaced by name with `overrides` (file name and
+    /// text, as `site::read_templates` reads them from `--templates DIR`).
+    pub fn new(overrides: &[(String, String)]) -> anyhow::Result<Renderer> {
         let mut templates: Vec<(String, String)> = TEMPLATES
             .iter()
             .map(|(name, text)| (name.to_string(), text.to_string()))
             .collect();
-        if let Some(dir) = overrides {
-            for (name, text) in read_overrides(dir)? {
-                templates.retain(|(existing, _)| *existing != name);
-                templates.push((name, text));
-            }
+        for (name, text) in overrides {
+            templates.retain(|(existing, _)| existing != name);
+            templates.push((name.clone(), text.clone()));
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
@@ -195,29 +196,6 @@ fn splice<'a>(text: &'a str, each: &mut dyn FnMut(Part<'a>)) {
     each(Part::Text(rest));
 }
 
-fn read_overrides(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    let mut found = Vec::new();
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("reading templates from {}", dir.display()))?;
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("reading {}", dir.display()))?
-            .path();
-        if path.extension().is_some_and(|ext| ext == "html") {
-            let name = path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            found.push((name, text));
-        }
-    }
-    found.sort();
-    Ok(found)
-}
-
 /// Escapes text for HTML content and quoted attributes. Unlike Tera's default it leaves `/`
 /// alone, so relative links stay readable in the page source.
 fn escape_html(input: &str) -> String {
@@ -343,9 +321,8 @@ mod tests {
 
     #[test]
     fn template_overrides_replace_built_ins_by_name() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("frameworks.html"), "custom {{ title }}").unwrap();
-        let renderer = Renderer::new(Some(dir.path())).unwrap();
+        let overrides = [("frameworks.html".into(), "custom {{ title }}".into())];
+        let renderer = Renderer::new(&overrides).unwrap();
         let view = serde_json::json!({"title": "<b>"});
         let html = renderer.render("frameworks.html", &view, "test").unwrap();
         assert_eq!(html, "custom &lt;b&gt;");
@@ -353,13 +330,11 @@ mod tests {
 
     #[test]
     fn clock_and_environment_functions_are_disabled() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("frameworks.html"),
-            "{{ get_env(name='HOME') }}",
-        )
-        .unwrap();
-        let renderer = Renderer::new(Some(dir.path())).unwrap();
+        let overrides = [(
+            "frameworks.html".into(),
+            "{{ get_env(name='HOME') }}".into(),
+        )];
+        let renderer = Renderer::new(&overrides).unwrap();
         let error = renderer
             .render("frameworks.html", &serde_json::json!({}), "test")
             .unwrap_err();

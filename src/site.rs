@@ -15,7 +15,7 @@ use crate::metrics::{self, Metrics};
 use crate::model::{Day, Model};
 use crate::output::{self, Fill, OutputFile, Sink, SiteWriter};
 use crate::provenance::Provenance;
-use crate::render::Renderer;
+use crate::render::{Overrides, Renderer};
 use crate::validate;
 use crate::views;
 
@@ -92,27 +92,25 @@ pub fn render(
     sink: &dyn Sink,
 ) -> anyhow::Result<Built> {
     let mut clock = Stopwatch::start();
+    let (overrides, previous) = read_options(options)?;
     // Compiling the templates needs nothing from the model: do it meanwhile.
     let (metrics, (renderer, provenance)) = rayon::join(
         || metrics::compute(&checked.model, checked.as_of),
         || {
             rayon::join(
-                || Renderer::new(options.templates.as_deref()),
+                || Renderer::new(&overrides),
                 || Provenance::of_content(&checked.content_dir, &checked.model),
             )
         },
     );
     let renderer = renderer?;
     clock.lap("metrics");
-    let comparison = match &options.compare {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {} (given to --compare)", path.display()))?;
-            let comparison = compare::compare(&metrics, &text)
-                .with_context(|| format!("comparing with {}", path.display()))?;
-            Some(comparison)
-        }
-        None => None,
+    let comparison = match (&options.compare, previous) {
+        (Some(path), Some(text)) => Some(
+            compare::compare(&metrics, &text)
+                .with_context(|| format!("comparing with {}", path.display()))?,
+        ),
+        _ => None,
     };
     let charts = charts::site_charts(&metrics).context("drawing the charts")?;
     clock.lap("charts");
@@ -241,4 +239,45 @@ impl Stopwatch {
         self.laps.push((stage, now - self.last));
         self.last = now;
     }
+}
+
+/// What the render options name: the replaced templates, and the text of the earlier
+/// `metrics.json` to compare with. All the reading a build does besides the content.
+fn read_options(options: &RenderOptions) -> anyhow::Result<(Overrides, Option<String>)> {
+    let overrides = match &options.templates {
+        Some(dir) => read_templates(dir)?,
+        None => Vec::new(),
+    };
+    let previous = match &options.compare {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading {} (given to --compare)", path.display()))?,
+        ),
+        None => None,
+    };
+    Ok((overrides, previous))
+}
+
+/// The `*.html` files of a `--templates` folder, by file name, in name order.
+pub fn read_templates(dir: &Path) -> anyhow::Result<Overrides> {
+    let mut found = Vec::new();
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("reading templates from {}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|ext| ext == "html") {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            found.push((name, text));
+        }
+    }
+    found.sort();
+    Ok(found)
 }
