@@ -22,7 +22,7 @@ pub struct Comparison {
 }
 
 /// The summary figures the dashboard shows with a delta.
-pub const COMPARED: [&str; 13] = [
+pub const COMPARED: [&str; 14] = [
     "recurring_controls",
     "repeat_rate",
     "open_exceptions",
@@ -36,6 +36,7 @@ pub const COMPARED: [&str; 13] = [
     "overdue_actions",
     "incidents_in_window",
     "open_actions",
+    "structural_incidents_in_window",
 ];
 
 /// Parses an earlier `metrics.json` text and compares it with `current`.

@@ -167,6 +167,7 @@ fn incidents_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::
         process_owner: String,
         approving_manager: String,
         resolved: Option<Day>,
+        structural: bool,
     }
     csv_into(
         out,
@@ -197,6 +198,7 @@ fn incidents_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::
                 process_owner: person(crate::metrics::Role::ProcessOwner),
                 approving_manager: person(crate::metrics::Role::ApprovingManager),
                 resolved: incident.and_then(|i| i.resolved),
+                structural: m.structural,
             }
         }),
     )
@@ -219,6 +221,9 @@ fn exceptions_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std:
         over_policy: bool,
         chronic: bool,
         renewals: usize,
+        risk: Option<&'static str>,
+        self_approved: bool,
+        unauthorized_approvers: String,
     }
     csv_into(
         out,
@@ -239,6 +244,9 @@ fn exceptions_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std:
                 over_policy: m.over_policy,
                 chronic: m.chronic,
                 renewals: m.renewals,
+                risk: exception.and_then(|e| e.risk).map(|r| r.as_str()),
+                self_approved: m.self_approved,
+                unauthorized_approvers: joined(&m.unauthorized_approvers),
             }
         }),
     )

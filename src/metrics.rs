@@ -6,6 +6,7 @@
 
 mod accountability;
 mod coverage;
+mod duties;
 mod exceptions;
 mod findings;
 mod ownership;
@@ -91,6 +92,9 @@ pub struct Summary {
     pub overdue_reviews: usize,
     pub open_actions: usize,
     pub overdue_actions: usize,
+    /// Structural incidents (approval bypassed, or under a self-approved exception) in the
+    /// window.
+    pub structural_incidents_in_window: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,6 +198,11 @@ pub struct ExceptionMetrics {
     pub requested_by: Option<String>,
     /// Every grant period: the original grant, then the renewals in order.
     pub periods: Vec<GrantPeriodMetrics>,
+    /// Some grant period was approved by `requested_by` (any state).
+    pub self_approved: bool,
+    /// Approvers of the grant periods not on the control's `approvers` list, sorted, each
+    /// once; empty when the control lists none (any state).
+    pub unauthorized_approvers: Vec<String>,
     /// The effective expiry (last renewal's `expires`, else the original's); `None` = permanent.
     #[serde(skip)]
     pub effective_expiry: Option<Day>,
@@ -222,6 +231,8 @@ pub struct IncidentMetrics {
     pub in_window: bool,
     pub repeat: bool,
     pub accountable: Vec<Accountable>,
+    /// Surfaced by an approval bypass, or its exception is self-approved.
+    pub structural: bool,
     #[serde(skip)]
     pub severity: Option<Severity>,
 }
@@ -267,6 +278,7 @@ pub enum GapKind {
     ReviewOverdue,
     SelfApproved,
     UnauthorizedApprover,
+    NoProcessFix,
 }
 
 impl GapKind {
@@ -278,6 +290,7 @@ impl GapKind {
             GapKind::ReviewOverdue => "review-overdue",
             GapKind::SelfApproved => "self-approved",
             GapKind::UnauthorizedApprover => "unauthorized-approver",
+            GapKind::NoProcessFix => "no-process-fix",
         }
     }
 }
@@ -285,7 +298,7 @@ impl GapKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
     pub kind: GapKind,
-    /// The record's id (a control, process or exception id).
+    /// The record's id (a control, process, exception or incident id).
     pub record: String,
     /// The person to chase, when there is one.
     pub person: Option<String>,
@@ -385,7 +398,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
                 || accountability::compute_incidents(model, &timeline),
                 || {
                     rayon::join(
-                        || ownership::compute_gaps(model, as_of),
+                        || ownership::compute_gaps(model, &timeline),
                         || ownership::compute_actions(model, as_of),
                     )
                 },
@@ -438,7 +451,8 @@ fn compute_settings(model: &Model) -> Settings {
 fn compute_summary(metrics: &Metrics) -> Summary {
     let in_window = metrics.incidents.iter().filter(|i| i.in_window);
     let incidents_in_window = in_window.clone().count();
-    let repeat_incidents_in_window = in_window.filter(|i| i.repeat).count();
+    let repeat_incidents_in_window = in_window.clone().filter(|i| i.repeat).count();
+    let in_window_structural = in_window.filter(|i| i.structural).count();
     let count_gaps = |kinds: &[GapKind]| {
         let named = |gap: &&Gap| kinds.contains(&gap.kind);
         metrics.gaps.iter().filter(named).count()
@@ -468,6 +482,7 @@ fn compute_summary(metrics: &Metrics) -> Summary {
         overdue_reviews: count_gaps(&[GapKind::ReviewOverdue]),
         open_actions: count_actions(|action| action.open),
         overdue_actions: count_actions(|action| action.overdue),
+        structural_incidents_in_window: in_window_structural,
         ..exceptions::summarize_exceptions(&metrics.exceptions)
     }
 }
@@ -536,7 +551,7 @@ mod tests {
               permanent_exceptions expiring_soon_exceptions over_policy_exceptions \
               chronic_exceptions median_open_exception_age_days ownership_gaps \
               self_approved_exceptions unauthorized_approvals overdue_reviews open_actions \
-              overdue_actions"),
+              overdue_actions structural_incidents_in_window"),
             ("controls[]", keys_of(&metrics.controls[0]),
              "id owner failures_total failures_in_window recurring mean_days_between_failures \
               open_exceptions review_overdue review_due review_overdue_after monthly_failures"),
@@ -544,11 +559,11 @@ mod tests {
              "control origin failures_in_window"),
             ("exceptions[]", keys_of(&metrics.exceptions[0]),
              "id control approved_by state age_days days_to_expiry age_bucket over_policy \
-              chronic renewals requested_by periods"),
+              chronic renewals requested_by periods self_approved unauthorized_approvers"),
             ("exceptions[].periods[]", keys_of(&metrics.exceptions[0].periods[0]),
              "granted expires approved_by days over_policy self_approved"),
             ("incidents[]", keys_of(incident),
-             "id control date origins in_window repeat accountable"),
+             "id control date origins in_window repeat accountable structural"),
             ("accountable[]", keys_of(&incident.accountable[0]), "role person"),
             ("gaps[]", keys_of(&metrics.gaps[0]), "kind record person"),
             ("monthly[]", keys_of(&metrics.monthly[0]), "month design operation approval"),

@@ -272,6 +272,54 @@ fn strict_check_fails_on_policy_findings() {
 }
 
 #[test]
+fn strict_check_fails_on_a_structural_failure_without_a_process_fix() {
+    // An approval bypass whose only action is owned by someone who is neither the process
+    // owner (there is no process) nor the control owner (ana): ana is chased.
+    let dir = temp_content(&[
+        ("people.yaml", b"- {id: ana, name: Ana Ruiz}\n- {id: bo, name: Bo Li}\n"),
+        ("controls/CTL-A.md", b"---\ntitle: A control\nowner: ana\n---\n"),
+        (
+            "incidents/INC-1.md",
+            b"---\ndate: 2026-10-01\ncontrol: CTL-A\norigin: design\nsurfaced_by: approval-bypass\n\
+              actions:\n  - title: Remind the engineer\n    owner: bo\n---\n",
+        ),
+    ]);
+    let strict = |content: &TempDir| {
+        let args = [
+            "check",
+            "--content",
+            "content",
+            "--as-of",
+            AS_OF,
+            "--strict",
+        ];
+        run_in(content.path(), &args)
+    };
+    let check = strict(&dir);
+    assert_eq!(
+        check.stderr,
+        "policy: no-process-fix: incident INC-1 is a structural failure of control CTL-A \
+         (approval bypassed or self-approved) and no remediation action is owned by its process \
+         owner or control owner: give ana an action that fixes the process\n\
+         1 policy finding\n"
+    );
+    assert_eq!(check.code, 1);
+    // An action owned by the control owner is a process fix: nothing left to find.
+    let fixed = temp_content(&[
+        ("people.yaml", b"- {id: ana, name: Ana Ruiz}\n"),
+        ("controls/CTL-A.md", b"---\ntitle: A control\nowner: ana\n---\n"),
+        (
+            "incidents/INC-1.md",
+            b"---\ndate: 2026-10-01\ncontrol: CTL-A\norigin: design\nsurfaced_by: approval-bypass\n\
+              actions:\n  - title: Gate the override\n    owner: ana\n---\n",
+        ),
+    ]);
+    let check = strict(&fixed);
+    assert_eq!(check.stderr, "0 policy findings\ncontent is valid\n");
+    assert_eq!(check.code, 0);
+}
+
+#[test]
 fn check_without_strict_passes_despite_policy_findings() {
     let check = run(&["check", "--content", VALID]);
     assert_eq!(check.code, 0, "{}", check.stderr);

@@ -69,6 +69,8 @@ fn example_summary_matches_the_hand_count() {
         ("overdue_reviews", 2.0),
         ("open_actions", 19.0),
         ("overdue_actions", 8.0),
+        // INC-2026-008, -018 and -024: surfaced by approval bypass, all in the window.
+        ("structural_incidents_in_window", 3.0),
     ];
     for (key, value) in expected {
         assert_eq!(summary[key].as_f64(), Some(value), "summary.{key}");
@@ -262,13 +264,47 @@ fn example_gaps_name_the_person_to_chase() {
         "review-overdue CTL-TOKEN-TTL \"aisha-khan\"",
         "self-approved EXC-2026-009 \"priya-nair\"",
         "unauthorized-approver EXC-2026-008 \"tomas-berg\"",
+        // INC-2026-024's only action is dana-okafor's: neither the process owner
+        // (agent-approval-gate: jonas-weber) nor the control owner (CTL-AGENT-SCOPE: priya-nair).
+        "no-process-fix INC-2026-024 \"jonas-weber\"",
     ] {
         assert!(
             gaps.contains(&expected.to_string()),
             "missing gap {expected} in {gaps:?}"
         );
     }
-    assert_eq!(gaps.len(), 7, "{gaps:?}");
+    assert_eq!(gaps.len(), 8, "{gaps:?}");
+}
+
+#[test]
+fn example_separation_of_duties_facts_match_the_records() {
+    let metrics = example_metrics();
+    let list = |key: &str| metrics[key].as_array().unwrap().clone();
+    let ids_where = |key: &str, test: &dyn Fn(&Value) -> bool| -> Vec<String> {
+        let items = list(key);
+        let chosen = items.iter().filter(|item| test(item));
+        chosen
+            .map(|item| item["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Requested and approved by the same person: tomas-berg (closed, still flagged) and
+    // priya-nair (open).
+    let self_approved = ids_where("exceptions", &|e| e["self_approved"] == true);
+    assert_eq!(self_approved, ["EXC-2025-002", "EXC-2026-009"]);
+    // CTL-SA-LEAST-PRIV allows dana-okafor and maria-gomez; EXC-2026-008 was approved by
+    // tomas-berg. priya-nair is on CTL-AGENT-SCOPE's list, so EXC-2026-009 has none.
+    let unauthorized = ids_where("exceptions", &|e| {
+        e["unauthorized_approvers"] != Value::Array(vec![])
+    });
+    assert_eq!(unauthorized, ["EXC-2026-008"]);
+    let exceptions = list("exceptions");
+    assert_eq!(
+        find(&Value::Array(exceptions), "EXC-2026-008")["unauthorized_approvers"],
+        serde_json::json!(["tomas-berg"])
+    );
+    // Surfaced by approval bypass; INC-2026-024 is also under the self-approved EXC-2026-009.
+    let structural = ids_where("incidents", &|i| i["structural"] == true);
+    assert_eq!(structural, ["INC-2026-008", "INC-2026-018", "INC-2026-024"]);
 }
 
 /// The new keys recomputed from the lists of the same file, as an auditor would check them

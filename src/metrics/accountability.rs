@@ -2,6 +2,7 @@
 
 use crate::model::{Incident, Model, Origin};
 
+use super::duties::is_structural;
 use super::timeline::Timeline;
 use super::{Accountable, IncidentMetrics, OriginAccountability, Role};
 
@@ -19,6 +20,7 @@ pub(super) fn compute_incidents(model: &Model, timeline: &Timeline) -> Vec<Incid
             in_window: timeline.in_window(incident.date),
             repeat: timeline.is_repeat(&incident.id),
             accountable: compute_accountable(model, incident),
+            structural: is_structural(model, incident),
             severity: incident.severity,
         })
         .collect()

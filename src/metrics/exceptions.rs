@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Day, Exception, ExceptionPolicy, Model};
+use crate::model::{Control, Day, Exception, ExceptionPolicy, Model};
 
+use super::duties::{is_self_approval, is_self_approved, unauthorized_approvers};
 use super::timeline::{is_open, Timeline};
 use super::{
     AgeBucketCount, ExceptionMetrics, ExceptionState, FailureDuringException, GrantPeriodMetrics,
@@ -62,12 +63,19 @@ pub(super) fn compute_exceptions(
     model
         .exceptions
         .values()
-        .map(|exception| compute_exception(exception, as_of, policy, buckets))
+        .map(|exception| {
+            let control = exception
+                .control
+                .as_deref()
+                .and_then(|c| model.controls.get(c));
+            compute_exception(exception, control, as_of, policy, buckets)
+        })
         .collect()
 }
 
 fn compute_exception(
     exception: &Exception,
+    control: Option<&Control>,
     as_of: Day,
     policy: &ExceptionPolicy,
     buckets: &AgeBuckets,
@@ -95,6 +103,11 @@ fn compute_exception(
         renewals: exception.renewals.len(),
         requested_by: exception.requested_by.clone(),
         periods,
+        self_approved: is_self_approved(exception),
+        unauthorized_approvers: unauthorized_approvers(exception, control)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         effective_expiry,
     }
 }
@@ -115,7 +128,7 @@ fn compute_periods(exception: &Exception, max_validity_days: i64) -> Vec<GrantPe
                 approved_by: period.approved_by.map(str::to_string),
                 days,
                 over_policy: days.is_none_or(|days| days > max_validity_days),
-                self_approved: period.approved_by.is_some() && period.approved_by == requester,
+                self_approved: is_self_approval(period.approved_by, requester),
             }
         })
         .collect()

@@ -111,6 +111,12 @@ fn gap_finding(metrics: &Metrics, gap: &Gap) -> Finding {
              of control {}",
             name(exception_control(metrics, record))
         ),
+        GapKind::NoProcessFix => format!(
+            "incident {record} is a structural failure of control {} (approval bypassed or \
+             self-approved) and no remediation action is owned by its process owner or \
+             control owner: give {who} an action that fixes the process",
+            name(incident_control(metrics, record))
+        ),
     };
     finding(gap.kind.as_str(), record, person, message)
 }
@@ -142,6 +148,15 @@ fn control_owner<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a str> {
         .binary_search_by(|c| c.id.as_str().cmp(id))
         .ok()?;
     metrics.controls.get(index)?.owner.as_deref()
+}
+
+/// The control of an incident, from the sorted `incidents` list.
+fn incident_control<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a str> {
+    let index = metrics
+        .incidents
+        .binary_search_by(|i| i.id.as_str().cmp(id))
+        .ok()?;
+    metrics.incidents.get(index)?.control.as_deref()
 }
 
 /// The control an exception is granted against, from the sorted `exceptions` list.
@@ -264,6 +279,34 @@ mod tests {
             unauthorized.map(|f| f.message.as_str()),
             Some("exception EXC-1 was approved by lee, who is not on the approvers list of control CTL-B")
         );
+    }
+
+    #[test]
+    fn a_structural_failure_without_a_process_fix_is_a_finding() {
+        let mut bypass = incident("INC-9", "CTL-B", "2026-10-15", &[Design]);
+        bypass.surfaced_by = Some(crate::model::SurfacedBy::ApprovalBypass);
+        bypass.actions = vec![action(
+            "Tell the engineer",
+            "ravi",
+            None,
+            Some("2026-10-20"),
+        )];
+        let kit = Kit::default()
+            .people(&["dana", "ravi"])
+            .control(control("CTL-B", "dana"))
+            .incident(bypass);
+        let found = findings(&kit.compute(AS_OF));
+        let expected = "incident INC-9 is a structural failure of control CTL-B (approval \
+                        bypassed or self-approved) and no remediation action is owned by its \
+                        process owner or control owner: give dana an action that fixes the \
+                        process";
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].kind.as_str(), found[0].record.as_str()),
+            ("no-process-fix", "INC-9")
+        );
+        assert_eq!(found[0].person.as_deref(), Some("dana"));
+        assert_eq!(found[0].message, expected);
     }
 
     #[test]

@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Control, Day, Exception, Model};
 
-use super::timeline::{is_open, is_review_overdue};
+use super::duties::{compute_fix_gaps, is_self_approved, unauthorized_approvers};
+use super::timeline::{is_open, is_review_overdue, Timeline};
 use super::{ActionStatus, Gap, GapKind, Metrics, PersonMetrics, Role};
 
 /// Whether `person` names someone in `people.yaml` marked inactive (unknown ids are
@@ -22,8 +23,9 @@ fn gap(kind: GapKind, record: &str, person: Option<&str>) -> Gap {
 }
 
 /// Every gap, sorted by (record, kind, person) as written in `metrics.json`.
-pub(super) fn compute_gaps(model: &Model, as_of: Day) -> Vec<Gap> {
-    let mut gaps = Vec::new();
+pub(super) fn compute_gaps(model: &Model, timeline: &Timeline) -> Vec<Gap> {
+    let as_of = timeline.as_of;
+    let mut gaps = compute_fix_gaps(model, timeline);
     let grace = model.site.review_overdue_grace_days;
     for control in model.controls.values() {
         control_gaps(model, control, as_of, grace, &mut gaps);
@@ -71,29 +73,16 @@ fn exception_gaps(model: &Model, exception: &Exception, gaps: &mut Vec<Gap>) {
     {
         gaps.push(gap(GapKind::InactiveApprover, id, Some(latest)));
     }
-    let approvers: BTreeSet<&str> = exception
-        .grant_periods()
-        .filter_map(|period| period.approved_by)
-        .collect();
-    if let Some(requester) = exception.requested_by.as_deref() {
-        if approvers.contains(requester) {
-            gaps.push(gap(GapKind::SelfApproved, id, Some(requester)));
-        }
+    if is_self_approved(exception) {
+        let requester = exception.requested_by.as_deref();
+        gaps.push(gap(GapKind::SelfApproved, id, requester));
     }
     let control = exception
         .control
         .as_deref()
         .and_then(|c| model.controls.get(c));
-    let Some(allowed) = control
-        .map(|c| &c.approvers)
-        .filter(|list| !list.is_empty())
-    else {
-        return;
-    };
-    for approver in approvers {
-        if !allowed.iter().any(|a| a == approver) {
-            gaps.push(gap(GapKind::UnauthorizedApprover, id, Some(approver)));
-        }
+    for approver in unauthorized_approvers(exception, control) {
+        gaps.push(gap(GapKind::UnauthorizedApprover, id, Some(approver)));
     }
 }
 
@@ -214,7 +203,7 @@ mod tests {
     use crate::metrics::{Gap, GapKind, PersonMetrics};
 
     use GapKind::{
-        InactiveApprover, InactiveOwner, NoRiskSignoff, ReviewOverdue, SelfApproved,
+        InactiveApprover, InactiveOwner, NoProcessFix, NoRiskSignoff, ReviewOverdue, SelfApproved,
         UnauthorizedApprover,
     };
 
@@ -235,6 +224,7 @@ mod tests {
             gap(UnauthorizedApprover, "EXC-1", Some("ravi")),
             gap(InactiveApprover, "EXC-2", Some("gone")),
             gap(UnauthorizedApprover, "EXC-2", Some("gone")),
+            gap(NoProcessFix, "INC-9", Some("dana")),
             gap(InactiveOwner, "ci", Some("gone")), // byte order: lowercase after uppercase
         ];
         assert_eq!(metrics.gaps, expected);

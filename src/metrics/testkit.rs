@@ -183,8 +183,11 @@ impl Kit {
 
 /// Every gap kind: CTL-A owned by someone who left and overdue for review, CTL-B a shared
 /// platform without sign-off, process `ci` owned by the leaver, EXC-1 self-approved and
-/// approved by two people off CTL-B's list, EXC-2 renewed by the leaver, EXC-3 closed.
+/// approved by two people off CTL-B's list, EXC-2 renewed by the leaver, EXC-3 closed,
+/// INC-9 an approval bypass of CTL-B with no action (no process: its owner dana is chased).
 pub fn kit_with_every_gap() -> Kit {
+    let mut bypass = incident("INC-9", "CTL-B", "2026-10-15", &[Design]);
+    bypass.surfaced_by = Some(crate::model::SurfacedBy::ApprovalBypass);
     let mut ctl_a = control("CTL-A", "gone");
     ctl_a.review = Some(review("2026-01-01", 180)); // due 2026-06-30
     let mut ctl_b = control("CTL-B", "dana");
@@ -214,6 +217,7 @@ pub fn kit_with_every_gap() -> Kit {
         .exception(exc_1)
         .exception(exc_2)
         .exception(exc_3)
+        .incident(bypass)
         // CTL-A has no approvers list, so nobody is unauthorized for it.
         .exception(exception(
             "EXC-4",

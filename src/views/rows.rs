@@ -305,7 +305,10 @@ pub(super) struct GapRow<'a> {
 
 pub(super) fn gap_row<'a>(index: &Index<'a>, gap: &'a Gap) -> GapRow<'a> {
     let id = gap.record.as_str();
-    let record = if index.model.controls.contains_key(id) {
+    // A no-process-fix gap is an incident's; ids are unique only within their kind.
+    let record = if gap.kind == GapKind::NoProcessFix {
+        index.incident(id)
+    } else if index.model.controls.contains_key(id) {
         index.control(id)
     } else if index.model.processes.contains_key(id) {
         index.process(id)
@@ -329,6 +332,9 @@ fn describe(kind: GapKind) -> &'static str {
         GapKind::ReviewOverdue => "control review is overdue",
         GapKind::SelfApproved => "approved by its own requester: separation of duties bypassed",
         GapKind::UnauthorizedApprover => "approved by someone not on the control's approvers list",
+        GapKind::NoProcessFix => {
+            "structural failure with no fix owned by its process owner or control owner"
+        }
     }
 }
 
