@@ -21,7 +21,7 @@ pub(super) struct Figure {
 
 /// The figures in the order a governance review reads them: the summary key, the label,
 /// where the figure leads, and what it means.
-const FIGURES: [(&str, &str, &str, &str); 11] = [
+const FIGURES: [(&str, &str, &str, &str); 12] = [
     (
         "recurring_controls",
         "Recurring controls",
@@ -33,6 +33,12 @@ const FIGURES: [(&str, &str, &str, &str); 11] = [
         "Repeat rate",
         "incidents.html",
         "of failures in the window repeat an earlier one",
+    ),
+    (
+        "structural_incidents_in_window",
+        "Structural failures",
+        "incidents.html",
+        "approval bypassed or self-approved: fix the process",
     ),
     (
         "open_exceptions",
@@ -114,6 +120,7 @@ pub(super) fn headline_figures(index: &Index) -> Vec<Figure> {
 fn value(s: &Summary, key: &str) -> (String, &'static str) {
     let count = match key {
         "recurring_controls" => s.recurring_controls,
+        "structural_incidents_in_window" => s.structural_incidents_in_window,
         "repeat_rate" => {
             let tone = tone(s.repeat_incidents_in_window);
             return (percent(s.repeat_rate), tone);

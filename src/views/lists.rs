@@ -149,7 +149,7 @@ fn changes<'a>(index: &Index<'a>) -> Option<Changes<'a>> {
 pub(super) fn all_gaps<'a>(index: &'a Index<'a>, tables: &mut Tables<'a>) -> Table {
     let gaps = &index.metrics.gaps;
     tables.later(
-        "Ownership, approval and review gaps with the person to chase".into(),
+        "Ownership, approval, review and remediation gaps with the person to chase".into(),
         gaps.len(),
         move |rows| rows.all(gaps.iter().map(|g| gap_row(index, g))),
     )

@@ -11,7 +11,7 @@ use super::rows::{
 };
 use super::tables::{Table, Tables};
 use super::{day_or, decimal, title_or_id, web_url, words, PageView};
-use crate::metrics::{ControlMetrics, ExceptionMetrics};
+use crate::metrics::{ControlMetrics, ExceptionMetrics, GapKind};
 use crate::model::{Control, ControlStatus, Exception, Framework, Incident, Person, Process};
 
 const ROOT: &str = "../";
@@ -40,9 +40,22 @@ fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>>
         .collect()
 }
 
-/// The table of the gaps found on one record.
+/// The table of the gaps found on one control, process or exception.
 fn record_gaps<'a>(index: &Index<'a>, tables: &mut Tables<'a>, id: &str, caption: &str) -> Table {
+    kind_gaps(index, tables, id, caption, false)
+}
+
+/// The gaps under `id` that belong to an incident (`incident`) or to another kind of
+/// record: ids are unique only within their kind, and only `no-process-fix` names an incident.
+fn kind_gaps<'a>(
+    index: &Index<'a>,
+    tables: &mut Tables<'a>,
+    id: &str,
+    caption: &str,
+    incident: bool,
+) -> Table {
     let gaps = index.gaps_by_record.get(id).into_iter().flatten();
+    let gaps = gaps.filter(|g| (g.kind == GapKind::NoProcessFix) == incident);
     tables.now(caption, gaps.map(|g| gap_row(index, g)))
 }
 
@@ -433,6 +446,8 @@ pub struct IncidentView<'a> {
     origins: Vec<&'static str>,
     severity: Option<&'static str>,
     repeat: bool,
+    /// Surfaced by an approval bypass, or under a self-approved exception.
+    structural: bool,
     accountable: Vec<AccountableView<'a>>,
     date: String,
     detected: Option<String>,
@@ -445,6 +460,8 @@ pub struct IncidentView<'a> {
     /// As words: `access review`.
     surfaced_by: Option<String>,
     actions: Table,
+    /// The `no-process-fix` finding, when there is one.
+    gaps: Table,
     evidence: Vec<EvidenceView<'a>>,
 }
 
@@ -464,6 +481,7 @@ pub fn incident_page<'a>(
         origins: incident.origin.iter().map(|o| o.as_str()).collect(),
         severity: incident.severity.map(|s| s.as_str()),
         repeat: metrics.is_some_and(|m| m.repeat),
+        structural: metrics.is_some_and(|m| m.structural),
         accountable: metrics
             .map(|m| accountable_views(index, m))
             .unwrap_or_default(),
@@ -480,6 +498,7 @@ pub fn incident_page<'a>(
             "Remediation actions: fix the process, not only the person",
             actions.map(|a| action_row(index, a)),
         ),
+        gaps: kind_gaps(index, &mut tables, id, "Findings on this failure", true),
         evidence: evidence(index, &incident.evidence),
     };
     let nav = ("incidents", title(&incident.title, id));

@@ -62,6 +62,7 @@ pub(super) struct IncidentRow<'a> {
     pub(super) accountable: Vec<AccountableView<'a>>,
     pub(super) in_window: bool,
     pub(super) repeat: bool,
+    pub(super) structural: bool,
 }
 
 pub(super) fn incident_row<'a>(
@@ -77,6 +78,7 @@ pub(super) fn incident_row<'a>(
         accountable: accountable_views(index, incident),
         in_window: incident.in_window,
         repeat: incident.repeat,
+        structural: incident.structural,
     }
 }
 
@@ -105,6 +107,7 @@ impl Row for IncidentRow<'_> {
         accountable(cells.cell(""), &self.accountable);
         cells
             .cell("")
+            .flag(self.structural, "structural", "badge-alert")
             .flag(self.repeat, "repeat", "badge-alert")
             .flag(!self.in_window, "outside window", "badge-muted");
     }
@@ -142,6 +145,8 @@ pub(super) struct ExceptionRow<'a> {
     pub(super) link: Link<'a>,
     pub(super) title: &'a str,
     pub(super) control: Option<Link<'a>>,
+    pub(super) risk: Option<Severity>,
+    pub(super) requester: Option<Link<'a>>,
     pub(super) approver: Option<Link<'a>>,
     pub(super) state: &'static str,
     pub(super) granted: Day,
@@ -151,6 +156,8 @@ pub(super) struct ExceptionRow<'a> {
     pub(super) over_policy: bool,
     pub(super) chronic: bool,
     pub(super) renewals: usize,
+    pub(super) self_approved: bool,
+    pub(super) unauthorized_approver: bool,
 }
 
 pub(super) fn exception_row<'a>(
@@ -162,6 +169,8 @@ pub(super) fn exception_row<'a>(
         link: index.exception(&metrics.id),
         title: exception.map_or("", |e| e.title.as_str()),
         control: metrics.control.as_deref().map(|c| index.control(c)),
+        risk: exception.and_then(|e| e.risk),
+        requester: metrics.requested_by.as_deref().map(|p| index.person(p)),
         approver: metrics.approved_by.as_deref().map(|p| index.person(p)),
         state: metrics.state.as_str(),
         granted: exception.map_or(Day::default(), |e| e.granted),
@@ -171,15 +180,19 @@ pub(super) fn exception_row<'a>(
         over_policy: metrics.over_policy,
         chronic: metrics.chronic,
         renewals: metrics.renewals,
+        self_approved: metrics.self_approved,
+        unauthorized_approver: !metrics.unauthorized_approvers.is_empty(),
     }
 }
 
 impl Row for ExceptionRow<'_> {
-    const SIZE: usize = 800;
+    const SIZE: usize = 950;
     const HEADERS: &'static [Header] = &[
         Header("Exception", ""),
         Header("Control", ""),
         Header("State", ""),
+        Header("Risk", ""),
+        Header("Requested by", ""),
         Header("Approved by", ""),
         Header("Granted", ""),
         Header("Expires", ""),
@@ -204,6 +217,8 @@ impl Row for ExceptionRow<'_> {
         cells
             .cell("")
             .badge(&["state-", e.state], &super::words(e.state));
+        cells.cell("").severity(e.risk);
+        cells.cell("").person(e.requester.as_ref());
         cells.cell("").person(e.approver.as_ref());
         cells.cell("nowrap").display(e.granted);
         cells.cell("nowrap").or(
@@ -215,6 +230,12 @@ impl Row for ExceptionRow<'_> {
         let flags = cells
             .cell("")
             .flag(e.over_policy, "over policy", "badge-alert")
+            .flag(e.self_approved, "self-approved", "badge-alert")
+            .flag(
+                e.unauthorized_approver,
+                "unauthorized approver",
+                "badge-alert",
+            )
             .flag(e.chronic, "chronic", "badge-warn");
         if e.renewals > 0 {
             let noun = if e.renewals == 1 {
