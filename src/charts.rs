@@ -839,6 +839,7 @@ mod tests {
             open_exceptions_by_approver: Default::default(),
             open_exceptions_by_control: Default::default(),
             people: vec![],
+            processes: vec![],
             actions: vec![],
             failures_during_exception: Default::default(),
         }

@@ -56,6 +56,8 @@ pub fn write_exports(
         exceptions_csv(model, metrics, out)
     })?;
     put("data/people.csv", &|out| people_csv(model, metrics, out))?;
+    put("data/patterns.csv", &|out| patterns_csv(metrics, out))?;
+    put("data/processes.csv", &|out| processes_csv(metrics, out))?;
     put("data/gaps.csv", &|out| {
         let gaps = metrics.gaps.iter().map(|g| GapCsv {
             kind: g.kind.as_str(),
@@ -290,6 +292,46 @@ fn people_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io:
             }
         }),
     )
+}
+
+/// `recurring_patterns[]` of metrics.json, one row per pattern.
+fn patterns_csv(metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        control: &'a str,
+        origin: &'static str,
+        failures_in_window: usize,
+        fix_owner: Option<&'a str>,
+        fix_owner_role: Option<&'static str>,
+    }
+    let rows = metrics.recurring_patterns.iter().map(|p| Row {
+        control: &p.control,
+        origin: p.origin.as_str(),
+        failures_in_window: p.failures_in_window,
+        fix_owner: p.fix_owner.as_deref(),
+        fix_owner_role: p.fix_owner_role.map(|r| r.as_str()),
+    });
+    csv_into(out, rows)
+}
+
+/// `processes[]` of metrics.json, one row per process; `controls` joined with `;`.
+fn processes_csv(metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        id: &'a str,
+        owner: Option<&'a str>,
+        failures_in_window: usize,
+        recurring: bool,
+        controls: String,
+    }
+    let rows = metrics.processes.iter().map(|p| Row {
+        id: &p.id,
+        owner: p.owner.as_deref(),
+        failures_in_window: p.failures_in_window,
+        recurring: p.recurring,
+        controls: joined(&p.controls),
+    });
+    csv_into(out, rows)
 }
 
 #[cfg(test)]

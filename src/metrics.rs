@@ -9,7 +9,9 @@ mod coverage;
 mod duties;
 mod exceptions;
 mod findings;
+mod fix_owner;
 mod ownership;
+mod processes;
 mod recurrence;
 #[cfg(test)]
 mod testkit;
@@ -44,6 +46,8 @@ pub struct Metrics {
     pub frameworks: Vec<FrameworkCoverage>,
     /// Per person figures, one entry for every person in the model, sorted by id.
     pub people: Vec<PersonMetrics>,
+    /// Per process figures, one entry for every process in the model, sorted by id.
+    pub processes: Vec<ProcessMetrics>,
     /// Open exceptions per age bucket and state, buckets in `aging_buckets` order.
     #[serde(skip)]
     pub age_buckets: Vec<AgeBucketCount>,
@@ -151,6 +155,24 @@ pub struct RecurringPattern {
     pub control: String,
     pub origin: Origin,
     pub failures_in_window: usize,
+    /// Who must fix the pattern: the control's current owner (`design`, `approval`), or the
+    /// owner of the process with the most of its incidents (`operation`); `None` when unknown.
+    pub fix_owner: Option<String>,
+    /// `control-owner` or `process-owner`; `None` exactly when `fix_owner` is.
+    pub fix_owner_role: Option<Role>,
+}
+
+/// Failures of one process in the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcessMetrics {
+    pub id: String,
+    pub owner: Option<String>,
+    /// Incidents in the window whose `process` is this process, whatever their origins.
+    pub failures_in_window: usize,
+    /// `failures_in_window >= threshold`.
+    pub recurring: bool,
+    /// Ids of the controls of those incidents, sorted, each once.
+    pub controls: Vec<String>,
 }
 
 /// Exception state on the as-of date.
@@ -406,9 +428,18 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         },
     );
     let open_exceptions_by_control = exceptions::count_open_by(&exceptions, |e| &e.control);
-    let (controls, recurring_patterns) = rayon::join(
+    let (controls, (recurring_patterns, processes)) = rayon::join(
         || recurrence::compute_controls(model, &timeline, &open_exceptions_by_control),
-        || recurrence::compute_patterns(model, &timeline),
+        || {
+            rayon::join(
+                || {
+                    let mut patterns = recurrence::compute_patterns(model, &timeline);
+                    fix_owner::assign_fix_owners(model, &timeline, &mut patterns);
+                    patterns
+                },
+                || processes::compute_processes(model, &timeline),
+            )
+        },
     );
     let mut metrics = Metrics {
         as_of,
@@ -425,6 +456,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         open_exceptions_by_approver: exceptions::count_open_by(&exceptions, |e| &e.approved_by),
         open_exceptions_by_control,
         people: Vec::new(),
+        processes,
         failures_during_exception,
         exceptions,
         gaps,
@@ -528,6 +560,7 @@ mod tests {
             .inactive("gone")
             .framework(framework("fw", &["R-1", "R-2"]))
             .control(ctl)
+            .process(process("ci", "gone"))
             .exception(exception("EXC-1", "CTL-A", "maria", "2026-10-01", None))
             .incident(incident("INC-1", "CTL-A", "2026-09-01", &[Design]))
             .incident(incident("INC-2", "CTL-A", "2026-10-01", &[Design]))
@@ -542,7 +575,7 @@ mod tests {
         let cases = [
             ("top level", keys_of(&metrics),
              "as_of settings summary controls recurring_patterns exceptions incidents gaps monthly \
-              top_controls accountability_by_origin frameworks people"),
+              top_controls accountability_by_origin frameworks people processes"),
             ("settings", keys_of(&metrics.settings),
              "window_days threshold max_validity_days expiring_soon_days aging_buckets"),
             ("summary", keys_of(&metrics.summary),
@@ -556,7 +589,7 @@ mod tests {
              "id owner failures_total failures_in_window recurring mean_days_between_failures \
               open_exceptions review_overdue review_due review_overdue_after monthly_failures"),
             ("recurring_patterns[]", keys_of(&metrics.recurring_patterns[0]),
-             "control origin failures_in_window"),
+             "control origin failures_in_window fix_owner fix_owner_role"),
             ("exceptions[]", keys_of(&metrics.exceptions[0]),
              "id control approved_by state age_days days_to_expiry age_bucket over_policy \
               chronic renewals requested_by periods self_approved unauthorized_approvers"),
@@ -572,6 +605,8 @@ mod tests {
             ("accountability_by_origin[]", keys_of(&metrics.accountability_by_origin[0]),
              "origin role failures_in_window failures_total"),
             ("frameworks[]", keys_of(&metrics.frameworks[0]), "id references covered uncovered"),
+            ("processes[]", keys_of(&metrics.processes[0]),
+             "id owner failures_in_window recurring controls"),
             ("people[]", keys_of(&metrics.people[0]),
              "id controls_owned processes_owned exceptions_approved failures_as_control_owner \
               failures_as_process_owner failures_as_approving_manager open_actions \
@@ -601,6 +636,13 @@ mod tests {
         );
         assert_eq!(json["gaps"][0]["kind"], "inactive-owner");
         assert_eq!(json["recurring_patterns"][0]["origin"], "design");
+        assert_eq!(json["recurring_patterns"][0]["fix_owner"], "gone");
+        assert_eq!(
+            json["recurring_patterns"][0]["fix_owner_role"],
+            "control-owner"
+        );
+        assert_eq!(json["processes"][0]["id"], "ci");
+        assert_eq!(json["processes"][0]["controls"], serde_json::json!([]));
         assert_eq!(json["summary"]["repeat_rate"], 0.5);
         assert_eq!(json["controls"][0]["review_due"], serde_json::Value::Null);
         assert_eq!(json["exceptions"][0]["periods"][0]["granted"], "2026-10-01");

@@ -136,6 +136,91 @@ fn example_recurring_controls_and_patterns_match_the_hand_count() {
 }
 
 #[test]
+fn example_fix_owners_follow_origin_and_the_busiest_process() {
+    // Window 2025-11-02..=2026-11-01. design and approval: the control's current owner.
+    // operation: the pattern's in-window operation incidents, per process -
+    //   CTL-AGENT-SCOPE: INC-2026-008, -018 both agent-approval-gate -> jonas-weber (inactive);
+    //   CTL-NHI-OFFBOARDING: INC-2026-005, -019 nhi-offboarding -> sam-lee (INC-2025-014 is
+    //     before the window);
+    //   CTL-SECRET-SCANNING: INC-2026-004, -012 ci-cd-deploy -> lee-chen;
+    //   CTL-TOKEN-TTL: INC-2025-016, INC-2026-021 ci-cd-deploy -> lee-chen.
+    let metrics = example_metrics();
+    let fixes: Vec<String> = metrics["recurring_patterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {} {}",
+                p["control"].as_str().unwrap(),
+                p["origin"].as_str().unwrap(),
+                p["fix_owner"].as_str().unwrap_or("null"),
+                p["fix_owner_role"].as_str().unwrap_or("null"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            "CTL-AGENT-SCOPE operation jonas-weber process-owner",
+            "CTL-AGENT-SCOPE approval priya-nair control-owner",
+            "CTL-NHI-OFFBOARDING operation sam-lee process-owner",
+            "CTL-SECRET-ROTATION design dana-okafor control-owner",
+            "CTL-SECRET-ROTATION approval dana-okafor control-owner",
+            "CTL-SECRET-SCANNING operation lee-chen process-owner",
+            "CTL-TOKEN-TTL operation lee-chen process-owner",
+            "CTL-TOKEN-TTL approval aisha-khan control-owner",
+        ]
+    );
+}
+
+#[test]
+fn example_processes_match_the_hand_count() {
+    // In-window incidents per `process` (any origin):
+    //   access-review: INC-2026-016 (CTL-SA-LEAST-PRIV);
+    //   agent-approval-gate: INC-2026-008, -018, -024 (CTL-AGENT-SCOPE);
+    //   certificate-issuance: INC-2026-013, -023 (INC-2025-004 is before the window);
+    //   ci-cd-deploy: INC-2025-016, INC-2026-001, -004, -006, -007, -009, -010, -012, -014,
+    //     -015, -020, -021 (INC-2026-025 is after as-of);
+    //   nhi-offboarding: INC-2026-005, -017, -019;
+    //   service-onboarding: INC-2024-001, INC-2025-006, -010, all before the window.
+    let metrics = example_metrics();
+    let processes: Vec<String> = metrics["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let controls: Vec<&str> = p["controls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            format!(
+                "{} {} {} {} [{}]",
+                p["id"].as_str().unwrap(),
+                p["owner"].as_str().unwrap(),
+                p["failures_in_window"],
+                p["recurring"],
+                controls.join(" ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        processes,
+        [
+            "access-review aisha-khan 1 false [CTL-SA-LEAST-PRIV]",
+            "agent-approval-gate jonas-weber 3 true [CTL-AGENT-SCOPE]",
+            "certificate-issuance mei-tanaka 2 true [CTL-CERT-LIFECYCLE]",
+            "ci-cd-deploy lee-chen 12 true [CTL-ENV-ISOLATION CTL-SECRET-ROTATION \
+             CTL-SECRET-SCANNING CTL-TOKEN-TTL CTL-WORKLOAD-IDENTITY]",
+            "nhi-offboarding sam-lee 3 true [CTL-API-KEY-INVENTORY CTL-NHI-OFFBOARDING]",
+            "service-onboarding tomas-berg 0 false []",
+        ]
+    );
+}
+
+#[test]
 fn example_exception_states_match_the_planted_situations() {
     let metrics = example_metrics();
     let exceptions = &metrics["exceptions"];
@@ -408,6 +493,7 @@ fn example_metrics_json_appends_the_new_keys_before_provenance() {
         .filter_map(|rest| rest.split('"').next())
         .collect();
     let expected = "as_of settings summary controls recurring_patterns exceptions incidents gaps \
-                    monthly top_controls accountability_by_origin frameworks people provenance";
+                    monthly top_controls accountability_by_origin frameworks people processes \
+                    provenance";
     assert_eq!(keys, expected.split_whitespace().collect::<Vec<_>>());
 }

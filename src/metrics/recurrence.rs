@@ -82,7 +82,7 @@ fn mean_days_between(failures: &[&Incident]) -> Option<f64> {
 }
 
 /// Every (control, origin) pair with at least `threshold` in-window failures of that origin,
-/// sorted by (control, origin).
+/// sorted by (control, origin); `fix_owner::assign_fix_owners` names who must fix each.
 pub(super) fn compute_patterns(model: &Model, timeline: &Timeline) -> Vec<RecurringPattern> {
     let threshold = model.site.recurrence.threshold;
     let mut patterns = Vec::new();
@@ -94,15 +94,18 @@ pub(super) fn compute_patterns(model: &Model, timeline: &Timeline) -> Vec<Recurr
             .filter(|incident| timeline.in_window(incident.date))
             .collect();
         for origin in Origin::ALL {
-            let count = in_window
+            let of_origin: Vec<&Incident> = in_window
                 .iter()
+                .copied()
                 .filter(|incident| incident.origin.contains(&origin))
-                .count();
-            if count >= threshold {
+                .collect();
+            if of_origin.len() >= threshold {
                 patterns.push(RecurringPattern {
                     control: control.id.clone(),
                     origin,
-                    failures_in_window: count,
+                    failures_in_window: of_origin.len(),
+                    fix_owner: None,
+                    fix_owner_role: None,
                 });
             }
         }

@@ -72,6 +72,12 @@ pub fn incident(id: &str, control: &str, date: &str, origins: &[Origin]) -> Inci
     }
 }
 
+/// `incident` recorded against `process` (its `process` field).
+pub fn in_process(mut incident: Incident, process: &str) -> Incident {
+    incident.process = Some(process.to_string());
+    incident
+}
+
 pub fn exception(
     id: &str,
     control: &str,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::compare::{describe_delta, Comparison};
 use crate::metrics::{
     ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap, IncidentMetrics,
-    Metrics, PersonMetrics, Role,
+    Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, Role,
 };
 use crate::model::{Control, Day, Incident, Model, Person};
 use crate::provenance::Provenance;
@@ -29,6 +29,9 @@ pub struct Index<'a> {
     pub(super) incident_metrics: HashMap<&'a str, &'a IncidentMetrics>,
     pub(super) person_metrics: HashMap<&'a str, &'a PersonMetrics>,
     pub(super) framework_metrics: HashMap<&'a str, &'a FrameworkCoverage>,
+    pub(super) process_metrics: HashMap<&'a str, &'a ProcessMetrics>,
+    /// A control's recurring patterns, in origin order.
+    pub(super) patterns_by_control: HashMap<&'a str, Vec<&'a RecurringPattern>>,
     pub(super) incidents_by_control: HashMap<&'a str, Vec<&'a IncidentMetrics>>,
     pub(super) exceptions_by_control: HashMap<&'a str, Vec<&'a str>>,
     pub(super) processes_by_control: HashMap<&'a str, Vec<&'a str>>,
@@ -51,6 +54,8 @@ pub struct PersonIndex<'a> {
     pub(super) accountable: Vec<(&'a IncidentMetrics, Role)>,
     pub(super) actions: Vec<&'a ActionStatus>,
     pub(super) gaps: Vec<&'a Gap>,
+    /// Recurring patterns whose fix owner is the person, by (control, origin).
+    pub(super) patterns_to_fix: Vec<&'a RecurringPattern>,
 }
 
 /// Site-wide facts printed on every page.
@@ -138,6 +143,8 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|f| (f.id.as_str(), f))
                 .collect(),
+            process_metrics: HashMap::default(),
+            patterns_by_control: HashMap::default(),
             incidents_by_control: HashMap::default(),
             exceptions_by_control: HashMap::default(),
             processes_by_control: HashMap::default(),
@@ -190,6 +197,12 @@ impl<'a> Index<'a> {
         }
         for gap in &metrics.gaps {
             push(&mut self.gaps_by_record, &gap.record, gap);
+        }
+        for pattern in &metrics.recurring_patterns {
+            push(&mut self.patterns_by_control, &pattern.control, pattern);
+        }
+        for process in &metrics.processes {
+            self.process_metrics.insert(&process.id, process);
         }
         for action in &metrics.actions {
             push(&mut self.actions_by_incident, &action.incident, action);
@@ -257,6 +270,11 @@ impl<'a> Index<'a> {
         for gap in &metrics.gaps {
             if let Some(person) = &gap.person {
                 slot(people, person).gaps.push(gap);
+            }
+        }
+        for pattern in &metrics.recurring_patterns {
+            if let Some(person) = &pattern.fix_owner {
+                slot(people, person).patterns_to_fix.push(pattern);
             }
         }
     }

@@ -7,8 +7,8 @@ use super::charts::{chart_named, chart_views, ChartView};
 use super::figures::{headline_figures, Figure};
 use super::index::{Index, Link};
 use super::rows::{
-    action_row, control_row, exception_row, gap_row, incident_row, process_row, role_words, GapRow,
-    ProcessRow,
+    action_row, control_patterns, control_row, exception_row, gap_row, incident_row, process_row,
+    role_words, GapRow, PatternRow, ProcessRow,
 };
 use super::tables::{Table, Tables};
 use super::{decimal, web_url, PageView};
@@ -20,6 +20,7 @@ pub struct Dashboard<'a> {
     figures: Vec<Figure>,
     charts: Vec<ChartView<'a>>,
     recurring: Vec<RecurringRow<'a>>,
+    recurring_processes: Vec<RecurringProcessRow<'a>>,
     flagged_exceptions: Table,
     gaps: Table,
     overdue_actions: Table,
@@ -37,6 +38,18 @@ struct RecurringRow<'a> {
     mean_days: String,
     /// The origins of its recurring patterns.
     origins: Vec<&'static str>,
+    /// Its recurring patterns, each with its fix owner, in origin order.
+    fixes: Vec<PatternRow<'a>>,
+}
+
+/// A process with recurring failures on the dashboard.
+#[derive(Serialize)]
+struct RecurringProcessRow<'a> {
+    process: Link<'a>,
+    owner: Option<Link<'a>>,
+    failures_in_window: usize,
+    /// The controls its failures in the window concern.
+    controls: Vec<Link<'a>>,
 }
 
 /// What is new since the build given to `--compare`.
@@ -62,6 +75,7 @@ pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, 
         figures: headline_figures(index),
         charts: chart_views(index, charts),
         recurring: recurring_rows(index),
+        recurring_processes: recurring_processes(index),
         flagged_exceptions: tables.later(
             "Open exceptions that are expired or permanent".into(),
             flagged.len(),
@@ -88,24 +102,21 @@ pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, 
 }
 
 fn recurring_rows<'a>(index: &Index<'a>) -> Vec<RecurringRow<'a>> {
-    let mut origins: rustc_hash::FxHashMap<&str, Vec<&'static str>> = Default::default();
-    for pattern in &index.metrics.recurring_patterns {
-        origins
-            .entry(&pattern.control)
-            .or_default()
-            .push(pattern.origin.as_str());
-    }
     let mut recurring: Vec<RecurringRow> = index
         .metrics
         .controls
         .iter()
         .filter(|c| c.recurring)
-        .map(|c| RecurringRow {
-            control: index.control(&c.id),
-            owner: c.owner.as_deref().map(|o| index.person(o)),
-            failures_in_window: c.failures_in_window,
-            mean_days: decimal(c.mean_days_between_failures),
-            origins: origins.remove(c.id.as_str()).unwrap_or_default(),
+        .map(|c| {
+            let fixes = control_patterns(index, &c.id);
+            RecurringRow {
+                control: index.control(&c.id),
+                owner: c.owner.as_deref().map(|o| index.person(o)),
+                failures_in_window: c.failures_in_window,
+                mean_days: decimal(c.mean_days_between_failures),
+                origins: fixes.iter().map(|f| f.origin.as_str()).collect(),
+                fixes,
+            }
         })
         .collect();
     recurring.sort_by(|a, b| {
@@ -114,6 +125,28 @@ fn recurring_rows<'a>(index: &Index<'a>) -> Vec<RecurringRow<'a>> {
             .then(a.control.id.cmp(b.control.id))
     });
     recurring
+}
+
+/// The processes with recurring failures, most failures first, then by id.
+fn recurring_processes<'a>(index: &Index<'a>) -> Vec<RecurringProcessRow<'a>> {
+    let mut rows: Vec<RecurringProcessRow> = index
+        .metrics
+        .processes
+        .iter()
+        .filter(|p| p.recurring)
+        .map(|p| RecurringProcessRow {
+            process: index.process(&p.id),
+            owner: p.owner.as_deref().map(|o| index.person(o)),
+            failures_in_window: p.failures_in_window,
+            controls: p.controls.iter().map(|c| index.control(c)).collect(),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.failures_in_window
+            .cmp(&a.failures_in_window)
+            .then(a.process.id.cmp(b.process.id))
+    });
+    rows
 }
 
 fn changes<'a>(index: &Index<'a>) -> Option<Changes<'a>> {
@@ -175,6 +208,8 @@ pub fn controls_page<'a>(index: &'a Index<'a>) -> PageView<'a, ControlsList> {
 #[derive(Serialize)]
 pub struct ProcessesList<'a> {
     processes: Vec<ProcessRow<'a>>,
+    window_days: i64,
+    threshold: usize,
 }
 
 /// `processes.html`.
@@ -185,7 +220,12 @@ pub fn processes_page<'a>(index: &'a Index<'a>) -> PageView<'a, ProcessesList<'a
         .keys()
         .filter_map(|id| process_row(index, id))
         .collect();
-    let view = ProcessesList { processes };
+    let settings = &index.metrics.settings;
+    let view = ProcessesList {
+        processes,
+        window_days: settings.window_days,
+        threshold: settings.threshold,
+    };
     let nav = ("processes", "Processes".to_string());
     index.page(
         "processes.html".into(),

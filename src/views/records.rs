@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::index::{Index, Link, PersonIndex};
 use super::rows::{
-    accountable_views, action_row, control_exceptions, control_failures, control_row,
-    exception_row, gap_row, incident_row, process_row, role_words, AccountableView, ProcessRow,
-    RoleRow,
+    accountable_views, action_row, control_exceptions, control_failures, control_patterns,
+    control_row, exception_row, gap_row, incident_row, pattern_row, process_row, role_words,
+    AccountableView, PatternRow, ProcessRow, RoleRow,
 };
 use super::tables::{Table, Tables};
 use super::{day_or, decimal, title_or_id, web_url, words, PageView};
@@ -94,6 +94,8 @@ pub struct ControlView<'a> {
     chart: String,
     monthly: Vec<MonthCount<'a>>,
     processes: Vec<ProcessRow<'a>>,
+    /// Its recurring patterns, each with who must fix it.
+    fixes: Vec<PatternRow<'a>>,
     references: Vec<ReferenceView<'a>>,
     failures: Table,
     exceptions: Table,
@@ -163,6 +165,7 @@ pub fn control_page<'a>(
         chart: format!("charts/control-{id}.svg"),
         monthly: control_months(index, metrics.copied()),
         processes: control_processes(index, id),
+        fixes: control_patterns(index, id),
         references: references(index, control),
         failures: tables.now(
             "Failures of this control, newest first",
@@ -526,6 +529,8 @@ pub struct PersonView<'a> {
     controls: Table,
     earlier_controls: Vec<EarlierControl<'a>>,
     processes: Vec<ProcessRow<'a>>,
+    /// The recurring patterns whose fix owner is this person.
+    fixes: Table,
     accountable: Table,
     exceptions: Table,
     actions: Table,
@@ -575,6 +580,12 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
             .flat_map(|o| &o.processes_owned)
             .filter_map(|p| process_row(index, p))
             .collect(),
+        fixes: tables.now(
+            "Recurring patterns this person must fix",
+            own.into_iter()
+                .flat_map(|o| &o.patterns_to_fix)
+                .map(|p| pattern_row(index, p)),
+        ),
         accountable: accountable_table(index, &mut tables, id),
         exceptions,
         actions,

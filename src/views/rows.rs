@@ -6,7 +6,9 @@ use serde::Serialize;
 use super::index::{Index, Link};
 use super::markup::Writer;
 use super::tables::{Cells, Header, Row};
-use crate::metrics::{ActionStatus, ExceptionMetrics, Gap, GapKind, IncidentMetrics, Role};
+use crate::metrics::{
+    ActionStatus, ExceptionMetrics, Gap, GapKind, IncidentMetrics, RecurringPattern, Role,
+};
 use crate::model::{ControlStatus, Day, Nhi, Origin, Severity};
 
 /// A person accountable for a failure, in the role the failure's origin gives them.
@@ -461,15 +463,65 @@ pub(super) struct ProcessRow<'a> {
     pub(super) link: Link<'a>,
     pub(super) owner: Option<Link<'a>>,
     pub(super) controls: usize,
-    pub(super) incidents: usize,
+    /// `processes[].failures_in_window` and `.recurring` of metrics.json.
+    pub(super) failures_in_window: usize,
+    pub(super) recurring: bool,
 }
 
 pub(super) fn process_row<'a>(index: &Index<'a>, id: &'a str) -> Option<ProcessRow<'a>> {
     let process = index.model.processes.get(id)?;
+    let metrics = index.process_metrics.get(id);
     Some(ProcessRow {
         link: index.process(&process.id),
         owner: process.owner.as_deref().map(|o| index.person(o)),
         controls: process.controls.len(),
-        incidents: index.incidents_by_process.get(id).map_or(0, Vec::len),
+        failures_in_window: metrics.map_or(0, |m| m.failures_in_window),
+        recurring: metrics.is_some_and(|m| m.recurring),
     })
+}
+
+/// A recurring pattern with who must fix it: beside its control on the dashboard and the
+/// control's page, and as a row of the table of patterns a person must fix.
+#[derive(Serialize)]
+pub(super) struct PatternRow<'a> {
+    pub(super) control: Link<'a>,
+    pub(super) origin: Origin,
+    pub(super) failures_in_window: usize,
+    pub(super) fix_owner: Option<Link<'a>>,
+    /// The role as words: `control owner`, `process owner`; none without a fix owner.
+    pub(super) fix_owner_role: Option<&'static str>,
+}
+
+pub(super) fn pattern_row<'a>(index: &Index<'a>, pattern: &'a RecurringPattern) -> PatternRow<'a> {
+    PatternRow {
+        control: index.control(&pattern.control),
+        origin: pattern.origin,
+        failures_in_window: pattern.failures_in_window,
+        fix_owner: pattern.fix_owner.as_deref().map(|p| index.person(p)),
+        fix_owner_role: pattern.fix_owner_role.map(role_words),
+    }
+}
+
+/// The recurring patterns of a control, in origin order.
+pub(super) fn control_patterns<'a>(index: &Index<'a>, control: &str) -> Vec<PatternRow<'a>> {
+    let patterns = index.patterns_by_control.get(control).into_iter().flatten();
+    patterns.map(|p| pattern_row(index, p)).collect()
+}
+
+impl Row for PatternRow<'_> {
+    const SIZE: usize = 400;
+    const HEADERS: &'static [Header] = &[
+        Header("Control", ""),
+        Header("Origin", ""),
+        Header("Failures in window", "num"),
+        Header("Fix as", ""),
+    ];
+    const EMPTY: &'static str = "No recurring pattern to fix.";
+
+    fn cells(&self, cells: &mut Cells) {
+        cells.cell("").id_and_label(&self.control);
+        cells.cell("").origins(std::slice::from_ref(&self.origin));
+        cells.cell("num").display(self.failures_in_window);
+        cells.cell("").raw(self.fix_owner_role.unwrap_or("—"));
+    }
 }
