@@ -840,6 +840,7 @@ mod tests {
             open_exceptions_by_control: Default::default(),
             people: vec![],
             processes: vec![],
+            by_nhi: vec![],
             actions: vec![],
             failures_during_exception: Default::default(),
         }

@@ -10,6 +10,7 @@ mod duties;
 mod exceptions;
 mod findings;
 mod fix_owner;
+mod nhi;
 mod ownership;
 mod processes;
 mod recurrence;
@@ -25,6 +26,7 @@ use crate::model::{Day, Model, Origin, Severity};
 
 use exceptions::AgeBuckets;
 pub use findings::findings;
+pub use nhi::NhiFigures;
 use timeline::Timeline;
 
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +50,8 @@ pub struct Metrics {
     pub people: Vec<PersonMetrics>,
     /// Per process figures, one entry for every process in the model, sorted by id.
     pub processes: Vec<ProcessMetrics>,
+    /// Figures per kind of non-human identity, in `Nhi::ALL` order.
+    pub by_nhi: Vec<NhiFigures>,
     /// Open exceptions per age bucket and state, buckets in `aging_buckets` order.
     #[serde(skip)]
     pub age_buckets: Vec<AgeBucketCount>,
@@ -301,6 +305,7 @@ pub enum GapKind {
     SelfApproved,
     UnauthorizedApprover,
     NoProcessFix,
+    NoSingleDecisionMaker,
 }
 
 impl GapKind {
@@ -313,6 +318,7 @@ impl GapKind {
             GapKind::SelfApproved => "self-approved",
             GapKind::UnauthorizedApprover => "unauthorized-approver",
             GapKind::NoProcessFix => "no-process-fix",
+            GapKind::NoSingleDecisionMaker => "no-single-decision-maker",
         }
     }
 }
@@ -457,12 +463,19 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         open_exceptions_by_control,
         people: Vec::new(),
         processes,
+        by_nhi: Vec::new(),
         failures_during_exception,
         exceptions,
         gaps,
         actions,
     };
     metrics.people = ownership::compute_people(model, &metrics);
+    metrics.by_nhi = nhi::by_nhi(
+        model,
+        &metrics.controls,
+        &metrics.exceptions,
+        &metrics.incidents,
+    );
     metrics.summary = compute_summary(&metrics);
     metrics
 }
@@ -575,7 +588,7 @@ mod tests {
         let cases = [
             ("top level", keys_of(&metrics),
              "as_of settings summary controls recurring_patterns exceptions incidents gaps monthly \
-              top_controls accountability_by_origin frameworks people processes"),
+              top_controls accountability_by_origin frameworks people processes by_nhi"),
             ("settings", keys_of(&metrics.settings),
              "window_days threshold max_validity_days expiring_soon_days aging_buckets"),
             ("summary", keys_of(&metrics.summary),

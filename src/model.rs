@@ -220,6 +220,18 @@ pub enum Nhi {
 }
 
 impl Nhi {
+    /// Every kind, in the documented order (`docs/content-format.md`, "Value lists"); a
+    /// kind's place here is its discriminant.
+    pub const ALL: [Nhi; 7] = [
+        Nhi::Secret,
+        Nhi::ServiceAccount,
+        Nhi::Token,
+        Nhi::ApiKey,
+        Nhi::Certificate,
+        Nhi::Agent,
+        Nhi::WorkloadIdentity,
+    ];
+
     /// The name as written in content files and shown on pages.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -320,6 +320,53 @@ fn strict_check_fails_on_a_structural_failure_without_a_process_fix() {
 }
 
 #[test]
+fn strict_check_fails_on_an_agent_control_split_across_teams_without_a_decision_maker() {
+    // CTL-A protects agents; the processes that use it are owned in two teams (ana in red,
+    // bo in blue) and nobody signs off its residual risk: its owner ana is chased.
+    let files =
+        |control: &'static [u8]| {
+            temp_content(&[
+            (
+                "people.yaml",
+                b"- {id: ana, name: Ana Ruiz, team: red}\n- {id: bo, name: Bo Li, team: blue}\n",
+            ),
+            ("teams.yaml", b"- {id: red, name: Red}\n- {id: blue, name: Blue}\n"),
+            ("controls/CTL-A.md", control),
+            ("processes/p1.md", b"---\ntitle: One\nowner: ana\ncontrols: [CTL-A]\n---\n"),
+            ("processes/p2.md", b"---\ntitle: Two\nowner: bo\ncontrols: [CTL-A]\n---\n"),
+        ])
+        };
+    let strict = |content: &TempDir| {
+        let args = [
+            "check",
+            "--content",
+            "content",
+            "--as-of",
+            AS_OF,
+            "--strict",
+        ];
+        run_in(content.path(), &args)
+    };
+    let split = files(b"---\ntitle: Agent scopes\nowner: ana\nnhi: [agent]\n---\n");
+    let check = strict(&split);
+    assert_eq!(
+        check.stderr,
+        "policy: no-single-decision-maker: control CTL-A protects AI agents, is used by processes \
+         owned in more than one team, and nobody signs off its residual risk: ana must name one \
+         accountable decision-maker (shared_platform.risk_signoff)\n\
+         1 policy finding\n"
+    );
+    assert_eq!(check.code, 1);
+    // A residual-risk sign-off names the decision-maker: nothing left to find.
+    let signed = files(
+        b"---\ntitle: Agent scopes\nowner: ana\nnhi: [agent]\nshared_platform:\n  risk_signoff: bo\n---\n",
+    );
+    let check = strict(&signed);
+    assert_eq!(check.stderr, "0 policy findings\ncontent is valid\n");
+    assert_eq!(check.code, 0);
+}
+
+#[test]
 fn check_without_strict_passes_despite_policy_findings() {
     let check = run(&["check", "--content", VALID]);
     assert_eq!(check.code, 0, "{}", check.stderr);

@@ -352,13 +352,23 @@ fn example_gaps_name_the_person_to_chase() {
         // INC-2026-024's only action is dana-okafor's: neither the process owner
         // (agent-approval-gate: jonas-weber) nor the control owner (CTL-AGENT-SCOPE: priya-nair).
         "no-process-fix INC-2026-024 \"jonas-weber\"",
+        // Agent controls used by processes owned in two teams, with no risk sign-off:
+        // CTL-AGENT-SCOPE by access-review (aisha-khan, platform-security) and
+        // agent-approval-gate (jonas-weber, data-platform); CTL-NHI-OWNERSHIP by access-review
+        // and nhi-offboarding (platform-security) and service-onboarding (tomas-berg,
+        // platform-engineering); CTL-TOKEN-TTL by agent-approval-gate and ci-cd-deploy
+        // (lee-chen, platform-engineering). CTL-NHI-OFFBOARDING protects agents too, but
+        // only nhi-offboarding uses it: one team.
+        "no-single-decision-maker CTL-AGENT-SCOPE \"priya-nair\"",
+        "no-single-decision-maker CTL-NHI-OWNERSHIP \"dana-okafor\"",
+        "no-single-decision-maker CTL-TOKEN-TTL \"aisha-khan\"",
     ] {
         assert!(
             gaps.contains(&expected.to_string()),
             "missing gap {expected} in {gaps:?}"
         );
     }
-    assert_eq!(gaps.len(), 8, "{gaps:?}");
+    assert_eq!(gaps.len(), 11, "{gaps:?}");
 }
 
 #[test]
@@ -493,7 +503,56 @@ fn example_metrics_json_appends_the_new_keys_before_provenance() {
         .filter_map(|rest| rest.split('"').next())
         .collect();
     let expected = "as_of settings summary controls recurring_patterns exceptions incidents gaps \
-                    monthly top_controls accountability_by_origin frameworks people processes \
+                    monthly top_controls accountability_by_origin frameworks people processes by_nhi \
                     provenance";
     assert_eq!(keys, expected.split_whitespace().collect::<Vec<_>>());
+}
+
+#[test]
+fn example_by_nhi_lists_every_kind_and_the_agent_controls() {
+    let metrics = example_metrics();
+    let kinds: Vec<&str> = metrics["by_nhi"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["nhi"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "secret",
+            "service-account",
+            "token",
+            "api-key",
+            "certificate",
+            "agent",
+            "workload-identity"
+        ]
+    );
+    // content/controls/ lists `agent` in CTL-AGENT-SCOPE, CTL-NHI-OFFBOARDING,
+    // CTL-NHI-OWNERSHIP and CTL-TOKEN-TTL.
+    assert_eq!(metrics["by_nhi"][5]["controls"], 4);
+    // Of those, CTL-AGENT-SCOPE, CTL-NHI-OFFBOARDING and CTL-TOKEN-TTL are recurring (the
+    // dashboard's list) and CTL-NHI-OWNERSHIP is not.
+    let recurring: Vec<&str> = metrics["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["recurring"] == true)
+        .map(|c| c["id"].as_str().unwrap())
+        .filter(|id| {
+            [
+                "CTL-AGENT-SCOPE",
+                "CTL-NHI-OFFBOARDING",
+                "CTL-NHI-OWNERSHIP",
+                "CTL-TOKEN-TTL",
+            ]
+            .contains(id)
+        })
+        .collect();
+    assert_eq!(
+        recurring,
+        ["CTL-AGENT-SCOPE", "CTL-NHI-OFFBOARDING", "CTL-TOKEN-TTL"]
+    );
+    assert_eq!(metrics["by_nhi"][5]["recurring_controls"], 3);
 }

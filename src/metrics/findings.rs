@@ -111,6 +111,11 @@ fn gap_finding(metrics: &Metrics, gap: &Gap) -> Finding {
              of control {}",
             name(exception_control(metrics, record))
         ),
+        GapKind::NoSingleDecisionMaker => format!(
+            "control {record} protects AI agents, is used by processes owned in more than one \
+             team, and nobody signs off its residual risk: {who} must name one accountable \
+             decision-maker (shared_platform.risk_signoff)"
+        ),
         GapKind::NoProcessFix => format!(
             "incident {record} is a structural failure of control {} (approval bypassed or \
              self-approved) and no remediation action is owned by its process owner or \

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Control, Day, Exception, Model};
+use crate::model::{Control, Day, Exception, Model, Nhi};
 
 use super::duties::{compute_fix_gaps, is_self_approved, unauthorized_approvers};
 use super::timeline::{is_open, is_review_overdue, Timeline};
@@ -35,6 +35,7 @@ pub(super) fn compute_gaps(model: &Model, timeline: &Timeline) -> Vec<Gap> {
             gaps.push(gap(GapKind::InactiveOwner, &process.id, Some(owner)));
         }
     }
+    decision_maker_gaps(model, &mut gaps);
     for exception in model.exceptions.values() {
         if is_open(exception, as_of) {
             exception_gaps(model, exception, &mut gaps);
@@ -60,6 +61,43 @@ fn control_gaps(model: &Model, control: &Control, as_of: Day, grace: i64, gaps: 
     }
     if is_review_overdue(control, as_of, grace) {
         gaps.push(gap(GapKind::ReviewOverdue, &control.id, owner));
+    }
+}
+
+/// `no-single-decision-maker`: a control protecting `agent` identities, listed in the
+/// `controls` of processes whose owners belong to two or more teams (owners without a team
+/// are not counted), with no `shared_platform.risk_signoff`. The person is the control's
+/// owner.
+fn decision_maker_gaps(model: &Model, gaps: &mut Vec<Gap>) {
+    let mut teams: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for process in model.processes.values() {
+        let owner = process.owner.as_deref().and_then(|o| model.people.get(o));
+        let Some(team) = owner.and_then(|o| o.team.as_deref()) else {
+            continue;
+        };
+        for control in &process.controls {
+            teams.entry(control).or_default().insert(team);
+        }
+    }
+    for id in teams
+        .iter()
+        .filter(|(_, teams)| teams.len() >= 2)
+        .map(|(id, _)| id)
+    {
+        let Some(control) = model.controls.get(*id) else {
+            continue;
+        };
+        let signed = control
+            .shared_platform
+            .as_ref()
+            .is_some_and(|s| s.risk_signoff.is_some());
+        if control.nhi.contains(&Nhi::Agent) && !signed {
+            gaps.push(gap(
+                GapKind::NoSingleDecisionMaker,
+                id,
+                control.owner.as_deref(),
+            ));
+        }
     }
 }
 
@@ -206,6 +244,83 @@ mod tests {
         InactiveApprover, InactiveOwner, NoProcessFix, NoRiskSignoff, ReviewOverdue, SelfApproved,
         UnauthorizedApprover,
     };
+
+    /// A person in `team`.
+    fn member(id: &str, team: Option<&str>) -> crate::model::Person {
+        let mut person = person(id, true);
+        person.team = team.map(str::to_string);
+        person
+    }
+
+    /// A process owned by `owner` that lists `controls`.
+    fn using(id: &str, owner: &str, controls: &[&str]) -> crate::model::Process {
+        let mut process = process(id, owner);
+        process.controls = controls.iter().map(|c| c.to_string()).collect();
+        process
+    }
+
+    #[test]
+    fn an_agent_control_used_across_teams_needs_one_decision_maker() {
+        use crate::model::Nhi::{Agent, Secret};
+        let agent = |id: &str| {
+            let mut control = control(id, "dana");
+            control.nhi = vec![Secret, Agent];
+            control
+        };
+        let mut signed = agent("CTL-SIGNED");
+        signed.shared_platform = Some(shared(Some("maria")));
+        let mut unsigned_platform = agent("CTL-PLATFORM");
+        unsigned_platform.shared_platform = Some(shared(None));
+        let mut secrets = control("CTL-SECRETS", "dana");
+        secrets.nhi = vec![Secret];
+        let mut kit = Kit::default()
+            .control(agent("CTL-SPLIT"))
+            .control(agent("CTL-ONE-TEAM"))
+            .control(agent("CTL-NO-TEAM"))
+            .control(signed)
+            .control(unsigned_platform)
+            .control(secrets);
+        for (id, team) in [
+            ("ann", Some("red")),
+            ("bob", Some("blue")),
+            ("cy", Some("red")),
+        ] {
+            kit.model.people.insert(id.to_string(), member(id, team));
+        }
+        kit.model.people.insert("dee".into(), member("dee", None));
+        kit.model
+            .people
+            .insert("dana".into(), member("dana", Some("red")));
+        kit.model
+            .people
+            .insert("maria".into(), member("maria", Some("red")));
+        let both = ["CTL-SPLIT", "CTL-SIGNED", "CTL-PLATFORM", "CTL-SECRETS"];
+        let kit = kit
+            // red and blue use CTL-SPLIT, CTL-SIGNED, CTL-PLATFORM and CTL-SECRETS;
+            .process(using("p1", "ann", &both))
+            .process(using("p2", "bob", &both))
+            // two owners of one team use CTL-ONE-TEAM; red and a team-less owner CTL-NO-TEAM.
+            .process(using("p3", "ann", &["CTL-ONE-TEAM", "CTL-NO-TEAM"]))
+            .process(using("p4", "cy", &["CTL-ONE-TEAM"]))
+            .process(using("p5", "dee", &["CTL-NO-TEAM"]));
+        let metrics = kit.compute(AS_OF);
+        let found: Vec<(&str, &str, Option<&str>)> = metrics
+            .gaps
+            .iter()
+            .filter(|g| matches!(g.kind, GapKind::NoSingleDecisionMaker | NoRiskSignoff))
+            .map(|g| (g.kind.as_str(), g.record.as_str(), g.person.as_deref()))
+            .collect();
+        // CTL-SIGNED has a sign-off; CTL-SECRETS protects no agents; CTL-PLATFORM is both
+        // a shared platform without sign-off and an agent control split across teams.
+        assert_eq!(
+            found,
+            [
+                ("no-risk-signoff", "CTL-PLATFORM", None),
+                ("no-single-decision-maker", "CTL-PLATFORM", Some("dana")),
+                ("no-single-decision-maker", "CTL-SPLIT", Some("dana")),
+            ]
+        );
+    }
 
     #[test]
     fn gaps_cover_every_kind_sorted_by_record_then_kind() {

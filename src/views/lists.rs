@@ -21,12 +21,40 @@ pub struct Dashboard<'a> {
     charts: Vec<ChartView<'a>>,
     recurring: Vec<RecurringRow<'a>>,
     recurring_processes: Vec<RecurringProcessRow<'a>>,
+    /// One row per kind of non-human identity (`by_nhi`), agents marked.
+    identities: Vec<IdentityRow>,
     flagged_exceptions: Table,
     gaps: Table,
     overdue_actions: Table,
     window_days: i64,
     threshold: usize,
     changes: Option<Changes<'a>>,
+}
+
+/// A kind of non-human identity on the dashboard, with the figures of `by_nhi`.
+#[derive(Serialize)]
+struct IdentityRow {
+    nhi: &'static str,
+    /// AI agents, whose failures have the largest blast radius.
+    agent: bool,
+    controls: usize,
+    incidents_in_window: usize,
+    recurring_controls: usize,
+    open_exceptions: usize,
+}
+
+fn identity_rows(index: &Index) -> Vec<IdentityRow> {
+    let kinds = index.metrics.by_nhi.iter();
+    kinds
+        .map(|k| IdentityRow {
+            nhi: k.nhi.as_str(),
+            agent: k.nhi == crate::model::Nhi::Agent,
+            controls: k.controls,
+            incidents_in_window: k.incidents_in_window,
+            recurring_controls: k.recurring_controls,
+            open_exceptions: k.open_exceptions,
+        })
+        .collect()
 }
 
 /// A recurring control on the dashboard.
@@ -76,6 +104,7 @@ pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, 
         charts: chart_views(index, charts),
         recurring: recurring_rows(index),
         recurring_processes: recurring_processes(index),
+        identities: identity_rows(index),
         flagged_exceptions: tables.later(
             "Open exceptions that are expired or permanent".into(),
             flagged.len(),

@@ -358,6 +358,9 @@ fn describe(kind: GapKind) -> &'static str {
         GapKind::NoProcessFix => {
             "structural failure with no fix owned by its process owner or control owner"
         }
+        GapKind::NoSingleDecisionMaker => {
+            "agent control used across teams with nobody signing off its residual risk"
+        }
     }
 }
 
