@@ -271,6 +271,19 @@ fn strict_check_fails_on_policy_findings() {
     assert_eq!(check.code, 1);
 }
 
+/// `govsite check --strict` on the folder `content` in `dir`, as of `AS_OF`.
+fn strict_check(dir: &TempDir) -> Run {
+    let args = [
+        "check",
+        "--content",
+        "content",
+        "--as-of",
+        AS_OF,
+        "--strict",
+    ];
+    run_in(dir.path(), &args)
+}
+
 #[test]
 fn strict_check_fails_on_a_structural_failure_without_a_process_fix() {
     // An approval bypass whose only action is owned by someone who is neither the process
@@ -284,18 +297,7 @@ fn strict_check_fails_on_a_structural_failure_without_a_process_fix() {
               actions:\n  - title: Remind the engineer\n    owner: bo\n---\n",
         ),
     ]);
-    let strict = |content: &TempDir| {
-        let args = [
-            "check",
-            "--content",
-            "content",
-            "--as-of",
-            AS_OF,
-            "--strict",
-        ];
-        run_in(content.path(), &args)
-    };
-    let check = strict(&dir);
+    let check = strict_check(&dir);
     assert_eq!(
         check.stderr,
         "policy: no-process-fix: incident INC-1 is a structural failure of control CTL-A \
@@ -314,7 +316,7 @@ fn strict_check_fails_on_a_structural_failure_without_a_process_fix() {
               actions:\n  - title: Gate the override\n    owner: ana\n---\n",
         ),
     ]);
-    let check = strict(&fixed);
+    let check = strict_check(&fixed);
     assert_eq!(check.stderr, "0 policy findings\ncontent is valid\n");
     assert_eq!(check.code, 0);
 }
@@ -336,19 +338,8 @@ fn strict_check_fails_on_an_agent_control_split_across_teams_without_a_decision_
             ("processes/p2.md", b"---\ntitle: Two\nowner: bo\ncontrols: [CTL-A]\n---\n"),
         ])
         };
-    let strict = |content: &TempDir| {
-        let args = [
-            "check",
-            "--content",
-            "content",
-            "--as-of",
-            AS_OF,
-            "--strict",
-        ];
-        run_in(content.path(), &args)
-    };
     let split = files(b"---\ntitle: Agent scopes\nowner: ana\nnhi: [agent]\n---\n");
-    let check = strict(&split);
+    let check = strict_check(&split);
     assert_eq!(
         check.stderr,
         "policy: no-single-decision-maker: control CTL-A protects AI agents, is used by processes \
@@ -361,7 +352,7 @@ fn strict_check_fails_on_an_agent_control_split_across_teams_without_a_decision_
     let signed = files(
         b"---\ntitle: Agent scopes\nowner: ana\nnhi: [agent]\nshared_platform:\n  risk_signoff: bo\n---\n",
     );
-    let check = strict(&signed);
+    let check = strict_check(&signed);
     assert_eq!(check.stderr, "0 policy findings\ncontent is valid\n");
     assert_eq!(check.code, 0);
 }
