@@ -272,6 +272,30 @@ fn strict_check_fails_on_policy_findings() {
 }
 
 #[test]
+fn check_reports_a_review_with_an_unknown_person_and_a_bad_decision() {
+    let dir = temp_content(&[
+        ("people.yaml", b"- {id: dana-okafor, name: Dana Okafor}\n"),
+        ("controls/CTL-A.md", b"---\nowner: dana-okafor\n---\n"),
+        (
+            "reviews/REV-1.md",
+            b"---\ncontrol: CTL-A\norigin: design\ndate: 2026-10-01\ndecided_by: dana-okafr\n\
+              decision: fix-it\n---\nMinutes.\n",
+        ),
+    ]);
+    let check = check_temp(&dir);
+    // The bad value is reported once: no "missing `decision`" on top of it.
+    assert_eq!(
+        check.stderr,
+        "content/reviews/REV-1.md:5:13: error: unknown person `dana-okafr`: did you mean \
+         `dana-okafor`?\n\
+         content/reviews/REV-1.md:6:11: error: `decision`: unknown variant `fix-it`, expected \
+         one of `fix-process`, `accept-risk`, `redesign-control`, `retire-control`\n\
+         2 errors, 0 warnings\n"
+    );
+    assert_eq!(check.code, 1);
+}
+
+#[test]
 fn strict_check_fails_on_a_structural_failure_without_a_process_fix() {
     // An approval bypass whose only action is owned by someone who is neither the process
     // owner (there is no process) nor the control owner (ana): ana is chased.
