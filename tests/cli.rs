@@ -260,13 +260,15 @@ fn person_page_lists_the_incidents_they_are_accountable_for() {
 
 #[test]
 fn strict_check_fails_on_policy_findings() {
-    // EXC-002 has no expiry: permanent, and so beyond the maximum validity.
+    // EXC-002 has no expiry: permanent, and so beyond the maximum validity. CTL-ROTATION's
+    // recurring pattern has no review.
     let check = run(&["check", "--content", VALID, "--strict"]);
     assert_eq!(
         check.stderr,
         "policy: over-policy-exception: exception EXC-002 never expires, beyond the 90-day maximum validity (approved by ana-ruiz)\n\
          policy: permanent-exception: exception EXC-002 has no expiry and is still open: set one or close it (approved by ana-ruiz)\n\
-         2 policy findings\n"
+         policy: unreviewed-pattern: control CTL-ROTATION fails again and again for the same origin (a recurring pattern) and no process-defect review of it is dated in the last 365 days: ana-ruiz must have it reviewed (reviews/)\n\
+         3 policy findings\n"
     );
     assert_eq!(check.code, 1);
 }

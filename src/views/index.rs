@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use crate::compare::{describe_delta, Comparison};
 use crate::metrics::{
-    ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap, IncidentMetrics,
-    Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, Role,
+    ActionRecord, ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap,
+    IncidentMetrics, Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, Role,
 };
-use crate::model::{Control, Day, Incident, Model, Person};
+use crate::model::{Control, Day, Incident, Model, Person, ProcessReview};
 use crate::provenance::Provenance;
 
 /// Lookups computed once per build, so no page scans all records.
@@ -23,6 +23,7 @@ pub struct Index<'a> {
     /// links, and the model's sorted maps compare many ids per lookup.
     pub(super) controls: HashMap<&'a str, &'a Control>,
     pub(super) incidents: HashMap<&'a str, &'a Incident>,
+    pub(super) reviews: HashMap<&'a str, &'a ProcessReview>,
     pub(super) persons: HashMap<&'a str, &'a Person>,
     pub(super) control_metrics: HashMap<&'a str, &'a ControlMetrics>,
     pub(super) exception_metrics: HashMap<&'a str, &'a ExceptionMetrics>,
@@ -41,6 +42,7 @@ pub struct Index<'a> {
     pub(super) controls_by_reference: HashMap<(&'a str, &'a str), Vec<&'a str>>,
     pub(super) gaps_by_record: HashMap<&'a str, Vec<&'a Gap>>,
     pub(super) actions_by_incident: HashMap<&'a str, Vec<&'a ActionStatus>>,
+    pub(super) actions_by_review: HashMap<&'a str, Vec<&'a ActionStatus>>,
     pub(super) people: HashMap<&'a str, PersonIndex<'a>>,
 }
 
@@ -121,6 +123,7 @@ impl<'a> Index<'a> {
             },
             controls: by_id(&model.controls),
             incidents: by_id(&model.incidents),
+            reviews: by_id(&model.reviews),
             persons: by_id(&model.people),
             control_metrics: metrics
                 .controls
@@ -154,6 +157,7 @@ impl<'a> Index<'a> {
             controls_by_reference: HashMap::default(),
             gaps_by_record: HashMap::default(),
             actions_by_incident: HashMap::default(),
+            actions_by_review: HashMap::default(),
             people: HashMap::default(),
         };
         index.index_records();
@@ -205,7 +209,11 @@ impl<'a> Index<'a> {
             self.process_metrics.insert(&process.id, process);
         }
         for action in &metrics.actions {
-            push(&mut self.actions_by_incident, &action.incident, action);
+            let by_record = match action.record_kind {
+                ActionRecord::Incident => &mut self.actions_by_incident,
+                ActionRecord::Review => &mut self.actions_by_review,
+            };
+            push(by_record, &action.record, action);
         }
     }
 
@@ -322,6 +330,19 @@ impl<'a> Index<'a> {
     pub fn incident(&self, id: &'a str) -> Link<'a> {
         let label = self.incidents.get(id).map_or(id, |i| i.title.as_str());
         record_link(id, label, "incidents/")
+    }
+
+    pub fn review(&self, id: &'a str) -> Link<'a> {
+        let label = self.reviews.get(id).map_or(id, |r| r.title.as_str());
+        record_link(id, label, "reviews/")
+    }
+
+    /// The incident or review an action belongs to.
+    pub fn action_record(&self, action: &'a ActionStatus) -> Link<'a> {
+        match action.record_kind {
+            ActionRecord::Incident => self.incident(&action.record),
+            ActionRecord::Review => self.review(&action.record),
+        }
     }
 
     pub fn framework(&self, id: &'a str) -> Link<'a> {

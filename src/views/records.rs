@@ -42,20 +42,36 @@ fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>>
 
 /// The table of the gaps found on one control, process or exception.
 fn record_gaps<'a>(index: &Index<'a>, tables: &mut Tables<'a>, id: &str, caption: &str) -> Table {
-    kind_gaps(index, tables, id, caption, false)
+    kind_gaps(index, tables, id, caption, GapOn::Other)
 }
 
-/// The gaps under `id` that belong to an incident (`incident`) or to another kind of
-/// record: ids are unique only within their kind, and only `no-process-fix` names an incident.
-fn kind_gaps<'a>(
+/// The kind of record a gap names: ids are unique only within their kind, only
+/// `no-process-fix` names an incident and only `fix-did-not-hold` a review.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum GapOn {
+    Incident,
+    Review,
+    Other,
+}
+
+fn gap_on(kind: GapKind) -> GapOn {
+    match kind {
+        GapKind::NoProcessFix => GapOn::Incident,
+        GapKind::FixDidNotHold => GapOn::Review,
+        _ => GapOn::Other,
+    }
+}
+
+/// The gaps under `id` that belong to a record of the kind `on`.
+pub(super) fn kind_gaps<'a>(
     index: &Index<'a>,
     tables: &mut Tables<'a>,
     id: &str,
     caption: &str,
-    incident: bool,
+    on: GapOn,
 ) -> Table {
     let gaps = index.gaps_by_record.get(id).into_iter().flatten();
-    let gaps = gaps.filter(|g| (g.kind == GapKind::NoProcessFix) == incident);
+    let gaps = gaps.filter(|g| gap_on(g.kind) == on);
     tables.now(caption, gaps.map(|g| gap_row(index, g)))
 }
 
@@ -501,7 +517,13 @@ pub fn incident_page<'a>(
             "Remediation actions: fix the process, not only the person",
             actions.map(|a| action_row(index, a)),
         ),
-        gaps: kind_gaps(index, &mut tables, id, "Findings on this failure", true),
+        gaps: kind_gaps(
+            index,
+            &mut tables,
+            id,
+            "Findings on this failure",
+            GapOn::Incident,
+        ),
         evidence: evidence(index, &incident.evidence),
     };
     let nav = ("incidents", title(&incident.title, id));

@@ -328,9 +328,12 @@ pub(super) struct GapRow<'a> {
 
 pub(super) fn gap_row<'a>(index: &Index<'a>, gap: &'a Gap) -> GapRow<'a> {
     let id = gap.record.as_str();
-    // A no-process-fix gap is an incident's; ids are unique only within their kind.
+    // A no-process-fix gap is an incident's, a fix-did-not-hold gap a review's; ids are
+    // unique only within their kind.
     let record = if gap.kind == GapKind::NoProcessFix {
         index.incident(id)
+    } else if gap.kind == GapKind::FixDidNotHold {
+        index.review(id)
     } else if index.model.controls.contains_key(id) {
         index.control(id)
     } else if index.model.processes.contains_key(id) {
@@ -361,6 +364,10 @@ fn describe(kind: GapKind) -> &'static str {
         GapKind::NoSingleDecisionMaker => {
             "agent control used across teams with nobody signing off its residual risk"
         }
+        GapKind::UnreviewedPattern => {
+            "recurring pattern with no process-defect review in the window"
+        }
+        GapKind::FixDidNotHold => "the reviewed fix was done, and the control failed again",
     }
 }
 
@@ -384,7 +391,8 @@ impl Row for GapRow<'_> {
 
 /// A remediation action.
 pub(super) struct ActionRow<'a> {
-    pub(super) incident: Link<'a>,
+    /// The incident or review the action belongs to.
+    pub(super) record: Link<'a>,
     pub(super) title: &'a str,
     pub(super) owner: Option<Link<'a>>,
     pub(super) due: Option<Day>,
@@ -395,7 +403,7 @@ pub(super) struct ActionRow<'a> {
 
 pub(super) fn action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> ActionRow<'a> {
     ActionRow {
-        incident: index.incident(&action.incident),
+        record: index.action_record(action),
         title: &action.title,
         owner: action.owner.as_deref().map(|o| index.person(o)),
         due: action.due,
@@ -409,7 +417,7 @@ impl Row for ActionRow<'_> {
     const SIZE: usize = 400;
     const HEADERS: &'static [Header] = &[
         Header("Action", ""),
-        Header("Incident", ""),
+        Header("Record", ""),
         Header("Owner", ""),
         Header("Due", ""),
         Header("Status", ""),
@@ -419,7 +427,7 @@ impl Row for ActionRow<'_> {
     fn cells(&self, cells: &mut Cells) {
         let a = self;
         cells.cell("").text(a.title);
-        cells.cell("").id_link(&a.incident);
+        cells.cell("").id_link(&a.record);
         cells.cell("").person(a.owner.as_ref());
         cells.cell("nowrap").or(a.due, "—");
         let status = cells.cell("");
