@@ -491,13 +491,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
             )
         },
     );
-    let reviews = reviews::compute_reviews(model, as_of, &recurring_patterns);
-    gaps.extend(reviews::compute_review_gaps(
-        model,
-        &timeline,
-        &recurring_patterns,
-    ));
-    ownership::sort_gaps(&mut gaps);
+    let reviews = compute_reviews(model, &timeline, &recurring_patterns, &mut gaps);
     let mut metrics = Metrics {
         as_of,
         settings: compute_settings(model),
@@ -530,6 +524,18 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
     );
     metrics.summary = compute_summary(&metrics);
     metrics
+}
+
+/// `reviews[]`; the review gaps are added to `gaps`, which are sorted again.
+fn compute_reviews(
+    model: &Model,
+    timeline: &Timeline,
+    patterns: &[RecurringPattern],
+    gaps: &mut Vec<Gap>,
+) -> Vec<ReviewMetrics> {
+    gaps.extend(reviews::compute_review_gaps(model, timeline, patterns));
+    ownership::sort_gaps(gaps);
+    reviews::compute_reviews(model, timeline.as_of, patterns)
 }
 
 /// The settings the figures were computed with, echoed into `metrics.json`.

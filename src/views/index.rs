@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::compare::{describe_delta, Comparison};
 use crate::metrics::{
     ActionRecord, ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap,
-    IncidentMetrics, Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, Role,
+    IncidentMetrics, Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, ReviewMetrics, Role,
 };
 use crate::model::{Control, Day, Incident, Model, Person, ProcessReview};
 use crate::provenance::Provenance;
@@ -31,6 +31,9 @@ pub struct Index<'a> {
     pub(super) person_metrics: HashMap<&'a str, &'a PersonMetrics>,
     pub(super) framework_metrics: HashMap<&'a str, &'a FrameworkCoverage>,
     pub(super) process_metrics: HashMap<&'a str, &'a ProcessMetrics>,
+    pub(super) review_metrics: HashMap<&'a str, &'a ReviewMetrics>,
+    /// A control's reviews (up to as-of), in id order.
+    pub(super) reviews_by_control: HashMap<&'a str, Vec<&'a ReviewMetrics>>,
     /// A control's recurring patterns, in origin order.
     pub(super) patterns_by_control: HashMap<&'a str, Vec<&'a RecurringPattern>>,
     pub(super) incidents_by_control: HashMap<&'a str, Vec<&'a IncidentMetrics>>,
@@ -58,6 +61,8 @@ pub struct PersonIndex<'a> {
     pub(super) gaps: Vec<&'a Gap>,
     /// Recurring patterns whose fix owner is the person, by (control, origin).
     pub(super) patterns_to_fix: Vec<&'a RecurringPattern>,
+    /// Reviews (up to as-of) the person decided or must carry out, each once, in id order.
+    pub(super) reviews: Vec<&'a ReviewMetrics>,
 }
 
 /// Site-wide facts printed on every page.
@@ -147,6 +152,8 @@ impl<'a> Index<'a> {
                 .map(|f| (f.id.as_str(), f))
                 .collect(),
             process_metrics: HashMap::default(),
+            review_metrics: metrics.reviews.iter().map(|r| (r.id.as_str(), r)).collect(),
+            reviews_by_control: HashMap::default(),
             patterns_by_control: HashMap::default(),
             incidents_by_control: HashMap::default(),
             exceptions_by_control: HashMap::default(),
@@ -207,6 +214,11 @@ impl<'a> Index<'a> {
         }
         for process in &metrics.processes {
             self.process_metrics.insert(&process.id, process);
+        }
+        for review in &metrics.reviews {
+            if let Some(control) = &review.control {
+                push(&mut self.reviews_by_control, control, review);
+            }
         }
         for action in &metrics.actions {
             let by_record = match action.record_kind {
@@ -283,6 +295,13 @@ impl<'a> Index<'a> {
         for pattern in &metrics.recurring_patterns {
             if let Some(person) = &pattern.fix_owner {
                 slot(people, person).patterns_to_fix.push(pattern);
+            }
+        }
+        for review in &metrics.reviews {
+            let decided = review.decided_by.as_deref();
+            let fixer = review.fix_owner.as_deref().filter(|f| Some(*f) != decided);
+            for person in decided.into_iter().chain(fixer) {
+                slot(people, person).reviews.push(review);
             }
         }
     }

@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::index::{Index, Link, PersonIndex};
 use super::rows::{
     accountable_views, action_row, control_exceptions, control_failures, control_patterns,
-    control_row, exception_row, gap_row, incident_row, pattern_row, process_row, role_words,
-    AccountableView, PatternRow, ProcessRow, RoleRow,
+    control_row, exception_row, gap_row, incident_row, pattern_row, process_row, reviews_table,
+    role_words, AccountableView, PatternRow, ProcessRow, RoleRow,
 };
 use super::tables::{Table, Tables};
 use super::{day_or, decimal, title_or_id, web_url, words, PageView};
@@ -27,7 +27,7 @@ pub(super) struct EvidenceView<'a> {
 }
 
 /// The listed evidence files that exist (missing ones failed validation).
-fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>> {
+pub(super) fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>> {
     paths
         .iter()
         .filter_map(|path| index.model.evidence.get(path))
@@ -76,7 +76,7 @@ pub(super) fn kind_gaps<'a>(
 }
 
 /// The title of a record page: its title and id, or the id alone.
-fn title(title: &str, id: &str) -> String {
+pub(super) fn title(title: &str, id: &str) -> String {
     if title.is_empty() {
         id.to_string()
     } else {
@@ -116,6 +116,8 @@ pub struct ControlView<'a> {
     failures: Table,
     exceptions: Table,
     gaps: Table,
+    /// Its process-defect reviews, newest first.
+    reviews: Table,
     evidence: Vec<EvidenceView<'a>>,
 }
 
@@ -189,11 +191,23 @@ pub fn control_page<'a>(
         ),
         exceptions: tables.now("Exceptions to this control", control_exceptions(index, id)),
         gaps: record_gaps(index, &mut tables, id, "Gaps on this control"),
+        reviews: control_reviews(index, &mut tables, id),
         evidence: evidence(index, &control.evidence),
     };
     let path = format!("controls/{id}.html");
     let nav = ("controls", title(&control.title, id));
     index.page(path, "control.html", nav, view, tables)
+}
+
+/// The control's process-defect reviews, newest first.
+fn control_reviews<'a>(index: &Index<'a>, tables: &mut Tables<'a>, id: &str) -> Table {
+    let reviews = index.reviews_by_control.get(id).map_or(&[][..], |r| r);
+    reviews_table(
+        index,
+        tables,
+        reviews,
+        "Reviews of this control's patterns, newest first",
+    )
 }
 
 fn control_processes<'a>(index: &Index<'a>, id: &str) -> Vec<ProcessRow<'a>> {
@@ -557,6 +571,8 @@ pub struct PersonView<'a> {
     exceptions: Table,
     actions: Table,
     gaps: Table,
+    /// The reviews the person decided or must carry out, newest first.
+    reviews: Table,
 }
 
 #[derive(Serialize)]
@@ -572,7 +588,7 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
     let own = index.people.get(id);
     let metrics = index.person_metrics.get(id);
     let of = |m: fn(&crate::metrics::PersonMetrics) -> usize| metrics.map_or(0, |p| m(p));
-    let (exceptions, actions, gaps) = person_tables(index, &mut tables, own);
+    let (exceptions, actions, gaps, reviews) = person_tables(index, &mut tables, own);
     let view = PersonView {
         id,
         name: &person.name,
@@ -612,6 +628,7 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
         exceptions,
         actions,
         gaps,
+        reviews,
     };
     let nav = ("people", person.name.clone());
     index.page(
@@ -623,12 +640,13 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
     )
 }
 
-/// The exceptions a person approved, the actions they own and the gaps naming them.
+/// The exceptions a person approved, the actions they own, the gaps naming them and the
+/// reviews they decided or must carry out.
 fn person_tables<'a>(
     index: &Index<'a>,
     tables: &mut Tables<'a>,
     own: Option<&PersonIndex<'a>>,
-) -> (Table, Table, Table) {
+) -> (Table, Table, Table, Table) {
     let exceptions = own
         .into_iter()
         .flat_map(|o| &o.exceptions_approved)
@@ -648,6 +666,12 @@ fn person_tables<'a>(
         tables.now(
             "Gaps where this person is the one to chase",
             gaps.map(|g| gap_row(index, g)),
+        ),
+        reviews_table(
+            index,
+            tables,
+            own.map_or(&[][..], |o| &o.reviews),
+            "Reviews this person decided or must carry out, newest first",
         ),
     )
 }
