@@ -841,6 +841,7 @@ mod tests {
             people: vec![],
             processes: vec![],
             by_nhi: vec![],
+            reviews: Vec::new(),
             actions: vec![],
             failures_during_exception: Default::default(),
         }

@@ -71,7 +71,8 @@ pub fn load_evidence(
         .values()
         .map(|c| (&c.evidence, &c.source))
         .chain(model.exceptions.values().map(|e| (&e.evidence, &e.source)))
-        .chain(model.incidents.values().map(|i| (&i.evidence, &i.source)));
+        .chain(model.incidents.values().map(|i| (&i.evidence, &i.source)))
+        .chain(model.reviews.values().map(|r| (&r.evidence, &r.source)));
     for (paths, source) in references {
         for (i, path) in paths.iter().enumerate() {
             if found.contains_key(path) {

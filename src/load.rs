@@ -15,7 +15,8 @@ use crate::diagnostics::Diagnostic;
 use crate::evidence;
 use crate::markdown;
 use crate::model::{
-    Control, Exception, Framework, Incident, Model, Person, Process, SiteConfig, Source, Team,
+    Control, Exception, Framework, Incident, Model, Person, Process, ProcessReview, SiteConfig,
+    Source, Team,
 };
 use crate::spans::Pos;
 
@@ -45,17 +46,23 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.people = load_list(content_dir, people, &mut diagnostics);
     model.teams = load_list(content_dir, teams, &mut diagnostics);
     model.frameworks = load_list(content_dir, frameworks, &mut diagnostics);
-    // The four folders at once: each has a serial part (listing, duplicate ids) that the
+    // The five folders at once: each has a serial part (listing, duplicate ids) that the
     // others' parsing can overlap.
-    let ((controls, processes), (exceptions, incidents)) = rayon::join(
-        || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
-        || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+    let (((controls, processes), (exceptions, incidents)), reviews) = rayon::join(
+        || {
+            rayon::join(
+                || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+                || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+            )
+        },
+        || load_records(content_dir),
     );
     // Problems in folder order, whichever folder finished first.
     model.controls = merge_folder(controls, &mut diagnostics);
     model.processes = merge_folder(processes, &mut diagnostics);
     model.exceptions = merge_folder(exceptions, &mut diagnostics);
     model.incidents = merge_folder(incidents, &mut diagnostics);
+    model.reviews = merge_folder(reviews, &mut diagnostics);
     let (evidence, problems) = evidence::load_evidence(content_dir, &model);
     model.evidence = evidence;
     diagnostics.extend(problems);
@@ -66,11 +73,12 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
 pub const LIST_FILES: [&str; 3] = ["people.yaml", "teams.yaml", "frameworks.yaml"];
 
 /// The folders of one record per file.
-pub const RECORD_FOLDERS: [&str; 4] = [
+pub const RECORD_FOLDERS: [&str; 5] = [
     <Control as Record>::FOLDER,
     <Process as Record>::FOLDER,
     <Exception as Record>::FOLDER,
     <Incident as Record>::FOLDER,
+    <ProcessReview as Record>::FOLDER,
 ];
 
 /// Whether a `/`-separated path relative to the content directory is one a build reads as
@@ -275,6 +283,7 @@ record!(
     Process => "processes", "process";
     Exception => "exceptions", "exception";
     Incident => "incidents", "incident";
+    ProcessReview => "reviews", "review";
 );
 
 /// Loads every record of one kind; duplicates and unparseable files become diagnostics.

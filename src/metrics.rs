@@ -14,6 +14,7 @@ mod nhi;
 mod ownership;
 mod processes;
 mod recurrence;
+mod reviews;
 #[cfg(test)]
 mod testkit;
 mod timeline;
@@ -22,7 +23,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Day, Model, Origin, Severity};
+use crate::model::{Day, Decision, Model, Origin, Severity};
 
 use exceptions::AgeBuckets;
 pub use findings::findings;
@@ -52,6 +53,8 @@ pub struct Metrics {
     pub processes: Vec<ProcessMetrics>,
     /// Figures per kind of non-human identity, in `Nhi::ALL` order.
     pub by_nhi: Vec<NhiFigures>,
+    /// Process-defect reviews dated on or before as_of, sorted by id.
+    pub reviews: Vec<ReviewMetrics>,
     /// Open exceptions per age bucket and state, buckets in `aging_buckets` order.
     #[serde(skip)]
     pub age_buckets: Vec<AgeBucketCount>,
@@ -61,7 +64,8 @@ pub struct Metrics {
     /// Open exceptions per control (control id -> count); controls without any are absent.
     #[serde(skip)]
     pub open_exceptions_by_control: BTreeMap<String, usize>,
-    /// Every remediation action of every incident up to as_of, ordered by (incident, index).
+    /// Every remediation action of every incident, then of every review, up to as_of,
+    /// ordered by (record kind, record, index).
     #[serde(skip)]
     pub actions: Vec<ActionStatus>,
     /// Exception id -> the failures of its control dated while it was open
@@ -306,6 +310,8 @@ pub enum GapKind {
     UnauthorizedApprover,
     NoProcessFix,
     NoSingleDecisionMaker,
+    UnreviewedPattern,
+    FixDidNotHold,
 }
 
 impl GapKind {
@@ -319,6 +325,8 @@ impl GapKind {
             GapKind::UnauthorizedApprover => "unauthorized-approver",
             GapKind::NoProcessFix => "no-process-fix",
             GapKind::NoSingleDecisionMaker => "no-single-decision-maker",
+            GapKind::UnreviewedPattern => "unreviewed-pattern",
+            GapKind::FixDidNotHold => "fix-did-not-hold",
         }
     }
 }
@@ -326,7 +334,7 @@ impl GapKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
     pub kind: GapKind,
-    /// The record's id (a control, process, exception or incident id).
+    /// The record's id (a control, process, exception, incident or review id).
     pub record: String,
     /// The person to chase, when there is one.
     pub person: Option<String>,
@@ -374,10 +382,46 @@ pub struct PersonMetrics {
     pub accountable_in_window: usize,
 }
 
+/// One process-defect review, as `reviews[]` of `metrics.json` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewMetrics {
+    pub id: String,
+    pub control: Option<String>,
+    pub origin: Option<Origin>,
+    pub date: Day,
+    pub decided_by: Option<String>,
+    /// Its `fix_owner`, else its recurring pattern's fix owner; `None` when neither.
+    pub fix_owner: Option<String>,
+    pub decision: Option<Decision>,
+    /// Actions not done on or before as_of.
+    pub actions_open: usize,
+    /// Actions done on or before as_of.
+    pub actions_done: usize,
+}
+
+/// The kind of record a remediation action belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ActionRecord {
+    Incident,
+    Review,
+}
+
+impl ActionRecord {
+    /// The kind in sentences: `incident`, `review`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionRecord::Incident => "incident",
+            ActionRecord::Review => "review",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionStatus {
-    pub incident: String,
-    /// Position in the incident's `actions` list.
+    /// The id of the incident or review the action belongs to (`record_kind` says which).
+    pub record: String,
+    pub record_kind: ActionRecord,
+    /// Position in the record's `actions` list.
     pub index: usize,
     pub title: String,
     pub owner: Option<String>,
@@ -414,7 +458,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
     let timeline = Timeline::new(model, as_of);
     let buckets = AgeBuckets::new(&model.site.exceptions.aging_buckets);
     // The parts are independent of each other: computed on all cores at once.
-    let ((exceptions, failures_during_exception), (incidents, (gaps, actions))) = rayon::join(
+    let ((exceptions, failures_during_exception), (incidents, (mut gaps, actions))) = rayon::join(
         || {
             rayon::join(
                 || exceptions::compute_exceptions(model, as_of, &buckets),
@@ -447,6 +491,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
             )
         },
     );
+    let reviews = compute_reviews(model, &timeline, &recurring_patterns, &mut gaps);
     let mut metrics = Metrics {
         as_of,
         settings: compute_settings(model),
@@ -464,6 +509,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         people: Vec::new(),
         processes,
         by_nhi: Vec::new(),
+        reviews,
         failures_during_exception,
         exceptions,
         gaps,
@@ -478,6 +524,18 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
     );
     metrics.summary = compute_summary(&metrics);
     metrics
+}
+
+/// `reviews[]`; the review gaps are added to `gaps`, which are sorted again.
+fn compute_reviews(
+    model: &Model,
+    timeline: &Timeline,
+    patterns: &[RecurringPattern],
+    gaps: &mut Vec<Gap>,
+) -> Vec<ReviewMetrics> {
+    gaps.extend(reviews::compute_review_gaps(model, timeline, patterns));
+    ownership::sort_gaps(gaps);
+    reviews::compute_reviews(model, timeline.as_of, patterns)
 }
 
 /// The settings the figures were computed with, echoed into `metrics.json`.
@@ -577,6 +635,7 @@ mod tests {
             .exception(exception("EXC-1", "CTL-A", "maria", "2026-10-01", None))
             .incident(incident("INC-1", "CTL-A", "2026-09-01", &[Design]))
             .incident(incident("INC-2", "CTL-A", "2026-10-01", &[Design]))
+            .review(defect_review("REV-1", "CTL-A", Design, "2026-10-15"))
     }
 
     #[test]
@@ -588,7 +647,7 @@ mod tests {
         let cases = [
             ("top level", keys_of(&metrics),
              "as_of settings summary controls recurring_patterns exceptions incidents gaps monthly \
-              top_controls accountability_by_origin frameworks people processes by_nhi"),
+              top_controls accountability_by_origin frameworks people processes by_nhi reviews"),
             ("settings", keys_of(&metrics.settings),
              "window_days threshold max_validity_days expiring_soon_days aging_buckets"),
             ("summary", keys_of(&metrics.summary),
@@ -620,6 +679,8 @@ mod tests {
             ("frameworks[]", keys_of(&metrics.frameworks[0]), "id references covered uncovered"),
             ("processes[]", keys_of(&metrics.processes[0]),
              "id owner failures_in_window recurring controls"),
+            ("reviews[]", keys_of(&metrics.reviews[0]),
+             "id control origin date decided_by fix_owner decision actions_open actions_done"),
             ("people[]", keys_of(&metrics.people[0]),
              "id controls_owned processes_owned exceptions_approved failures_as_control_owner \
               failures_as_process_owner failures_as_approving_manager open_actions \
@@ -673,6 +734,9 @@ mod tests {
         assert_eq!(by_origin[2]["role"], "approving-manager");
         assert_eq!(json["frameworks"][0]["uncovered"][0], "R-2");
         assert_eq!(json["people"][0]["id"], "gone");
+        assert_eq!(json["reviews"][0]["origin"], "design");
+        assert_eq!(json["reviews"][0]["decision"], "fix-process");
+        assert_eq!(json["reviews"][0]["fix_owner"], "gone");
     }
 
     #[test]

@@ -23,17 +23,19 @@ pub struct Model {
     pub processes: BTreeMap<String, Process>,
     pub exceptions: BTreeMap<String, Exception>,
     pub incidents: BTreeMap<String, Incident>,
+    pub reviews: BTreeMap<String, ProcessReview>,
     /// Evidence files referenced by records, by their path under `content/evidence/`.
     pub evidence: BTreeMap<String, EvidenceFile>,
 }
 
 impl Model {
-    /// The file of every record (controls, processes, exceptions, incidents).
+    /// The file of every record (controls, processes, exceptions, incidents, reviews).
     pub fn record_sources(&self) -> impl Iterator<Item = PathBuf> + '_ {
         (self.controls.values().map(|r| r.source.path.clone()))
             .chain(self.processes.values().map(|r| r.source.path.clone()))
             .chain(self.exceptions.values().map(|r| r.source.path.clone()))
             .chain(self.incidents.values().map(|r| r.source.path.clone()))
+            .chain(self.reviews.values().map(|r| r.source.path.clone()))
     }
 }
 
@@ -573,6 +575,66 @@ impl Incident {
     }
 }
 
+/// What a process-defect review decided about its pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    FixProcess,
+    AcceptRisk,
+    RedesignControl,
+    RetireControl,
+}
+
+impl Decision {
+    /// The name as written in content files and shown on pages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::FixProcess => "fix-process",
+            Decision::AcceptRisk => "accept-risk",
+            Decision::RedesignControl => "redesign-control",
+            Decision::RetireControl => "retire-control",
+        }
+    }
+}
+
+/// A process-defect review (`reviews/*.md`): the decision taken about one pattern (a control
+/// failing for one origin) and who carries it out. The body is the minutes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessReview {
+    #[serde(skip_deserializing)]
+    pub id: String,
+    #[serde(default, rename = "id", skip_serializing)]
+    pub declared_id: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    /// Required; `None` only so a missing value is reported by validation with a position.
+    #[serde(default)]
+    pub control: Option<String>,
+    /// Required, one value.
+    #[serde(default)]
+    pub origin: Option<Origin>,
+    pub date: Day,
+    /// Required.
+    #[serde(default)]
+    pub decided_by: Option<String>,
+    /// When absent, the pattern's fix owner as of the build.
+    #[serde(default)]
+    pub fix_owner: Option<String>,
+    /// Required.
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    /// Evidence files, as paths under `content/evidence/`.
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    #[serde(skip_deserializing)]
+    pub body_html: String,
+    #[serde(skip)]
+    pub source: Source,
+}
+
 /// Accepts `origin: design` as well as `origin: [design, operation]`. The list is read
 /// element by element so a bad value is reported at its own index.
 fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
@@ -637,6 +699,15 @@ mod tests {
         );
         check::<Severity>(&["low", "medium", "high", "critical"], |v| v.as_str());
         check::<Origin>(&["design", "operation", "approval"], |v| v.as_str());
+        check::<Decision>(
+            &[
+                "fix-process",
+                "accept-risk",
+                "redesign-control",
+                "retire-control",
+            ],
+            |v| v.as_str(),
+        );
         check::<SurfacedBy>(
             &[
                 "leaked-credential",

@@ -73,7 +73,7 @@ fn list_pages(
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
     type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
-    let pages: [Job; 9] = [
+    let pages: [Job; 10] = [
         &|| put(renderer, sink, views::report_page(index, charts)),
         &|| put(renderer, sink, views::incidents_page(index)),
         &|| put(renderer, sink, views::dashboard(index, charts)),
@@ -83,6 +83,7 @@ fn list_pages(
         &|| put(renderer, sink, views::people_page(index)),
         &|| put(renderer, sink, views::processes_page(index)),
         &|| put(renderer, sink, views::frameworks_page(index)),
+        &|| put(renderer, sink, views::reviews_page(index)),
     ];
     pages.par_iter().try_for_each(|page| page())
 }
@@ -104,6 +105,12 @@ fn record_pages(renderer: &Renderer, index: &Index, sink: &dyn Sink) -> anyhow::
     let incidents = incidents.filter_map(|m| model.incidents.get(&m.id));
     each(incidents, |i| {
         put(renderer, sink, views::incident_page(index, i))
+    })?;
+    // Reviews dated after as-of have no page either.
+    let reviews = index.metrics.reviews.iter();
+    let reviews = reviews.filter_map(|m| model.reviews.get(&m.id));
+    each(reviews, |r| {
+        put(renderer, sink, views::review_page(index, r))
     })?;
     each(model.people.values(), |p| {
         put(renderer, sink, views::person_page(index, p))

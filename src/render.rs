@@ -29,6 +29,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "exception.html",
     "incidents.html",
     "incident.html",
+    "reviews.html",
+    "review.html",
     "people.html",
     "person.html",
     "frameworks.html",

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use rayon::prelude::*;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{Control, Exception, Incident, Model, Origin, Process, Source};
+use crate::model::{
+    Action, Control, Exception, Incident, Model, Origin, Process, ProcessReview, Source,
+};
 
 /// Checks the whole model and returns every problem found.
 pub fn validate(model: &Model) -> Vec<Diagnostic> {
@@ -27,6 +29,7 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
         Validator::validate_exception,
     ));
     diagnostics.extend(each(model, &model.incidents, Validator::validate_incident));
+    diagnostics.extend(each(model, &model.reviews, Validator::validate_review));
     diagnostics
 }
 
@@ -444,11 +447,55 @@ impl<'a> Validator<'a> {
             }
         }
         self.validate_origins(incident);
-        for (i, action) in incident.actions.iter().enumerate() {
+        self.validate_actions(source, &incident.actions);
+    }
+
+    fn validate_actions(&mut self, source: &Source, actions: &[Action]) {
+        for (i, action) in actions.iter().enumerate() {
             if let Some(owner) = &action.owner {
                 self.check_person(source, &format!("actions[{i}].owner"), owner, Duty::Record);
             }
         }
+    }
+
+    fn validate_review(&mut self, review: &ProcessReview) {
+        let source = &review.source;
+        match &review.control {
+            Some(control) => {
+                self.check_ref(source, "control", control, "control", &self.model.controls);
+            }
+            None => self.missing(
+                source,
+                "control",
+                "the review names no control: add `control:` with the control of the pattern reviewed",
+            ),
+        }
+        if review.origin.is_none() {
+            self.missing(
+                source,
+                "origin",
+                "the review has no origin: add `origin:` with design, operation or approval",
+            );
+        }
+        match &review.decided_by {
+            Some(person) => self.check_person(source, "decided_by", person, Duty::Record),
+            None => self.missing(
+                source,
+                "decided_by",
+                "the review names nobody who decided: add `decided_by:`",
+            ),
+        }
+        if let Some(person) = &review.fix_owner {
+            self.check_person(source, "fix_owner", person, Duty::Accountable);
+        }
+        if review.decision.is_none() {
+            self.missing(
+                source,
+                "decision",
+                "the review has no decision: add `decision:` with fix-process, accept-risk, redesign-control or retire-control",
+            );
+        }
+        self.validate_actions(source, &review.actions);
     }
 
     fn validate_origins(&mut self, incident: &Incident) {
@@ -582,6 +629,16 @@ mod tests {
                 "incidents/I.md:4:9: warning: `operation` origin without a `process`: add `process:` so the process owner is accountable",
             ),
             (
+                "a review needs a decision",
+                &[CONTROL, ("reviews/R.md", "---\ncontrol: C\norigin: design\ndate: 2026-05-01\ndecided_by: ana\n---\n")],
+                "reviews/R.md:2:1: error: the review has no decision: add `decision:` with fix-process, accept-risk, redesign-control or retire-control",
+            ),
+            (
+                "a review's fix owner must exist",
+                &[CONTROL, ("reviews/R.md", "---\ncontrol: C\norigin: design\ndate: 2026-05-01\ndecided_by: ana\nfix_owner: anna\ndecision: fix-process\n---\n")],
+                "reviews/R.md:6:12: error: unknown person `anna`: did you mean `ana`?",
+            ),
+            (
                 "references suggest the closest id",
                 &[CONTROL, ("processes/P.md", "---\nowner: ana\ncontrols: [c]\n---\n")],
                 "processes/P.md:3:12: error: unknown control `c`: did you mean `C`?",
@@ -600,6 +657,7 @@ mod tests {
             ("processes/P.md", "---\nowner: ana\ncontrols: [C]\n---\n"),
             ("exceptions/E.md", "---\ncontrol: C\napproved_by: ana\ngranted: 2026-05-01\nexpires: 2026-06-01\n---\n"),
             ("incidents/I.md", "---\ndate: 2026-05-02\ncontrol: C\nprocess: P\norigin: [design, operation, approval]\nexception: E\n---\n"),
+            ("reviews/R.md", "---\ncontrol: C\norigin: operation\ndate: 2026-05-03\ndecided_by: ana\ndecision: fix-process\nactions:\n  - title: T\n    owner: ana\n---\nMinutes.\n"),
         ];
         assert_eq!(diagnostics(&files), Vec::<String>::new());
     }

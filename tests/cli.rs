@@ -260,13 +260,15 @@ fn person_page_lists_the_incidents_they_are_accountable_for() {
 
 #[test]
 fn strict_check_fails_on_policy_findings() {
-    // EXC-002 has no expiry: permanent, and so beyond the maximum validity.
+    // EXC-002 has no expiry: permanent, and so beyond the maximum validity. CTL-ROTATION's
+    // recurring pattern has no review.
     let check = run(&["check", "--content", VALID, "--strict"]);
     assert_eq!(
         check.stderr,
         "policy: over-policy-exception: exception EXC-002 never expires, beyond the 90-day maximum validity (approved by ana-ruiz)\n\
          policy: permanent-exception: exception EXC-002 has no expiry and is still open: set one or close it (approved by ana-ruiz)\n\
-         2 policy findings\n"
+         policy: unreviewed-pattern: control CTL-ROTATION fails again and again for the same origin (a recurring pattern) and no process-defect review of it is dated in the last 365 days: ana-ruiz must have it reviewed (reviews/)\n\
+         3 policy findings\n"
     );
     assert_eq!(check.code, 1);
 }
@@ -282,6 +284,154 @@ fn strict_check(dir: &TempDir) -> Run {
         "--strict",
     ];
     run_in(dir.path(), &args)
+}
+
+#[test]
+fn check_reports_a_review_with_an_unknown_person_and_a_bad_decision() {
+    let dir = temp_content(&[
+        ("people.yaml", b"- {id: dana-okafor, name: Dana Okafor}\n"),
+        ("controls/CTL-A.md", b"---\nowner: dana-okafor\n---\n"),
+        (
+            "reviews/REV-1.md",
+            b"---\ncontrol: CTL-A\norigin: design\ndate: 2026-10-01\ndecided_by: dana-okafr\n\
+              decision: fix-it\n---\nMinutes.\n",
+        ),
+    ]);
+    let check = check_temp(&dir);
+    // The bad value is reported once: no "missing `decision`" on top of it.
+    assert_eq!(
+        check.stderr,
+        "content/reviews/REV-1.md:5:13: error: unknown person `dana-okafr`: did you mean \
+         `dana-okafor`?\n\
+         content/reviews/REV-1.md:6:11: error: `decision`: unknown variant `fix-it`, expected \
+         one of `fix-process`, `accept-risk`, `redesign-control`, `retire-control`\n\
+         2 errors, 0 warnings\n"
+    );
+    assert_eq!(check.code, 1);
+}
+
+/// A content directory where CTL-A's design pattern recurs and was reviewed: REV-1 by ana,
+/// its fix owner the pattern's (ana, the control owner), its one action done 2026-06-01, and
+/// CTL-A failing for design again on 2026-07-01: the fix did not hold.
+fn reviewed_content() -> TempDir {
+    temp_content(&[
+        (
+            "people.yaml",
+            b"- {id: ana, name: Ana Ruiz}\n- {id: bo, name: Bo Li}\n",
+        ),
+        (
+            "controls/CTL-A.md",
+            b"---\ntitle: A control\nowner: ana\n---\n",
+        ),
+        (
+            "incidents/INC-1.md",
+            b"---\ndate: 2026-03-01\ncontrol: CTL-A\norigin: design\n---\n",
+        ),
+        (
+            "incidents/INC-2.md",
+            b"---\ndate: 2026-07-01\ncontrol: CTL-A\norigin: design\n---\n",
+        ),
+        (
+            "reviews/REV-1.md",
+            b"---\ntitle: Rotation keeps failing\ncontrol: CTL-A\norigin: design\n\
+              date: 2026-04-01\ndecided_by: bo\ndecision: redesign-control\nactions:\n\
+              \x20 - title: Rotate on every deploy\n    owner: ana\n    done: 2026-06-01\n---\n\
+              We met and decided.\n",
+        ),
+    ])
+}
+
+#[test]
+fn strict_check_finds_a_reviewed_fix_that_did_not_hold() {
+    let dir = reviewed_content();
+    let check = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--content",
+            "content",
+            "--as-of",
+            AS_OF,
+            "--strict",
+        ],
+    );
+    assert_eq!(
+        check.stderr,
+        "policy: fix-did-not-hold: review REV-1 decided a fix and every action of it is done, \
+         yet its control failed again for the same origin after the last one was done: the fix \
+         did not hold; ana must review the pattern again\n\
+         1 policy finding\n"
+    );
+    assert_eq!(check.code, 1);
+}
+
+#[test]
+fn review_pages_link_the_pattern_the_people_and_the_finding() {
+    let dir = reviewed_content();
+    let build = run_in(
+        dir.path(),
+        &[
+            "build",
+            "--content",
+            "content",
+            "--out",
+            "site",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let site = dir.path().join("site");
+    let page = read(&site, "reviews/REV-1.html");
+    let decision = section(&page, "decision");
+    assert!(
+        decision.contains("people/bo.html\">Bo Li</a>"),
+        "{decision}"
+    );
+    assert!(
+        decision.contains(
+            "people/ana.html\">Ana Ruiz</a> <span class=\"role\">the pattern's fix owner"
+        ),
+        "{decision}"
+    );
+    assert!(decision.contains("redesign control"), "{decision}");
+    assert!(section(&page, "pattern").contains("controls/CTL-A.html"));
+    assert!(section(&page, "minutes").contains("We met and decided."));
+    assert!(section(&page, "actions").contains("Rotate on every deploy"));
+    let gaps = section(&page, "gaps");
+    assert!(
+        gaps.contains("href=\"../reviews/REV-1.html\">REV-1</a>"),
+        "{gaps}"
+    );
+    let control = read(&site, "controls/CTL-A.html");
+    assert!(section(&control, "reviews").contains("../reviews/REV-1.html"));
+    // The fix-did-not-hold gap names the review, not the control.
+    assert!(!control.contains("fix did not hold"), "{control}");
+    for person in ["ana", "bo"] {
+        let page = read(&site, &format!("people/{person}.html"));
+        assert!(
+            section(&page, "reviews").contains("../reviews/REV-1.html"),
+            "{person}"
+        );
+    }
+    assert!(read(&site, "reviews.html").contains("reviews/REV-1.html"));
+    assert!(read(&site, "index.html").contains("href=\"reviews.html\">Reviews</a>"));
+    let search = read(&site, "assets/search-index.js");
+    assert!(
+        search.contains("\"k\":\"review\",\"u\":\"reviews/REV-1.html\""),
+        "{search}"
+    );
+    let metrics: serde_json::Value =
+        serde_json::from_str(&read(&site, "data/metrics.json")).unwrap();
+    assert_eq!(
+        metrics["reviews"],
+        serde_json::json!([{
+            "id": "REV-1", "control": "CTL-A", "origin": "design", "date": "2026-04-01",
+            "decided_by": "bo", "fix_owner": "ana", "decision": "redesign-control",
+            "actions_open": 0, "actions_done": 1
+        }])
+    );
+    assert!(read(&site, "data/gaps.csv").contains("fix-did-not-hold,REV-1,ana"));
 }
 
 #[test]

@@ -368,7 +368,30 @@ fn example_gaps_name_the_person_to_chase() {
             "missing gap {expected} in {gaps:?}"
         );
     }
-    assert_eq!(gaps.len(), 11, "{gaps:?}");
+    // The example has no reviews yet: each of the 8 recurring patterns (see
+    // example_fix_owners_follow_origin_and_the_busiest_process) is an unreviewed-pattern gap
+    // on its control, chasing its fix owner. CTL-SECRET-ROTATION's design and approval
+    // patterns are both dana-okafor's: two equal entries.
+    let unreviewed: Vec<&str> = gaps
+        .iter()
+        .filter(|g| g.starts_with("unreviewed-pattern "))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        unreviewed,
+        [
+            "unreviewed-pattern CTL-AGENT-SCOPE \"jonas-weber\"",
+            "unreviewed-pattern CTL-AGENT-SCOPE \"priya-nair\"",
+            "unreviewed-pattern CTL-NHI-OFFBOARDING \"sam-lee\"",
+            "unreviewed-pattern CTL-SECRET-ROTATION \"dana-okafor\"",
+            "unreviewed-pattern CTL-SECRET-ROTATION \"dana-okafor\"",
+            "unreviewed-pattern CTL-SECRET-SCANNING \"lee-chen\"",
+            "unreviewed-pattern CTL-TOKEN-TTL \"aisha-khan\"",
+            "unreviewed-pattern CTL-TOKEN-TTL \"lee-chen\"",
+        ]
+    );
+    assert_eq!(gaps.len(), 11 + 8, "{gaps:?}");
+    assert_eq!(metrics["reviews"], serde_json::json!([]));
 }
 
 #[test]
@@ -504,7 +527,7 @@ fn example_metrics_json_appends_the_new_keys_before_provenance() {
         .collect();
     let expected = "as_of settings summary controls recurring_patterns exceptions incidents gaps \
                     monthly top_controls accountability_by_origin frameworks people processes by_nhi \
-                    provenance";
+                    reviews provenance";
     assert_eq!(keys, expected.split_whitespace().collect::<Vec<_>>());
 }
 

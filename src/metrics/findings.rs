@@ -116,6 +116,17 @@ fn gap_finding(metrics: &Metrics, gap: &Gap) -> Finding {
              team, and nobody signs off its residual risk: {who} must name one accountable \
              decision-maker (shared_platform.risk_signoff)"
         ),
+        GapKind::UnreviewedPattern => format!(
+            "control {record} fails again and again for the same origin (a recurring pattern) \
+             and no process-defect review of it is dated in the last {} days: {who} must have \
+             it reviewed (reviews/)",
+            metrics.settings.window_days
+        ),
+        GapKind::FixDidNotHold => format!(
+            "review {record} decided a fix and every action of it is done, yet its control \
+             failed again for the same origin after the last one was done: the fix did not \
+             hold; {who} must review the pattern again"
+        ),
         GapKind::NoProcessFix => format!(
             "incident {record} is a structural failure of control {} (approval bypassed or \
              self-approved) and no remediation action is owned by its process owner or \
@@ -127,7 +138,7 @@ fn gap_finding(metrics: &Metrics, gap: &Gap) -> Finding {
 }
 
 fn action_finding(metrics: &Metrics, action: &ActionStatus) -> Finding {
-    let incident = &action.incident;
+    let (record, kind) = (&action.record, action.record_kind.as_str());
     let owner = action.owner.as_deref();
     let late = action
         .due
@@ -139,11 +150,11 @@ fn action_finding(metrics: &Metrics, action: &ActionStatus) -> Finding {
         })
         .unwrap_or_default();
     let message = format!(
-        "action \"{}\" of incident {incident} {late} and is still open (owner {})",
+        "action \"{}\" of {kind} {record} {late} and is still open (owner {})",
         action.title,
         name(owner)
     );
-    finding("overdue-action", incident, owner, message)
+    finding("overdue-action", record, owner, message)
 }
 
 /// The current owner of a control, from the sorted `controls` list.

@@ -6,7 +6,7 @@ use crate::model::{Control, Day, Exception, Model, Nhi};
 
 use super::duties::{compute_fix_gaps, is_self_approved, unauthorized_approvers};
 use super::timeline::{is_open, is_review_overdue, Timeline};
-use super::{ActionStatus, Gap, GapKind, Metrics, PersonMetrics, Role};
+use super::{ActionRecord, ActionStatus, Gap, GapKind, Metrics, PersonMetrics, Role};
 
 /// Whether `person` names someone in `people.yaml` marked inactive (unknown ids are
 /// validation's business, not a gap).
@@ -41,13 +41,18 @@ pub(super) fn compute_gaps(model: &Model, timeline: &Timeline) -> Vec<Gap> {
             exception_gaps(model, exception, &mut gaps);
         }
     }
-    // By the kind's written name, as an auditor sorting the JSON would.
+    sort_gaps(&mut gaps);
+    gaps
+}
+
+/// Sorts gaps by (record, kind, person), the kind by its written name, as an auditor sorting
+/// the JSON would.
+pub(super) fn sort_gaps(gaps: &mut [Gap]) {
     gaps.sort_by(|a, b| {
         (a.record.cmp(&b.record))
             .then_with(|| a.kind.as_str().cmp(b.kind.as_str()))
             .then_with(|| a.person.cmp(&b.person))
     });
-    gaps
 }
 
 fn control_gaps(model: &Model, control: &Control, as_of: Day, grace: i64, gaps: &mut Vec<Gap>) {
@@ -124,16 +129,22 @@ fn exception_gaps(model: &Model, exception: &Exception, gaps: &mut Vec<Gap>) {
     }
 }
 
-/// Every remediation action of every incident up to as_of, ordered by (incident, index).
-/// Open = not done on or before as_of; overdue = open and due before as_of.
+/// Every remediation action of every incident, then of every review, up to as_of, ordered
+/// by (record kind, record, index). Open = not done on or before as_of; overdue = open and
+/// due before as_of.
 pub(super) fn compute_actions(model: &Model, as_of: Day) -> Vec<ActionStatus> {
     let incidents = model.incidents.values().filter(|i| i.date <= as_of);
+    let reviews = model.reviews.values().filter(|r| r.date <= as_of);
+    let incidents = incidents.map(|i| (ActionRecord::Incident, &i.id, &i.actions));
+    let reviews = reviews.map(|r| (ActionRecord::Review, &r.id, &r.actions));
     incidents
-        .flat_map(|incident| {
-            incident.actions.iter().enumerate().map(|(index, action)| {
+        .chain(reviews)
+        .flat_map(|(kind, id, actions)| {
+            actions.iter().enumerate().map(move |(index, action)| {
                 let open = action.done.is_none_or(|done| done > as_of);
                 ActionStatus {
-                    incident: incident.id.clone(),
+                    record: id.clone(),
+                    record_kind: kind,
                     index,
                     title: action.title.clone(),
                     owner: action.owner.clone(),
@@ -492,7 +503,7 @@ mod tests {
         let rows: Vec<_> = metrics
             .actions
             .iter()
-            .map(|a| (a.incident.as_str(), a.index, a.open, a.overdue))
+            .map(|a| (a.record.as_str(), a.index, a.open, a.overdue))
             .collect();
         let expected = [
             ("INC-1", 0, true, true),

@@ -2,7 +2,7 @@
 
 use crate::model::{
     Action, Control, Day, Exception, Framework, FrameworkRef, Incident, Model, Origin, OwnerPeriod,
-    Person, Process, Renewal, Review, SharedPlatform,
+    Person, Process, ProcessReview, Renewal, Review, SharedPlatform,
 };
 
 use super::{compute, Metrics};
@@ -134,6 +134,28 @@ pub fn action(title: &str, owner: &str, due: Option<&str>, done: Option<&str>) -
     }
 }
 
+/// A process-defect review of the pattern (`control`, `origin`), decided by `dana` to fix
+/// the process, with no `fix_owner` and no actions.
+pub fn defect_review(id: &str, control: &str, origin: Origin, date: &str) -> ProcessReview {
+    ProcessReview {
+        id: id.to_string(),
+        control: Some(control.to_string()),
+        origin: Some(origin),
+        date: day(date),
+        decided_by: Some("dana".to_string()),
+        decision: Some(crate::model::Decision::FixProcess),
+        ..ProcessReview::default()
+    }
+}
+
+/// `review` with actions done on these dates (`None`: still open).
+pub fn with_done(mut review: ProcessReview, done: &[Option<&str>]) -> ProcessReview {
+    review.actions = (done.iter())
+        .map(|d| action("fix", "dana", None, *d))
+        .collect();
+    review
+}
+
 /// A model under construction: `Kit::default().control(..).incident(..).compute(AS_OF)`.
 #[derive(Default)]
 pub struct Kit {
@@ -179,6 +201,11 @@ impl Kit {
 
     pub fn incident(mut self, incident: Incident) -> Kit {
         self.model.incidents.insert(incident.id.clone(), incident);
+        self
+    }
+
+    pub fn review(mut self, review: ProcessReview) -> Kit {
+        self.model.reviews.insert(review.id.clone(), review);
         self
     }
 

@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use crate::compare::{describe_delta, Comparison};
 use crate::metrics::{
-    ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap, IncidentMetrics,
-    Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, Role,
+    ActionRecord, ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap,
+    IncidentMetrics, Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, ReviewMetrics, Role,
 };
-use crate::model::{Control, Day, Incident, Model, Person};
+use crate::model::{Control, Day, Incident, Model, Person, ProcessReview};
 use crate::provenance::Provenance;
 
 /// Lookups computed once per build, so no page scans all records.
@@ -23,6 +23,7 @@ pub struct Index<'a> {
     /// links, and the model's sorted maps compare many ids per lookup.
     pub(super) controls: HashMap<&'a str, &'a Control>,
     pub(super) incidents: HashMap<&'a str, &'a Incident>,
+    pub(super) reviews: HashMap<&'a str, &'a ProcessReview>,
     pub(super) persons: HashMap<&'a str, &'a Person>,
     pub(super) control_metrics: HashMap<&'a str, &'a ControlMetrics>,
     pub(super) exception_metrics: HashMap<&'a str, &'a ExceptionMetrics>,
@@ -30,6 +31,9 @@ pub struct Index<'a> {
     pub(super) person_metrics: HashMap<&'a str, &'a PersonMetrics>,
     pub(super) framework_metrics: HashMap<&'a str, &'a FrameworkCoverage>,
     pub(super) process_metrics: HashMap<&'a str, &'a ProcessMetrics>,
+    pub(super) review_metrics: HashMap<&'a str, &'a ReviewMetrics>,
+    /// A control's reviews (up to as-of), in id order.
+    pub(super) reviews_by_control: HashMap<&'a str, Vec<&'a ReviewMetrics>>,
     /// A control's recurring patterns, in origin order.
     pub(super) patterns_by_control: HashMap<&'a str, Vec<&'a RecurringPattern>>,
     pub(super) incidents_by_control: HashMap<&'a str, Vec<&'a IncidentMetrics>>,
@@ -41,6 +45,7 @@ pub struct Index<'a> {
     pub(super) controls_by_reference: HashMap<(&'a str, &'a str), Vec<&'a str>>,
     pub(super) gaps_by_record: HashMap<&'a str, Vec<&'a Gap>>,
     pub(super) actions_by_incident: HashMap<&'a str, Vec<&'a ActionStatus>>,
+    pub(super) actions_by_review: HashMap<&'a str, Vec<&'a ActionStatus>>,
     pub(super) people: HashMap<&'a str, PersonIndex<'a>>,
 }
 
@@ -56,6 +61,8 @@ pub struct PersonIndex<'a> {
     pub(super) gaps: Vec<&'a Gap>,
     /// Recurring patterns whose fix owner is the person, by (control, origin).
     pub(super) patterns_to_fix: Vec<&'a RecurringPattern>,
+    /// Reviews (up to as-of) the person decided or must carry out, each once, in id order.
+    pub(super) reviews: Vec<&'a ReviewMetrics>,
 }
 
 /// Site-wide facts printed on every page.
@@ -121,6 +128,7 @@ impl<'a> Index<'a> {
             },
             controls: by_id(&model.controls),
             incidents: by_id(&model.incidents),
+            reviews: by_id(&model.reviews),
             persons: by_id(&model.people),
             control_metrics: metrics
                 .controls
@@ -144,6 +152,8 @@ impl<'a> Index<'a> {
                 .map(|f| (f.id.as_str(), f))
                 .collect(),
             process_metrics: HashMap::default(),
+            review_metrics: metrics.reviews.iter().map(|r| (r.id.as_str(), r)).collect(),
+            reviews_by_control: HashMap::default(),
             patterns_by_control: HashMap::default(),
             incidents_by_control: HashMap::default(),
             exceptions_by_control: HashMap::default(),
@@ -154,6 +164,7 @@ impl<'a> Index<'a> {
             controls_by_reference: HashMap::default(),
             gaps_by_record: HashMap::default(),
             actions_by_incident: HashMap::default(),
+            actions_by_review: HashMap::default(),
             people: HashMap::default(),
         };
         index.index_records();
@@ -204,8 +215,17 @@ impl<'a> Index<'a> {
         for process in &metrics.processes {
             self.process_metrics.insert(&process.id, process);
         }
+        for review in &metrics.reviews {
+            if let Some(control) = &review.control {
+                push(&mut self.reviews_by_control, control, review);
+            }
+        }
         for action in &metrics.actions {
-            push(&mut self.actions_by_incident, &action.incident, action);
+            let by_record = match action.record_kind {
+                ActionRecord::Incident => &mut self.actions_by_incident,
+                ActionRecord::Review => &mut self.actions_by_review,
+            };
+            push(by_record, &action.record, action);
         }
     }
 
@@ -277,6 +297,13 @@ impl<'a> Index<'a> {
                 slot(people, person).patterns_to_fix.push(pattern);
             }
         }
+        for review in &metrics.reviews {
+            let decided = review.decided_by.as_deref();
+            let fixer = review.fix_owner.as_deref().filter(|f| Some(*f) != decided);
+            for person in decided.into_iter().chain(fixer) {
+                slot(people, person).reviews.push(review);
+            }
+        }
     }
 
     /// `+1 since 2026-08-01` for a summary figure, when a comparison was asked for.
@@ -322,6 +349,19 @@ impl<'a> Index<'a> {
     pub fn incident(&self, id: &'a str) -> Link<'a> {
         let label = self.incidents.get(id).map_or(id, |i| i.title.as_str());
         record_link(id, label, "incidents/")
+    }
+
+    pub fn review(&self, id: &'a str) -> Link<'a> {
+        let label = self.reviews.get(id).map_or(id, |r| r.title.as_str());
+        record_link(id, label, "reviews/")
+    }
+
+    /// The incident or review an action belongs to.
+    pub fn action_record(&self, action: &'a ActionStatus) -> Link<'a> {
+        match action.record_kind {
+            ActionRecord::Incident => self.incident(&action.record),
+            ActionRecord::Review => self.review(&action.record),
+        }
     }
 
     pub fn framework(&self, id: &'a str) -> Link<'a> {

@@ -16,6 +16,7 @@ mod lists;
 mod markup;
 mod records;
 mod report;
+mod reviews;
 mod rows;
 mod search;
 mod tables;
@@ -31,6 +32,7 @@ pub use records::{
     control_page, exception_page, framework_page, incident_page, person_page, process_page,
 };
 pub use report::report_page;
+pub use reviews::{review_page, reviews_page};
 pub use search::{search_index, SearchIndex};
 pub use tables::{Table, Tables};
 

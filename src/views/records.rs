@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::index::{Index, Link, PersonIndex};
 use super::rows::{
     accountable_views, action_row, control_exceptions, control_failures, control_patterns,
-    control_row, exception_row, gap_row, incident_row, pattern_row, process_row, role_words,
-    AccountableView, PatternRow, ProcessRow, RoleRow,
+    control_row, exception_row, gap_row, incident_row, pattern_row, process_row, reviews_table,
+    role_words, AccountableView, PatternRow, ProcessRow, RoleRow,
 };
 use super::tables::{Table, Tables};
 use super::{day_or, decimal, title_or_id, web_url, words, PageView};
@@ -27,7 +27,7 @@ pub(super) struct EvidenceView<'a> {
 }
 
 /// The listed evidence files that exist (missing ones failed validation).
-fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>> {
+pub(super) fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>> {
     paths
         .iter()
         .filter_map(|path| index.model.evidence.get(path))
@@ -42,25 +42,41 @@ fn evidence<'a>(index: &Index<'a>, paths: &'a [String]) -> Vec<EvidenceView<'a>>
 
 /// The table of the gaps found on one control, process or exception.
 fn record_gaps<'a>(index: &Index<'a>, tables: &mut Tables<'a>, id: &str, caption: &str) -> Table {
-    kind_gaps(index, tables, id, caption, false)
+    kind_gaps(index, tables, id, caption, GapOn::Other)
 }
 
-/// The gaps under `id` that belong to an incident (`incident`) or to another kind of
-/// record: ids are unique only within their kind, and only `no-process-fix` names an incident.
-fn kind_gaps<'a>(
+/// The kind of record a gap names: ids are unique only within their kind, only
+/// `no-process-fix` names an incident and only `fix-did-not-hold` a review.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum GapOn {
+    Incident,
+    Review,
+    Other,
+}
+
+fn gap_on(kind: GapKind) -> GapOn {
+    match kind {
+        GapKind::NoProcessFix => GapOn::Incident,
+        GapKind::FixDidNotHold => GapOn::Review,
+        _ => GapOn::Other,
+    }
+}
+
+/// The gaps under `id` that belong to a record of the kind `on`.
+pub(super) fn kind_gaps<'a>(
     index: &Index<'a>,
     tables: &mut Tables<'a>,
     id: &str,
     caption: &str,
-    incident: bool,
+    on: GapOn,
 ) -> Table {
     let gaps = index.gaps_by_record.get(id).into_iter().flatten();
-    let gaps = gaps.filter(|g| (g.kind == GapKind::NoProcessFix) == incident);
+    let gaps = gaps.filter(|g| gap_on(g.kind) == on);
     tables.now(caption, gaps.map(|g| gap_row(index, g)))
 }
 
 /// The title of a record page: its title and id, or the id alone.
-fn title(title: &str, id: &str) -> String {
+pub(super) fn title(title: &str, id: &str) -> String {
     if title.is_empty() {
         id.to_string()
     } else {
@@ -100,6 +116,8 @@ pub struct ControlView<'a> {
     failures: Table,
     exceptions: Table,
     gaps: Table,
+    /// Its process-defect reviews, newest first.
+    reviews: Table,
     evidence: Vec<EvidenceView<'a>>,
 }
 
@@ -173,11 +191,23 @@ pub fn control_page<'a>(
         ),
         exceptions: tables.now("Exceptions to this control", control_exceptions(index, id)),
         gaps: record_gaps(index, &mut tables, id, "Gaps on this control"),
+        reviews: control_reviews(index, &mut tables, id),
         evidence: evidence(index, &control.evidence),
     };
     let path = format!("controls/{id}.html");
     let nav = ("controls", title(&control.title, id));
     index.page(path, "control.html", nav, view, tables)
+}
+
+/// The control's process-defect reviews, newest first.
+fn control_reviews<'a>(index: &Index<'a>, tables: &mut Tables<'a>, id: &str) -> Table {
+    let reviews = index.reviews_by_control.get(id).map_or(&[][..], |r| r);
+    reviews_table(
+        index,
+        tables,
+        reviews,
+        "Reviews of this control's patterns, newest first",
+    )
 }
 
 fn control_processes<'a>(index: &Index<'a>, id: &str) -> Vec<ProcessRow<'a>> {
@@ -501,7 +531,13 @@ pub fn incident_page<'a>(
             "Remediation actions: fix the process, not only the person",
             actions.map(|a| action_row(index, a)),
         ),
-        gaps: kind_gaps(index, &mut tables, id, "Findings on this failure", true),
+        gaps: kind_gaps(
+            index,
+            &mut tables,
+            id,
+            "Findings on this failure",
+            GapOn::Incident,
+        ),
         evidence: evidence(index, &incident.evidence),
     };
     let nav = ("incidents", title(&incident.title, id));
@@ -535,6 +571,8 @@ pub struct PersonView<'a> {
     exceptions: Table,
     actions: Table,
     gaps: Table,
+    /// The reviews the person decided or must carry out, newest first.
+    reviews: Table,
 }
 
 #[derive(Serialize)]
@@ -550,7 +588,7 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
     let own = index.people.get(id);
     let metrics = index.person_metrics.get(id);
     let of = |m: fn(&crate::metrics::PersonMetrics) -> usize| metrics.map_or(0, |p| m(p));
-    let (exceptions, actions, gaps) = person_tables(index, &mut tables, own);
+    let (exceptions, actions, gaps, reviews) = person_tables(index, &mut tables, own);
     let view = PersonView {
         id,
         name: &person.name,
@@ -590,6 +628,7 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
         exceptions,
         actions,
         gaps,
+        reviews,
     };
     let nav = ("people", person.name.clone());
     index.page(
@@ -601,12 +640,13 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
     )
 }
 
-/// The exceptions a person approved, the actions they own and the gaps naming them.
+/// The exceptions a person approved, the actions they own, the gaps naming them and the
+/// reviews they decided or must carry out.
 fn person_tables<'a>(
     index: &Index<'a>,
     tables: &mut Tables<'a>,
     own: Option<&PersonIndex<'a>>,
-) -> (Table, Table, Table) {
+) -> (Table, Table, Table, Table) {
     let exceptions = own
         .into_iter()
         .flat_map(|o| &o.exceptions_approved)
@@ -626,6 +666,12 @@ fn person_tables<'a>(
         tables.now(
             "Gaps where this person is the one to chase",
             gaps.map(|g| gap_row(index, g)),
+        ),
+        reviews_table(
+            index,
+            tables,
+            own.map_or(&[][..], |o| &o.reviews),
+            "Reviews this person decided or must carry out, newest first",
         ),
     )
 }

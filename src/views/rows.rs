@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use super::index::{Index, Link};
 use super::markup::Writer;
-use super::tables::{Cells, Header, Row};
+use super::tables::{Cells, Header, Row, Table, Tables};
 use crate::metrics::{
-    ActionStatus, ExceptionMetrics, Gap, GapKind, IncidentMetrics, RecurringPattern, Role,
+    ActionStatus, ExceptionMetrics, Gap, GapKind, IncidentMetrics, RecurringPattern, ReviewMetrics,
+    Role,
 };
 use crate::model::{ControlStatus, Day, Nhi, Origin, Severity};
 
@@ -328,9 +329,12 @@ pub(super) struct GapRow<'a> {
 
 pub(super) fn gap_row<'a>(index: &Index<'a>, gap: &'a Gap) -> GapRow<'a> {
     let id = gap.record.as_str();
-    // A no-process-fix gap is an incident's; ids are unique only within their kind.
+    // A no-process-fix gap is an incident's, a fix-did-not-hold gap a review's; ids are
+    // unique only within their kind.
     let record = if gap.kind == GapKind::NoProcessFix {
         index.incident(id)
+    } else if gap.kind == GapKind::FixDidNotHold {
+        index.review(id)
     } else if index.model.controls.contains_key(id) {
         index.control(id)
     } else if index.model.processes.contains_key(id) {
@@ -361,6 +365,10 @@ fn describe(kind: GapKind) -> &'static str {
         GapKind::NoSingleDecisionMaker => {
             "agent control used across teams with nobody signing off its residual risk"
         }
+        GapKind::UnreviewedPattern => {
+            "recurring pattern with no process-defect review in the window"
+        }
+        GapKind::FixDidNotHold => "the reviewed fix was done, and the control failed again",
     }
 }
 
@@ -384,7 +392,8 @@ impl Row for GapRow<'_> {
 
 /// A remediation action.
 pub(super) struct ActionRow<'a> {
-    pub(super) incident: Link<'a>,
+    /// The incident or review the action belongs to.
+    pub(super) record: Link<'a>,
     pub(super) title: &'a str,
     pub(super) owner: Option<Link<'a>>,
     pub(super) due: Option<Day>,
@@ -395,7 +404,7 @@ pub(super) struct ActionRow<'a> {
 
 pub(super) fn action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> ActionRow<'a> {
     ActionRow {
-        incident: index.incident(&action.incident),
+        record: index.action_record(action),
         title: &action.title,
         owner: action.owner.as_deref().map(|o| index.person(o)),
         due: action.due,
@@ -409,7 +418,7 @@ impl Row for ActionRow<'_> {
     const SIZE: usize = 400;
     const HEADERS: &'static [Header] = &[
         Header("Action", ""),
-        Header("Incident", ""),
+        Header("Record", ""),
         Header("Owner", ""),
         Header("Due", ""),
         Header("Status", ""),
@@ -419,7 +428,7 @@ impl Row for ActionRow<'_> {
     fn cells(&self, cells: &mut Cells) {
         let a = self;
         cells.cell("").text(a.title);
-        cells.cell("").id_link(&a.incident);
+        cells.cell("").id_link(&a.record);
         cells.cell("").person(a.owner.as_ref());
         cells.cell("nowrap").or(a.due, "—");
         let status = cells.cell("");
@@ -527,4 +536,77 @@ impl Row for PatternRow<'_> {
         cells.cell("num").display(self.failures_in_window);
         cells.cell("").raw(self.fix_owner_role.unwrap_or("—"));
     }
+}
+
+/// A review in a table of reviews.
+pub(super) struct ReviewRow<'a> {
+    link: Link<'a>,
+    date: Day,
+    control: Option<Link<'a>>,
+    origin: Option<Origin>,
+    decision: Option<&'static str>,
+    decided_by: Option<Link<'a>>,
+    fix_owner: Option<Link<'a>>,
+    actions_open: usize,
+    actions_done: usize,
+}
+
+pub(super) fn review_row<'a>(index: &Index<'a>, review: &'a ReviewMetrics) -> ReviewRow<'a> {
+    ReviewRow {
+        link: index.review(&review.id),
+        date: review.date,
+        control: review.control.as_deref().map(|c| index.control(c)),
+        origin: review.origin,
+        decision: review.decision.map(|d| d.as_str()),
+        decided_by: review.decided_by.as_deref().map(|p| index.person(p)),
+        fix_owner: review.fix_owner.as_deref().map(|p| index.person(p)),
+        actions_open: review.actions_open,
+        actions_done: review.actions_done,
+    }
+}
+
+impl Row for ReviewRow<'_> {
+    const SIZE: usize = 600;
+    const HEADERS: &'static [Header] = &[
+        Header("Review", ""),
+        Header("Date", ""),
+        Header("Control", ""),
+        Header("Origin", ""),
+        Header("Decision", ""),
+        Header("Decided by", ""),
+        Header("Fix owner", ""),
+        Header("Actions open", "num"),
+        Header("Actions done", "num"),
+    ];
+    const EMPTY: &'static str = "No reviews.";
+
+    fn cells(&self, cells: &mut Cells) {
+        let r = self;
+        cells.cell("").id_and_label(&r.link);
+        cells.cell("nowrap").display(r.date);
+        match &r.control {
+            Some(control) => cells.cell("").id_link(control),
+            None => cells.cell("").raw("—"),
+        };
+        cells.cell("").origins(r.origin.as_slice());
+        cells
+            .cell("")
+            .text(&super::words(r.decision.unwrap_or("—")));
+        cells.cell("").person(r.decided_by.as_ref());
+        cells.cell("").person(r.fix_owner.as_ref());
+        cells.cell("num").display(r.actions_open);
+        cells.cell("num").display(r.actions_done);
+    }
+}
+
+/// A table of `reviews` (a control's, a person's), newest first.
+pub(super) fn reviews_table<'a>(
+    index: &Index<'a>,
+    tables: &mut Tables<'a>,
+    reviews: &[&'a ReviewMetrics],
+    caption: &str,
+) -> Table {
+    let mut reviews = reviews.to_vec();
+    reviews.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
+    tables.now(caption, reviews.into_iter().map(|r| review_row(index, r)))
 }

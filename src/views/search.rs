@@ -11,7 +11,7 @@ use super::title_or_id;
 struct Entry<'a> {
     /// Title shown in the results.
     t: &'a str,
-    /// Kind: control, process, exception, incident, person, framework.
+    /// Kind: control, process, exception, incident, review, person, framework.
     k: &'static str,
     /// Page path from the site root.
     u: String,
@@ -38,6 +38,7 @@ pub fn search_index<'a>(index: &Index<'a>) -> SearchIndex<'a> {
     let mut entries = Vec::new();
     records(index, &mut entries);
     incidents(index, &mut entries);
+    reviews(index, &mut entries);
     people_and_frameworks(index, &mut entries);
     SearchIndex { entries }
 }
@@ -113,6 +114,32 @@ fn incidents<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
             t: title_or_id(&i.title, &i.id),
             k: "incident",
             u: format!("incidents/{}.html", i.id),
+            s,
+        });
+    }
+}
+
+/// Reviews up to as-of: id, control, origin, decision, date and who decided and fixes.
+fn reviews<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
+    let model = index.model;
+    for metrics in &index.metrics.reviews {
+        let Some(r) = model.reviews.get(&metrics.id) else {
+            continue;
+        };
+        let s = format!(
+            "{} {} {} {} {} {} {}",
+            r.id,
+            r.control.as_deref().unwrap_or_default(),
+            r.origin.map_or("", |o| o.as_str()),
+            r.decision.map_or("", |d| d.as_str()),
+            r.date,
+            name(index, &r.decided_by),
+            name(index, &metrics.fix_owner),
+        );
+        entries.push(Entry {
+            t: title_or_id(&r.title, &r.id),
+            k: "review",
+            u: format!("reviews/{}.html", r.id),
             s,
         });
     }
