@@ -478,19 +478,8 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         },
     );
     let open_exceptions_by_control = exceptions::count_open_by(&exceptions, |e| &e.control);
-    let (controls, (recurring_patterns, processes)) = rayon::join(
-        || recurrence::compute_controls(model, &timeline, &open_exceptions_by_control),
-        || {
-            rayon::join(
-                || {
-                    let mut patterns = recurrence::compute_patterns(model, &timeline);
-                    fix_owner::assign_fix_owners(model, &timeline, &mut patterns);
-                    patterns
-                },
-                || processes::compute_processes(model, &timeline),
-            )
-        },
-    );
+    let (controls, (recurring_patterns, processes)) =
+        compute_recurrence(model, &timeline, &open_exceptions_by_control);
     let reviews = compute_reviews(model, &timeline, &recurring_patterns, &mut gaps);
     let mut metrics = Metrics {
         as_of,
@@ -535,7 +524,34 @@ fn compute_reviews(
 ) -> Vec<ReviewMetrics> {
     gaps.extend(reviews::compute_review_gaps(model, timeline, patterns));
     ownership::sort_gaps(gaps);
+    // Two unreviewed patterns of one control with one fix owner are one thing to chase.
+    gaps.dedup();
     reviews::compute_reviews(model, timeline.as_of, patterns)
+}
+
+/// The controls' figures, the recurring patterns with their fix owners, and the processes'
+/// figures, at once.
+fn compute_recurrence(
+    model: &Model,
+    timeline: &Timeline,
+    open_exceptions_by_control: &BTreeMap<String, usize>,
+) -> (
+    Vec<ControlMetrics>,
+    (Vec<RecurringPattern>, Vec<ProcessMetrics>),
+) {
+    rayon::join(
+        || recurrence::compute_controls(model, timeline, open_exceptions_by_control),
+        || {
+            rayon::join(
+                || {
+                    let mut patterns = recurrence::compute_patterns(model, timeline);
+                    fix_owner::assign_fix_owners(model, timeline, &mut patterns);
+                    patterns
+                },
+                || processes::compute_processes(model, timeline),
+            )
+        },
+    )
 }
 
 /// The settings the figures were computed with, echoed into `metrics.json`.

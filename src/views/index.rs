@@ -130,29 +130,13 @@ impl<'a> Index<'a> {
             incidents: by_id(&model.incidents),
             reviews: by_id(&model.reviews),
             persons: by_id(&model.people),
-            control_metrics: metrics
-                .controls
-                .iter()
-                .map(|c| (c.id.as_str(), c))
-                .collect(),
-            exception_metrics: metrics
-                .exceptions
-                .iter()
-                .map(|e| (e.id.as_str(), e))
-                .collect(),
-            incident_metrics: metrics
-                .incidents
-                .iter()
-                .map(|i| (i.id.as_str(), i))
-                .collect(),
-            person_metrics: metrics.people.iter().map(|p| (p.id.as_str(), p)).collect(),
-            framework_metrics: metrics
-                .frameworks
-                .iter()
-                .map(|f| (f.id.as_str(), f))
-                .collect(),
+            control_metrics: keyed(&metrics.controls, |r| &r.id),
+            exception_metrics: keyed(&metrics.exceptions, |r| &r.id),
+            incident_metrics: keyed(&metrics.incidents, |r| &r.id),
+            person_metrics: keyed(&metrics.people, |p| &p.id),
+            framework_metrics: keyed(&metrics.frameworks, |r| &r.id),
             process_metrics: HashMap::default(),
-            review_metrics: metrics.reviews.iter().map(|r| (r.id.as_str(), r)).collect(),
+            review_metrics: keyed(&metrics.reviews, |r| &r.id),
             reviews_by_control: HashMap::default(),
             patterns_by_control: HashMap::default(),
             incidents_by_control: HashMap::default(),
@@ -383,6 +367,11 @@ impl<'a> Index<'a> {
             inactive: false,
         }
     }
+}
+
+/// `items` by the id `id` gives.
+fn keyed<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a String) -> HashMap<&'a str, &'a T> {
+    items.iter().map(|item| (id(item).as_str(), item)).collect()
 }
 
 fn by_id<T>(records: &std::collections::BTreeMap<String, T>) -> HashMap<&str, &T> {
