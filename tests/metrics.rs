@@ -385,13 +385,47 @@ fn example_gaps_name_the_person_to_chase() {
             "unreviewed-pattern CTL-NHI-OFFBOARDING \"sam-lee\"",
             // Its design and approval patterns are both dana-okafor's to fix: one gap.
             "unreviewed-pattern CTL-SECRET-ROTATION \"dana-okafor\"",
-            "unreviewed-pattern CTL-SECRET-SCANNING \"lee-chen\"",
-            "unreviewed-pattern CTL-TOKEN-TTL \"aisha-khan\"",
+            // Its approval pattern was reviewed (REV-2026-001, 2026-08-05); operation was not.
             "unreviewed-pattern CTL-TOKEN-TTL \"lee-chen\"",
+            // CTL-SECRET-SCANNING operation was reviewed (REV-2026-002, 2026-07-10).
         ]
     );
-    assert_eq!(gaps.len(), 11 + 7, "{gaps:?}");
-    assert_eq!(metrics["reviews"], serde_json::json!([]));
+    // REV-2026-001's two actions were done by 2026-09-01, and INC-2026-021 (2026-10-03,
+    // origins operation and approval) failed CTL-TOKEN-TTL again: the review's fix owner
+    // (none given: the pattern's, aisha-khan) is chased. REV-2026-002's fix was done on
+    // 2026-08-01; CTL-SECRET-SCANNING's next operation failure, INC-2026-025, is dated
+    // 2026-11-15, after the as-of date: the fix held.
+    assert!(gaps.contains(&"fix-did-not-hold REV-2026-001 \"aisha-khan\"".to_string()));
+    assert_eq!(gaps.len(), 11 + 5 + 1, "{gaps:?}");
+    let reviews: Vec<String> = metrics["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let text = |key: &str| r[key].as_str().unwrap().to_string();
+            format!(
+                "{} {} {} {} {} {} {} open {} done {}",
+                text("id"),
+                text("control"),
+                text("origin"),
+                text("date"),
+                text("decided_by"),
+                text("fix_owner"),
+                text("decision"),
+                r["actions_open"],
+                r["actions_done"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        reviews,
+        [
+            "REV-2026-001 CTL-TOKEN-TTL approval 2026-08-05 dana-okafor aisha-khan fix-process \
+             open 0 done 2",
+            "REV-2026-002 CTL-SECRET-SCANNING operation 2026-07-10 dana-okafor lee-chen \
+             fix-process open 0 done 1",
+        ]
+    );
 }
 
 #[test]
