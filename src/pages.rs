@@ -16,6 +16,14 @@ use crate::output::{OutputFile, Sink};
 use crate::render::{Renderer, STATIC_FILES};
 use crate::views::{self, Index, PageView};
 
+/// One piece of work that puts files into the sink.
+type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
+
+/// Runs `jobs` on every core, in their order as far as threads allow.
+fn run_all(jobs: &[Job]) -> anyhow::Result<()> {
+    jobs.par_iter().try_for_each(|job| job())
+}
+
 /// Renders every page, chart and export of the site into `sink`.
 pub fn render_site(
     renderer: &Renderer,
@@ -23,7 +31,6 @@ pub fn render_site(
     charts: &[Chart],
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
     let jobs: [Job; 7] = [
         &|| list_pages(renderer, index, charts, sink),
         &|| record_pages(renderer, index, sink),
@@ -46,7 +53,7 @@ pub fn render_site(
                 .try_for_each(|(path, text)| sink.put(OutputFile::new(*path, *text)))
         },
     ];
-    jobs.par_iter().try_for_each(|job| job())
+    run_all(&jobs)
 }
 
 /// Renders one page and puts it into `sink`, its tables in their places.
@@ -72,7 +79,6 @@ fn list_pages(
     charts: &[Chart],
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
     let pages: [Job; 10] = [
         &|| put(renderer, sink, views::report_page(index, charts)),
         &|| put(renderer, sink, views::incidents_page(index)),
@@ -85,7 +91,7 @@ fn list_pages(
         &|| put(renderer, sink, views::frameworks_page(index)),
         &|| put(renderer, sink, views::reviews_page(index)),
     ];
-    pages.par_iter().try_for_each(|page| page())
+    run_all(&pages)
 }
 
 /// One page per record.

@@ -82,10 +82,13 @@ impl<'a> Index<'a> {
     }
 }
 
+/// What leads from a record page (one folder down) back to the site root.
+const RECORD_ROOT: &str = "../";
+
 /// What leads from the page at `path` back to the site root.
 fn root_of(path: &str) -> &'static str {
     if path.contains('/') {
-        "../"
+        RECORD_ROOT
     } else {
         ""
     }

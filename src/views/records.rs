@@ -10,11 +10,9 @@ use super::rows::{
     role_words, AccountableView, PatternRow, ProcessRow, RoleRow,
 };
 use super::tables::{Table, Tables};
-use super::{day_or, decimal, title_or_id, web_url, words, PageView};
+use super::{day_or, decimal, title_or_id, web_url, words, PageView, RECORD_ROOT};
 use crate::metrics::{ControlMetrics, ExceptionMetrics, GapKind};
 use crate::model::{Control, ControlStatus, Exception, Framework, Incident, Person, Process};
-
-const ROOT: &str = "../";
 
 /// An evidence attachment as a record page lists it.
 #[derive(Serialize)]
@@ -147,7 +145,7 @@ pub fn control_page<'a>(
     control: &'a Control,
 ) -> PageView<'a, ControlView<'a>> {
     let id = control.id.as_str();
-    let mut tables = Tables::new(ROOT);
+    let mut tables = Tables::new(RECORD_ROOT);
     let row = control_row(index, id);
     let metrics = index.control_metrics.get(id);
     let shared = control.shared_platform.as_ref();
@@ -287,7 +285,7 @@ pub fn process_page<'a>(
     process: &'a Process,
 ) -> PageView<'a, ProcessView<'a>> {
     let id = process.id.as_str();
-    let mut tables = Tables::new(ROOT);
+    let mut tables = Tables::new(RECORD_ROOT);
     let incidents = index.incidents_by_process.get(id).into_iter().flatten();
     let exceptions = index.exceptions_by_process.get(id).into_iter().flatten();
     let view = ProcessView {
@@ -382,7 +380,7 @@ pub fn exception_page<'a>(
     exception: &'a Exception,
 ) -> PageView<'a, ExceptionView<'a>> {
     let id = exception.id.as_str();
-    let mut tables = Tables::new(ROOT);
+    let mut tables = Tables::new(RECORD_ROOT);
     let metrics = index.exception_metrics.get(id);
     let state = metrics.map_or("", |m| m.state.as_str());
     let view = ExceptionView {
@@ -504,7 +502,7 @@ pub fn incident_page<'a>(
     incident: &'a Incident,
 ) -> PageView<'a, IncidentView<'a>> {
     let id = incident.id.as_str();
-    let mut tables = Tables::new(ROOT);
+    let mut tables = Tables::new(RECORD_ROOT);
     let metrics = index.incident_metrics.get(id).copied();
     let actions = index.actions_by_incident.get(id).into_iter().flatten();
     let view = IncidentView {
@@ -584,7 +582,7 @@ struct EarlierControl<'a> {
 /// `people/ID.html`.
 pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a, PersonView<'a>> {
     let id = person.id.as_str();
-    let mut tables = Tables::new(ROOT);
+    let mut tables = Tables::new(RECORD_ROOT);
     let own = index.people.get(id);
     let metrics = index.person_metrics.get(id);
     let of = |m: fn(&crate::metrics::PersonMetrics) -> usize| metrics.map_or(0, |p| m(p));
@@ -736,5 +734,5 @@ pub fn framework_page<'a>(
     };
     let path = format!("frameworks/{}.html", framework.id);
     let nav = ("frameworks", framework.name.clone());
-    index.page(path, "framework.html", nav, view, Tables::new(ROOT))
+    index.page(path, "framework.html", nav, view, Tables::new(RECORD_ROOT))
 }

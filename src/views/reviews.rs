@@ -40,7 +40,7 @@ pub fn review_page<'a>(
     review: &'a ProcessReview,
 ) -> PageView<'a, ReviewView<'a>> {
     let id = review.id.as_str();
-    let mut tables = Tables::new("../");
+    let mut tables = Tables::new(super::RECORD_ROOT);
     let metrics = index.review_metrics.get(id).copied();
     let actions = index.actions_by_review.get(id).into_iter().flatten();
     let fix_owner = metrics.and_then(|m| m.fix_owner.as_deref());

@@ -99,6 +99,28 @@ fn write_empty<R: Row>(w: &mut Writer) {
 
 const TAIL: &str = "  </tbody>\n</table>\n</div>";
 
+/// Writes a whole table of `rows` under `caption`, calling `after_row` after each row (to
+/// pass full chunks on); returns the number of rows.
+fn write_table<R: Row>(
+    w: &mut Writer,
+    caption: &str,
+    rows: impl IntoIterator<Item = R>,
+    after_row: &mut dyn FnMut(&mut Writer) -> std::io::Result<()>,
+) -> std::io::Result<usize> {
+    write_head::<R>(w, caption);
+    let mut count = 0;
+    for row in rows {
+        write_row(w, &row);
+        count += 1;
+        after_row(w)?;
+    }
+    if count == 0 {
+        write_empty::<R>(w);
+    }
+    w.raw(TAIL);
+    Ok(count)
+}
+
 /// A table as its page's view sees it: how many rows it has, and the marker that becomes
 /// the table (`| safe`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -142,16 +164,8 @@ impl<'a> Tables<'a> {
     ) -> Table {
         let rows = rows.into_iter();
         let mut w = Writer::new(self.root, 512 + rows.size_hint().0 * R::SIZE);
-        write_head::<R>(&mut w, caption);
-        let mut count = 0;
-        for row in rows {
-            write_row(&mut w, &row);
-            count += 1;
-        }
-        if count == 0 {
-            write_empty::<R>(&mut w);
-        }
-        w.raw(TAIL);
+        // Into a string, nothing to flush: writing cannot fail.
+        let count = write_table(&mut w, caption, rows, &mut |_| Ok(())).unwrap_or_default();
         self.add(count, Body::Ready(w.out))
     }
 
@@ -216,19 +230,15 @@ pub(super) struct Rows<'w> {
 impl Rows<'_> {
     /// Writes the table with `rows`.
     pub(super) fn all<R: Row>(&mut self, rows: impl IntoIterator<Item = R>) -> std::io::Result<()> {
-        write_head::<R>(&mut self.w, self.caption);
-        let mut count = 0;
-        for row in rows {
-            write_row(&mut self.w, &row);
-            count += 1;
-            if self.w.out.len() >= CHUNK {
-                self.flush()?;
+        let out = &mut *self.out;
+        let mut flush = |w: &mut Writer| {
+            if w.out.len() >= CHUNK {
+                out.write_all(w.out.as_bytes())?;
+                w.out.clear();
             }
-        }
-        if count == 0 {
-            write_empty::<R>(&mut self.w);
-        }
-        self.w.raw(TAIL);
+            Ok(())
+        };
+        write_table(&mut self.w, self.caption, rows, &mut flush)?;
         self.flush()
     }
 
