@@ -12,18 +12,16 @@ fn example_metrics() -> Value {
 
 /// `data/metrics.json` as written, for checks on the order of its keys.
 fn example_metrics_text() -> String {
+    metrics_text("content", "2026-11-01")
+}
+
+/// `data/metrics.json` of a build of `content` (relative to the repository) at `as_of`.
+fn metrics_text(content: &str, as_of: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "build",
-            "--content",
-            "content",
-            "--as-of",
-            "2026-11-01",
-            "--out",
-        ])
+        .args(["build", "--content", content, "--as-of", as_of, "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -612,4 +610,60 @@ fn example_by_nhi_lists_every_kind_and_the_agent_controls() {
         ["CTL-AGENT-SCOPE", "CTL-NHI-OFFBOARDING", "CTL-TOKEN-TTL"]
     );
     assert_eq!(metrics["by_nhi"][5]["recurring_controls"], 3);
+}
+
+/// `tests/fixtures/loop`: the edges of the accountability loop, worked out by hand from
+/// docs/content-format.md. CTL-A fails in `operation` once in `beta-proc` (dev) and once in
+/// `alpha-proc` (cara); REV-A reviewed it on 2025-11-01. CTL-B fails by design on 2026-05-01,
+/// 2026-09-01 and 2026-10-15; REV-B (2026-09-10) has two actions, done 2026-10-01 and, late
+/// (due 2026-10-15), on 2026-11-01.
+#[test]
+fn loop_fixture_edges_at_the_window_start_and_the_as_of_date() {
+    let at = |as_of: &str| -> Value {
+        serde_json::from_str(&metrics_text("tests/fixtures/loop", as_of)).unwrap()
+    };
+    let gaps = |m: &Value| -> Vec<(String, String, String)> {
+        m["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                let text = |key: &str| g[key].as_str().unwrap_or("-").to_string();
+                (text("kind"), text("record"), text("person"))
+            })
+            .collect()
+    };
+
+    // As of 2026-11-01 the window is 2025-11-02..=2026-11-01.
+    let m = at("2026-11-01");
+    // A tie (one failure in each process) goes to the smallest process id: alpha-proc, cara.
+    let a = &m["recurring_patterns"][0];
+    assert_eq!(
+        (&a["control"], &a["fix_owner"]),
+        (&Value::from("CTL-A"), &Value::from("cara"))
+    );
+    assert_eq!(a["fix_owner_role"], "process-owner");
+    // REV-A is dated exactly at the window start: outside, so CTL-A is unreviewed. REV-B's
+    // last action is done on the as-of date: done, so nothing is open or overdue, and no
+    // failure of CTL-B is dated after 2026-11-01, so its fix held.
+    let want = vec![("unreviewed-pattern".into(), "CTL-A".into(), "cara".into())];
+    assert_eq!(gaps(&m), want);
+    assert_eq!(m["summary"]["open_actions"], 0);
+    assert_eq!(m["summary"]["overdue_actions"], 0);
+    assert_eq!(find(&m["reviews"], "REV-B")["actions_done"], 2);
+    // Five failures, three repeat one within 365 days (A2, B2, B3).
+    assert_eq!(m["summary"]["repeat_incidents_in_window"], 3);
+    let alpha = find(&m["processes"], "alpha-proc");
+    assert_eq!(alpha["failures_in_window"], 4);
+    assert_eq!(alpha["controls"], serde_json::json!(["CTL-A", "CTL-B"]));
+    assert_eq!(find(&m["processes"], "beta-proc")["recurring"], false);
+
+    // A day earlier both edges flip: the window 2025-11-01..=2026-10-31 holds REV-A, and
+    // REV-B's second action (done 2026-11-01, after as-of) is open and overdue, so REV-B's
+    // actions are not all done and no fix-did-not-hold is looked for.
+    let m = at("2026-10-31");
+    assert_eq!(gaps(&m), Vec::<(String, String, String)>::new());
+    assert_eq!(m["summary"]["open_actions"], 1);
+    assert_eq!(m["summary"]["overdue_actions"], 1);
+    assert_eq!(find(&m["reviews"], "REV-B")["actions_open"], 1);
 }
