@@ -73,6 +73,8 @@ pub struct Built {
     /// are written as they are rendered: `write` is the rendering threads' time spent
     /// writing and hashing, added up, and is part of `render`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Settings that differ from the build given to `--compare` (`name: earlier -> now`).
+    pub changed_settings: Vec<String>,
 }
 
 /// Choices that change what a build renders.
@@ -127,6 +129,7 @@ pub fn render(
         files: counted.files.into_inner() + output::SEAL_FILES,
         pages: counted.pages.into_inner(),
         timings: clock.laps,
+        changed_settings: comparison.map(|c| c.changed_settings).unwrap_or_default(),
     })
 }
 

@@ -106,14 +106,81 @@ fn compare_shows_each_headline_change_and_what_is_new() {
         !newly.is_empty(),
         "the example should have a control that became recurring"
     );
-    let section = &index[index.find("Newly recurring controls").unwrap()
-        ..index.find("Newly expired exceptions").unwrap()];
+    let section = |from: &str, to: &str| -> String {
+        index[index.find(from).unwrap()..index.find(to).unwrap()].to_string()
+    };
+    let started = section("Started recurring", "Stopped recurring");
+    assert!(
+        started.contains("change-worse")
+            || index.contains("<div class=\"change-worse\"><h3>Started recurring")
+    );
     for id in &newly {
         assert!(
-            section.contains(&format!("controls/{id}.html")),
-            "{id} not listed as newly recurring"
+            started.contains(&format!("controls/{id}.html")),
+            "{id} not listed as started recurring"
         );
     }
+    // Every incident up to Q4 that Q3 did not list is a new failure, and only those.
+    let ids = |metrics: &serde_json::Value, list: &str| -> Vec<String> {
+        metrics[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let new_failures = section("New failures", "Started recurring");
+    let before = ids(&q3, "incidents");
+    let mut count = 0;
+    for id in ids(&q4, "incidents") {
+        let listed = new_failures.contains(&format!("incidents/{id}.html"));
+        assert_eq!(listed, !before.contains(&id), "{id}");
+        count += usize::from(listed);
+    }
+    assert!(count > 0, "the example has failures after 2026-08-01");
+    assert!(new_failures.contains(&format!("<span class=\"count\">{count}</span>")));
+    // Figures that rose are marked worse, figures that fell better.
+    assert!(
+        index.contains("figure-delta delta-worse") || index.contains("figure-delta delta-better")
+    );
+}
+
+#[test]
+fn compare_refuses_a_build_dated_after_this_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, stderr) = govsite(
+        dir.path(),
+        &[
+            "build",
+            "--content",
+            &example(),
+            "--as-of",
+            "2026-11-01",
+            "--out",
+            "later",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    let (ok, _, stderr) = govsite(
+        dir.path(),
+        &[
+            "build",
+            "--content",
+            &example(),
+            "--as-of",
+            "2026-08-01",
+            "--out",
+            "earlier",
+            "--compare",
+            "later/data/metrics.json",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("the earlier build is as of 2026-11-01, after this build's 2026-08-01"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("earlier").exists());
 }
 
 #[test]

@@ -31,6 +31,7 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     for leftover in staged.leftovers() {
         ui.warn(leftover);
     }
+    super::warn_changed_settings(ui, &staged.built.changed_settings);
     let findings = metrics::findings(&staged.built.metrics);
     if args.strict && !findings.is_empty() {
         for finding in &findings {

@@ -24,6 +24,17 @@ pub struct Ui {
     pub color: bool,
 }
 
+/// Says loudly that the compared build used other settings: its figures are not comparable.
+fn warn_changed_settings(ui: Ui, changed: &[String]) {
+    if !changed.is_empty() {
+        ui.warn(&format!(
+            "the build given to --compare used other settings, so its figures are not comparable \
+             (the pages say so too): {}",
+            changed.join(", ")
+        ));
+    }
+}
+
 impl Ui {
     pub fn new(quiet: bool, verbose: bool) -> Ui {
         let terminal = std::io::stderr().is_terminal();

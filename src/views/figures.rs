@@ -4,7 +4,15 @@ use serde::Serialize;
 
 use super::index::Index;
 use super::percent;
+use crate::compare::Direction;
 use crate::metrics::Summary;
+
+/// A figure's change since the compared build, and whether it is for the better.
+#[derive(Serialize)]
+pub(super) struct Delta {
+    pub(super) text: String,
+    pub(super) direction: Direction,
+}
 
 /// A headline figure on the dashboard.
 #[derive(Serialize)]
@@ -16,7 +24,7 @@ pub(super) struct Figure {
     href: &'static str,
     pub(super) note: &'static str,
     /// The change since the build given to `--compare`, e.g. `+1 since 2026-08-01`.
-    delta: Option<String>,
+    delta: Option<Delta>,
 }
 
 /// The figures in the order a governance review reads them: the summary key, the label,

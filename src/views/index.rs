@@ -4,7 +4,8 @@
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
-use crate::compare::{describe_delta, Comparison};
+use super::figures::Delta;
+use crate::compare::{describe_delta, Comparison, Direction};
 use crate::metrics::{
     ActionRecord, ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap,
     IncidentMetrics, Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, ReviewMetrics, Role,
@@ -290,15 +291,19 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// `+1 since 2026-08-01` for a summary figure, when a comparison was asked for.
-    pub fn delta(&self, key: &str) -> Option<String> {
+    /// `+1 since 2026-08-01` for a summary figure, and whether that is for the better, when
+    /// a comparison was asked for.
+    pub(super) fn delta(&self, key: &str) -> Option<Delta> {
         let comparison = self.comparison?;
-        let delta = comparison.deltas.get(key)?;
-        Some(format!(
-            "{} since {}",
-            describe_delta(key, *delta),
-            comparison.previous_as_of
-        ))
+        let delta = *comparison.deltas.get(key)?;
+        Some(Delta {
+            text: format!(
+                "{} since {}",
+                describe_delta(key, delta),
+                comparison.previous_as_of
+            ),
+            direction: Direction::of(delta),
+        })
     }
 
     pub fn person(&self, id: &'a str) -> Link<'a> {

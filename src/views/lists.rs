@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
+use super::changes::{changes, Changes};
 use super::charts::{chart_named, chart_views, ChartView};
 use super::figures::{headline_figures, Figure};
 use super::index::{Index, Link};
 use super::rows::{
     action_row, control_patterns, control_row, exception_row, gap_row, incident_row, process_row,
-    role_words, GapRow, PatternRow, ProcessRow,
+    role_words, PatternRow, ProcessRow,
 };
 use super::tables::{Table, Tables};
 use super::{decimal, web_url, PageView};
@@ -78,15 +79,6 @@ struct RecurringProcessRow<'a> {
     failures_in_window: usize,
     /// The controls its failures in the window concern.
     controls: Vec<Link<'a>>,
-}
-
-/// What is new since the build given to `--compare`.
-#[derive(Serialize)]
-struct Changes<'a> {
-    since: &'a str,
-    newly_recurring: Vec<Link<'a>>,
-    newly_expired: Vec<Link<'a>>,
-    new_gaps: Vec<GapRow<'a>>,
 }
 
 /// `index.html`.
@@ -176,35 +168,6 @@ fn recurring_processes<'a>(index: &Index<'a>) -> Vec<RecurringProcessRow<'a>> {
             .then(a.process.id.cmp(b.process.id))
     });
     rows
-}
-
-fn changes<'a>(index: &Index<'a>) -> Option<Changes<'a>> {
-    let comparison = index.comparison?;
-    let new: std::collections::HashSet<_> = comparison
-        .new_gaps
-        .iter()
-        .map(|(kind, record, person)| (kind.as_str(), record.as_str(), person.as_deref()))
-        .collect();
-    Some(Changes {
-        since: &comparison.previous_as_of,
-        newly_recurring: comparison
-            .newly_recurring
-            .iter()
-            .map(|id| index.control(id))
-            .collect(),
-        newly_expired: comparison
-            .newly_expired
-            .iter()
-            .map(|id| index.exception(id))
-            .collect(),
-        new_gaps: index
-            .metrics
-            .gaps
-            .iter()
-            .filter(|g| new.contains(&(g.kind.as_str(), g.record.as_str(), g.person.as_deref())))
-            .map(|g| gap_row(index, g))
-            .collect(),
-    })
 }
 
 /// The table of every gap, as the dashboard and the report list them.

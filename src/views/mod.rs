@@ -9,6 +9,7 @@
 //! The view structs are flat on purpose: links carry their `href` (relative to `root`),
 //! dates are strings, names of kinds are words, so a template does few lookups.
 
+mod changes;
 mod charts;
 mod figures;
 mod index;

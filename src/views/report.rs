@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::changes::{changes, Changes};
 use super::charts::{chart_views, ChartView};
 use super::figures::{headline_figures, Figure};
 use super::index::{Index, Link};
@@ -49,6 +50,8 @@ pub struct Report<'a> {
     controls: Vec<ControlSection<'a>>,
     open_exceptions: Table,
     gaps: Table,
+    /// What changed since the build given to `--compare`.
+    changes: Option<Changes<'a>>,
 }
 
 /// `report.html`.
@@ -71,6 +74,7 @@ pub fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a
             move |rows| rows.all(open.iter().map(|e| exception_row(index, e))),
         ),
         gaps: all_gaps(index, &mut tables),
+        changes: changes(index),
     };
     let title = format!("Governance report as of {}", index.site.as_of);
     index.page(
