@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage (see `site.rs`):
 //! load (`content`, `load`) -> `validate` -> `metrics` -> `charts` / `views` -> `render` -> `output`.
 
+pub mod calendar;
 pub mod charts;
 pub mod cli;
 pub mod cmd;
