@@ -329,3 +329,219 @@ fn plain_text(text: &str) -> String {
         .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::metrics::testkit::*;
+    use crate::output::Memory;
+
+    /// As of 2026-11-01: two open exceptions with an expiry (one renewed), a closed, a
+    /// permanent and a future one; one control with a review, one without; an incident with
+    /// an open, a done, an undated and an overdue action; an incident after as-of; a review
+    /// with one open action. dana and lee are in `sec`, ravi in `apps`.
+    fn estate(hostile: &str) -> Kit {
+        let mut ctl_a = control("CTL-A", "dana");
+        ctl_a.title = "Rotation".to_string();
+        ctl_a.review = Some(review("2026-06-30", 180));
+        let ravi = |mut e: crate::model::Exception| {
+            e.requested_by = Some("ravi".to_string());
+            e
+        };
+        let mut exc_2 = exception("EXC-2", "CTL-A", "dana", "2026-09-01", Some("2026-12-01"));
+        exc_2.closed = Some(day("2026-10-01"));
+        let mut exc_5 = ravi(exception(
+            "EXC-5",
+            "CTL-A",
+            "dana",
+            "2026-08-01",
+            Some("2026-09-01"),
+        ));
+        exc_5.renewals = vec![renewal("lee", "2026-09-01", "2026-11-30")];
+        let mut inc_1 = incident("INC-1", "CTL-A", "2026-10-01", &[Design]);
+        inc_1.actions = vec![
+            action(hostile, "lee", Some("2026-11-15"), None),
+            action("done", "lee", Some("2026-10-20"), Some("2026-10-19")),
+            action("undated", "lee", None, None),
+            action("late", "dana", Some("2026-10-20"), None),
+        ];
+        let mut inc_2 = incident("INC-2", "CTL-A", "2026-12-01", &[Design]);
+        inc_2.actions = vec![action("later", "lee", Some("2026-12-10"), None)];
+        let mut rev_1 = defect_review("REV-1", "CTL-A", Design, "2026-10-10");
+        rev_1.actions = vec![action("fix", "ravi", Some("2026-11-20"), None)];
+        let mut kit = Kit::default()
+            .people(&["dana", "lee", "ravi"])
+            .control(ctl_a)
+            .control(control("CTL-B", "lee"))
+            .exception(ravi(exception(
+                "EXC-1",
+                "CTL-A",
+                "dana",
+                "2026-09-01",
+                Some("2026-10-15"),
+            )))
+            .exception(exc_2)
+            .exception(exception("EXC-3", "CTL-A", "dana", "2026-09-01", None))
+            .exception(exception(
+                "EXC-4",
+                "CTL-A",
+                "dana",
+                "2026-12-01",
+                Some("2027-01-01"),
+            ))
+            .exception(exc_5)
+            .incident(inc_1)
+            .incident(inc_2)
+            .review(rev_1);
+        for (id, team) in [("dana", "sec"), ("lee", "sec"), ("ravi", "apps")] {
+            kit.model.people.get_mut(id).unwrap().team = Some(team.to_string());
+        }
+        for team in ["sec", "apps", "empty"] {
+            let yaml = format!("{{id: {team}, name: Team {team}}}");
+            kit.model
+                .teams
+                .insert(team.into(), serde_yaml::from_str(&yaml).unwrap());
+        }
+        kit
+    }
+
+    fn feeds(kit: &Kit) -> BTreeMap<String, String> {
+        let metrics = kit.compute(AS_OF);
+        let memory = Memory::default();
+        write_feeds(&kit.model, &metrics, &memory).unwrap();
+        let files = memory.into_sealed().into_iter();
+        let files = files.filter(|f| f.path.ends_with(".ics"));
+        files
+            .map(|f| (f.path, String::from_utf8(f.bytes).unwrap()))
+            .collect()
+    }
+
+    /// The UIDs of a feed's events, in order, read back with the crate's parser.
+    fn uids(text: &str) -> Vec<String> {
+        let calendar: Calendar = text.parse().unwrap();
+        let events = calendar.events();
+        events.map(|e| e.get_uid().unwrap().to_string()).collect()
+    }
+
+    #[test]
+    fn lists_open_expiries_review_due_dates_and_open_actions_by_day() {
+        let kit = estate("first");
+        let metrics = kit.compute(AS_OF);
+        let due = due_dates(&kit.model, &metrics);
+        let listed: Vec<(String, String, Vec<&str>)> = due
+            .iter()
+            .map(|d| (d.day.to_string(), d.uid(), d.people.clone()))
+            .collect();
+        let expected = [
+            (
+                "2026-10-15",
+                "EXC-1.exception-expiry@govsite",
+                vec!["dana", "ravi"],
+            ),
+            (
+                "2026-10-20",
+                "INC-1.incident-action-4@govsite",
+                vec!["dana"],
+            ),
+            ("2026-11-15", "INC-1.incident-action-1@govsite", vec!["lee"]),
+            ("2026-11-20", "REV-1.review-action-1@govsite", vec!["ravi"]),
+            // The renewal's expiry; lee approved the renewal.
+            (
+                "2026-11-30",
+                "EXC-5.exception-expiry@govsite",
+                vec!["lee", "ravi"],
+            ),
+            // 2026-06-30 + 180 days.
+            ("2026-12-27", "CTL-A.control-review@govsite", vec!["dana"]),
+        ];
+        let expected: Vec<(String, String, Vec<&str>)> = expected
+            .into_iter()
+            .map(|(day, uid, people)| (day.to_string(), uid.to_string(), people))
+            .collect();
+        assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn writes_one_feed_for_the_site_each_person_and_each_team() {
+        let feeds = feeds(&estate("first"));
+        let paths: Vec<&str> = feeds.keys().map(String::as_str).collect();
+        assert_eq!(
+            paths,
+            [
+                "calendar.ics",
+                "calendar/people/dana.ics",
+                "calendar/people/lee.ics",
+                "calendar/people/ravi.ics",
+                "calendar/teams/apps.ics",
+                "calendar/teams/empty.ics",
+                "calendar/teams/sec.ics",
+            ]
+        );
+        let count = |path: &str| uids(&feeds[path]).len();
+        assert_eq!(count("calendar.ics"), 6);
+        assert_eq!(count("calendar/people/dana.ics"), 3);
+        assert_eq!(count("calendar/people/lee.ics"), 2);
+        assert_eq!(count("calendar/people/ravi.ics"), 3);
+        // EXC-5 names dana's teammate lee and ravi: once in each team.
+        assert_eq!(count("calendar/teams/sec.ics"), 5);
+        assert_eq!(count("calendar/teams/apps.ics"), 3);
+        assert_eq!(count("calendar/teams/empty.ics"), 0);
+        assert_eq!(
+            uids(&feeds["calendar/people/lee.ics"]),
+            [
+                "INC-1.incident-action-1@govsite",
+                "EXC-5.exception-expiry@govsite"
+            ]
+        );
+    }
+
+    #[test]
+    fn events_are_all_day_stamped_with_the_as_of_date() {
+        let feeds = feeds(&estate("first"));
+        let lee = &feeds["calendar/people/lee.ics"];
+        for line in [
+            "DTSTART;VALUE=DATE:20261115\r\n",
+            "DTEND;VALUE=DATE:20261116\r\n",
+            "DTSTAMP:20261101T000000Z\r\n",
+            "SUMMARY:Action due: first (INC-1)\r\n",
+            "CATEGORIES:incident-action\r\n",
+            "X-WR-CALNAME:NHI Governance: lee\r\n",
+        ] {
+            assert!(lee.contains(line), "{line:?} missing from\n{lee}");
+        }
+        assert_eq!(lee.matches("DTSTAMP:20261101T000000Z").count(), 2);
+        assert_eq!(
+            feeds,
+            self::feeds(&estate("first")),
+            "same input, same bytes"
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_folded_and_read_back_whole() {
+        let tail = "é".repeat(60);
+        let hostile = format!("a,b;c\\d\nnext\r\nthird\rfourth\u{7}{tail}");
+        let mut kit = estate(&hostile);
+        kit.model.people.get_mut("lee").unwrap().name = "Lee\r\nX-INJECTED:1".to_string();
+        let feeds = feeds(&kit);
+        let text = &feeds["calendar/people/lee.ics"];
+        assert!(text.contains("\r\nX-WR-CALNAME:NHI Governance: Lee\\nX-INJECTED:1\r\n"));
+        let unfolded = text.replace("\r\n ", "");
+        assert!(
+            unfolded.contains("SUMMARY:Action due: a\\,b\\;c\\\\d\\nnext\\nthird\\nfourthéé"),
+            "{unfolded}"
+        );
+        for line in text.split_inclusive('\n') {
+            assert!(line.ends_with("\r\n"), "{line:?} does not end in CRLF");
+            let content = &line[..line.len() - 2];
+            assert!(!content.contains(['\r', '\n']), "{line:?}");
+            assert!(content.len() <= 75, "{} octets: {line:?}", content.len());
+        }
+        let calendar: Calendar = text.parse().unwrap();
+        let event = calendar.events().next().unwrap();
+        let summary = format!("Action due: a,b;c\\d\nnext\nthird\nfourth{tail} (INC-1)");
+        assert_eq!(event.get_summary(), Some(summary.as_str()));
+    }
+}
