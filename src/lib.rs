@@ -22,6 +22,7 @@ pub mod package;
 pub mod pages;
 pub mod provenance;
 pub mod render;
+pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod spans;

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use crate::day::Day;
@@ -87,7 +88,7 @@ impl Source {
 }
 
 /// `site.yaml`: every setting optional.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteConfig {
     pub title: String,
@@ -114,7 +115,7 @@ impl Default for SiteConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Recurrence {
     pub window_days: i64,
@@ -130,7 +131,7 @@ impl Default for Recurrence {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExceptionPolicy {
     pub max_validity_days: i64,
@@ -148,7 +149,7 @@ impl Default for ExceptionPolicy {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     pub id: String,
@@ -172,7 +173,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Team {
     pub id: String,
@@ -185,7 +186,7 @@ pub struct Team {
     pub index: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Framework {
     pub id: String,
@@ -200,7 +201,7 @@ pub struct Framework {
     pub index: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkRef {
     pub id: String,
@@ -209,7 +210,9 @@ pub struct FrameworkRef {
 }
 
 /// Kinds of non-human identity a control or incident concerns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Nhi {
     Secret,
@@ -248,7 +251,7 @@ impl Nhi {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ControlStatus {
     #[default]
@@ -256,7 +259,9 @@ pub enum ControlStatus {
     Retired,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Low,
@@ -278,8 +283,10 @@ impl Severity {
 }
 
 /// Where a failure came from; accountability follows it (DESIGN.md rule 3).
-/// The declaration order is the contract's order: design, operation, approval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+// The declaration order is the contract's order: design, operation, approval.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     Design,
@@ -299,7 +306,7 @@ impl Origin {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SurfacedBy {
     LeakedCredential,
@@ -324,7 +331,7 @@ impl SurfacedBy {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnerPeriod {
     pub owner: String,
@@ -332,7 +339,7 @@ pub struct OwnerPeriod {
     pub until: Day,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SharedPlatform {
     #[serde(default)]
@@ -341,15 +348,16 @@ pub struct SharedPlatform {
     pub risk_signoff: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     pub last: Day,
     pub every_days: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["owner"]))]
 pub struct Control {
     #[serde(skip_deserializing)]
     pub id: String,
@@ -358,6 +366,7 @@ pub struct Control {
     pub declared_id: Option<String>,
     #[serde(default)]
     pub title: String,
+    #[schemars(with = "String")]
     #[serde(default)]
     pub owner: Option<String>,
     #[serde(default)]
@@ -396,8 +405,9 @@ impl Control {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["owner"]))]
 pub struct Process {
     #[serde(skip_deserializing)]
     pub id: String,
@@ -405,6 +415,7 @@ pub struct Process {
     pub declared_id: Option<String>,
     #[serde(default)]
     pub title: String,
+    #[schemars(with = "String")]
     #[serde(default)]
     pub owner: Option<String>,
     #[serde(default)]
@@ -415,7 +426,7 @@ pub struct Process {
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Renewal {
     pub approved_by: String,
@@ -432,8 +443,9 @@ pub struct GrantPeriod<'a> {
     pub expires: Option<Day>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["control", "approved_by"]))]
 pub struct Exception {
     #[serde(skip_deserializing)]
     pub id: String,
@@ -441,13 +453,15 @@ pub struct Exception {
     pub declared_id: Option<String>,
     #[serde(default)]
     pub title: String,
-    /// Required; `None` only so a missing value is reported by validation with a position.
+    // Required; `None` only so a missing value is reported by validation with a position.
+    #[schemars(with = "String")]
     #[serde(default)]
     pub control: Option<String>,
     #[serde(default)]
     pub process: Option<String>,
     #[serde(default)]
     pub requested_by: Option<String>,
+    #[schemars(with = "String")]
     #[serde(default)]
     pub approved_by: Option<String>,
     pub granted: Day,
@@ -511,7 +525,7 @@ impl Exception {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     pub title: String,
@@ -523,8 +537,9 @@ pub struct Action {
     pub done: Option<Day>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["control", "origin"]))]
 pub struct Incident {
     #[serde(skip_deserializing)]
     pub id: String,
@@ -537,11 +552,14 @@ pub struct Incident {
     pub detected: Option<Day>,
     #[serde(default)]
     pub resolved: Option<Day>,
+    #[schemars(with = "String")]
     #[serde(default)]
     pub control: Option<String>,
     #[serde(default)]
     pub process: Option<String>,
-    /// One value or a list in the file; kept in the order written (validation sorts nothing).
+    /// One origin, or a list of them: `design`, `operation`, `approval`.
+    // Kept in the order written (validation sorts nothing).
+    #[schemars(schema_with = "one_or_many_origins")]
     #[serde(default, deserialize_with = "one_or_many")]
     pub origin: Vec<Origin>,
     #[serde(default)]
@@ -576,7 +594,7 @@ impl Incident {
 }
 
 /// What a process-defect review decided about its pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
     FixProcess,
@@ -599,8 +617,9 @@ impl Decision {
 
 /// A process-defect review (`reviews/*.md`): the decision taken about one pattern (a control
 /// failing for one origin) and who carries it out. The body is the minutes.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["control", "origin", "decided_by", "decision"]))]
 pub struct ProcessReview {
     #[serde(skip_deserializing)]
     pub id: String,
@@ -608,20 +627,24 @@ pub struct ProcessReview {
     pub declared_id: Option<String>,
     #[serde(default)]
     pub title: String,
-    /// Required; `None` only so a missing value is reported by validation with a position.
+    // Required; `None` only so a missing value is reported by validation with a position.
+    #[schemars(with = "String")]
     #[serde(default)]
     pub control: Option<String>,
-    /// Required, one value.
+    /// The origin of the pattern reviewed (one value).
+    #[schemars(with = "Origin")]
     #[serde(default)]
     pub origin: Option<Origin>,
     pub date: Day,
-    /// Required.
+    /// Who took the decision (a person id).
+    #[schemars(with = "String")]
     #[serde(default)]
     pub decided_by: Option<String>,
     /// When absent, the pattern's fix owner as of the build.
     #[serde(default)]
     pub fix_owner: Option<String>,
-    /// Required.
+    /// What the review decided.
+    #[schemars(with = "Decision")]
     #[serde(default)]
     pub decision: Option<Decision>,
     #[serde(default)]
@@ -633,6 +656,38 @@ pub struct ProcessReview {
     pub body_html: String,
     #[serde(skip)]
     pub source: Source,
+}
+
+/// In a schema, the fields that the loader reads as optional only so that `check` can report
+/// a missing one at its place in the file: required, and without a default.
+struct Required(&'static [&'static str]);
+
+impl schemars::transform::Transform for Required {
+    fn transform(&mut self, schema: &mut schemars::Schema) {
+        if let Some(serde_json::Value::Object(properties)) = schema.get_mut("properties") {
+            for field in self.0 {
+                if let Some(serde_json::Value::Object(property)) = properties.get_mut(*field) {
+                    property.remove("default");
+                }
+            }
+        }
+        let required = schema
+            .ensure_object()
+            .entry("required")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        if let serde_json::Value::Array(required) = required {
+            required.extend(self.0.iter().map(|field| serde_json::Value::from(*field)));
+        }
+    }
+}
+
+/// The schema of what `one_or_many` reads: one origin, or a list of distinct origins (an
+/// empty or repeated one is an error of `check`).
+fn one_or_many_origins(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let one = generator.subschema_for::<Origin>();
+    schemars::json_schema!({
+        "anyOf": [one, {"type": "array", "items": one, "minItems": 1, "uniqueItems": true}]
+    })
 }
 
 /// Accepts `origin: design` as well as `origin: [design, operation]`. The list is read
