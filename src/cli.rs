@@ -49,6 +49,11 @@ pub enum Command {
         after_help = "Examples:\n  govsite serve\n  govsite serve --content records --port 9000 --open"
     )]
     Serve(ServeArgs),
+    /// Write a JSON Schema of every kind of content file, for editors to check files as you type.
+    #[command(
+        after_help = "Examples:\n  govsite schema\n  govsite schema --out .vscode/govsite-schemas\n\nThen point your editor at them: see \"Editor support\" in docs/content-format.md."
+    )]
+    Schema(SchemaArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  govsite completions bash > /etc/bash_completion.d/govsite\n  govsite completions zsh > ~/.zfunc/_govsite\n  govsite completions fish > ~/.config/fish/completions/govsite.fish"
@@ -76,6 +81,13 @@ pub struct ServeArgs {
     /// A folder of templates that replace the built-in ones of the same file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// The folder to write the schemas into (created if missing; earlier schemas are replaced).
+    #[arg(long, short, default_value = "schemas", value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

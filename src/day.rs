@@ -166,6 +166,26 @@ impl<'de> Deserialize<'de> for Day {
     }
 }
 
+/// In a schema, a day is text in the one form `FromStr` reads; the pattern lets editors
+/// flag `2026-3-14` as they type (an impossible day such as `2026-02-30` is left to `check`).
+impl schemars::JsonSchema for Day {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Day".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

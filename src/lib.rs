@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage (see `site.rs`):
 //! load (`content`, `load`) -> `validate` -> `metrics` -> `charts` / `views` -> `render` -> `output`.
 
+pub mod calendar;
 pub mod charts;
 pub mod cli;
 pub mod cmd;
@@ -21,6 +22,7 @@ pub mod package;
 pub mod pages;
 pub mod provenance;
 pub mod render;
+pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod spans;

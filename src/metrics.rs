@@ -16,7 +16,7 @@ mod processes;
 mod recurrence;
 mod reviews;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 mod timeline;
 
 use std::collections::BTreeMap;

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use crate::day::Day;
@@ -87,14 +88,20 @@ impl Source {
 }
 
 /// `site.yaml`: every setting optional.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteConfig {
+    /// Site title shown in the header and page titles (default `NHI Governance`).
     pub title: String,
+    /// Organisation name shown on the site.
     pub organisation: String,
+    /// The date all metrics are computed for (YYYY-MM-DD); `--as-of` overrides it; default today (UTC).
     pub as_of: Option<Day>,
+    /// When failures of a control count as recurring.
     pub recurrence: Recurrence,
+    /// Exception policy: longest validity, expiring-soon notice, age buckets.
     pub exceptions: ExceptionPolicy,
+    /// Extra days allowed after a control review falls due before it is reported overdue.
     pub review_overdue_grace_days: i64,
     #[serde(skip)]
     pub source: Source,
@@ -114,10 +121,12 @@ impl Default for SiteConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Recurrence {
+    /// Look-back window for recurring failures, in days.
     pub window_days: i64,
+    /// Failures within the window that make a control recurring.
     pub threshold: usize,
 }
 
@@ -130,11 +139,14 @@ impl Default for Recurrence {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExceptionPolicy {
+    /// The longest period an exception (or a renewal) may be granted for, in days.
     pub max_validity_days: i64,
+    /// Open exceptions expiring within this many days are expiring soon.
     pub expiring_soon_days: i64,
+    /// Upper bounds (inclusive) of the exception age buckets, in days.
     pub aging_buckets: Vec<i64>,
 }
 
@@ -148,17 +160,23 @@ impl Default for ExceptionPolicy {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    /// Person id, e.g. `dana-okafor`: letters, digits, `.`, `_`, `-`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Contact address.
     #[serde(default)]
     pub email: Option<String>,
+    /// The person's team: a team id from teams.yaml.
     #[serde(default)]
     pub team: Option<String>,
+    /// Job title.
     #[serde(default)]
     pub title: Option<String>,
+    /// `false` when the person has left or the role has ended: anything they still own is an ownership gap.
     #[serde(default = "yes")]
     pub active: bool,
     #[serde(skip)]
@@ -172,11 +190,14 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Team {
+    /// Team id, e.g. `payments`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Team lead: a person id.
     #[serde(default)]
     pub lead: Option<String>,
     #[serde(skip)]
@@ -185,13 +206,17 @@ pub struct Team {
     pub index: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Framework {
+    /// Framework id used in controls, e.g. `nist-csf-2`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Link to the framework.
     #[serde(default)]
     pub url: Option<String>,
+    /// The framework's references (outcomes, risks, categories).
     #[serde(default)]
     pub references: Vec<FrameworkRef>,
     #[serde(skip)]
@@ -200,16 +225,20 @@ pub struct Framework {
     pub index: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkRef {
+    /// Reference id, free text: `PR.AA-01`, `NHI7:2025`, `GOVERN 2.1`.
     pub id: String,
+    /// What the reference requires.
     #[serde(default)]
     pub title: String,
 }
 
 /// Kinds of non-human identity a control or incident concerns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Nhi {
     Secret,
@@ -248,7 +277,7 @@ impl Nhi {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ControlStatus {
     #[default]
@@ -256,7 +285,9 @@ pub enum ControlStatus {
     Retired,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Low,
@@ -278,8 +309,10 @@ impl Severity {
 }
 
 /// Where a failure came from; accountability follows it (DESIGN.md rule 3).
-/// The declaration order is the contract's order: design, operation, approval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+// The declaration order is the contract's order: design, operation, approval.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     Design,
@@ -299,7 +332,7 @@ impl Origin {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SurfacedBy {
     LeakedCredential,
@@ -324,58 +357,75 @@ impl SurfacedBy {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnerPeriod {
+    /// An earlier owner: a person id.
     pub owner: String,
     /// The owner held the control up to and including this date.
     pub until: Day,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SharedPlatform {
+    /// Teams (team ids) that own adoption of the platform for their services.
     #[serde(default)]
     pub adoption_owners: Vec<String>,
+    /// Who signs off the residual risk: a person id.
     #[serde(default)]
     pub risk_signoff: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
+    /// Date of the last review.
     pub last: Day,
+    /// Review interval in days.
     pub every_days: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// A control (`controls/*.md`): a safeguard with its one named owner. The body says how it
+/// works, where it is enforced and what evidence proves it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["owner"]))]
 pub struct Control {
     #[serde(skip_deserializing)]
     pub id: String,
-    /// An `id:` written in the front matter; it must equal the file stem.
+    /// The record's id; optional, and when written it must equal the file stem.
     #[serde(default, rename = "id", skip_serializing)]
     pub declared_id: Option<String>,
+    /// Control name.
     #[serde(default)]
     pub title: String,
+    /// The one control owner: a person id (a person, never a team).
+    #[schemars(with = "String")]
     #[serde(default)]
     pub owner: Option<String>,
+    /// Who may approve exceptions to this control (person ids); empty = not restricted.
     #[serde(default)]
     pub approvers: Vec<String>,
+    /// Earlier owners, oldest first.
     #[serde(default)]
     pub owner_history: Vec<OwnerPeriod>,
+    /// Kinds of non-human identity the control protects.
     #[serde(default)]
     pub nhi: Vec<Nhi>,
     /// Framework id -> reference ids.
     #[serde(default)]
     pub frameworks: BTreeMap<String, Vec<String>>,
+    /// For controls provided by a central platform and adopted by many teams.
     #[serde(default)]
     pub shared_platform: Option<SharedPlatform>,
     /// Evidence files, as paths under `content/evidence/`.
     #[serde(default)]
     pub evidence: Vec<String>,
+    /// Periodic review of the control; without it the control is never overdue.
     #[serde(default)]
     pub review: Option<Review>,
+    /// `retired` controls stay on the site with their history.
     #[serde(default)]
     pub status: ControlStatus,
     #[serde(skip_deserializing)]
@@ -396,17 +446,24 @@ impl Control {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// A process (`processes/*.md`): a workflow that uses controls, with its owner.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["owner"]))]
 pub struct Process {
     #[serde(skip_deserializing)]
     pub id: String,
+    /// The record's id; optional, and when written it must equal the file stem.
     #[serde(default, rename = "id", skip_serializing)]
     pub declared_id: Option<String>,
+    /// Process name.
     #[serde(default)]
     pub title: String,
+    /// The process owner: a person id, accountable for `operation` failures.
+    #[schemars(with = "String")]
     #[serde(default)]
     pub owner: Option<String>,
+    /// Controls (control ids) this process relies on.
     #[serde(default)]
     pub controls: Vec<String>,
     #[serde(skip_deserializing)]
@@ -415,11 +472,14 @@ pub struct Process {
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Renewal {
+    /// Approver of this renewal: a person id.
     pub approved_by: String,
+    /// Start of this renewal.
     pub granted: Day,
+    /// End of this renewal; omit = the exception becomes permanent.
     #[serde(default)]
     pub expires: Option<Day>,
 }
@@ -432,31 +492,47 @@ pub struct GrantPeriod<'a> {
     pub expires: Option<Day>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// An exception (`exceptions/*.md`): a granted deviation from a control, who approved it and
+/// how long it remains valid. The body is the justification.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["control", "approved_by"]))]
 pub struct Exception {
     #[serde(skip_deserializing)]
     pub id: String,
+    /// The record's id; optional, and when written it must equal the file stem.
     #[serde(default, rename = "id", skip_serializing)]
     pub declared_id: Option<String>,
+    /// Short description.
     #[serde(default)]
     pub title: String,
-    /// Required; `None` only so a missing value is reported by validation with a position.
+    // Required; `None` only so a missing value is reported by validation with a position.
+    /// The control the exception is granted against: a control id.
+    #[schemars(with = "String")]
     #[serde(default)]
     pub control: Option<String>,
+    /// The process concerned: a process id.
     #[serde(default)]
     pub process: Option<String>,
+    /// Who asked for it: a person id.
     #[serde(default)]
     pub requested_by: Option<String>,
+    /// The approving manager of the original grant: a person id.
+    #[schemars(with = "String")]
     #[serde(default)]
     pub approved_by: Option<String>,
+    /// Start of the original grant.
     pub granted: Day,
+    /// End of the original grant; omit = permanent (always flagged).
     #[serde(default)]
     pub expires: Option<Day>,
+    /// When the exception ended; omit = still open.
     #[serde(default)]
     pub closed: Option<Day>,
+    /// Risk rating of the deviation.
     #[serde(default)]
     pub risk: Option<Severity>,
+    /// Extensions, oldest first; each one is a new grant period.
     #[serde(default)]
     pub renewals: Vec<Renewal>,
     /// Evidence files, as paths under `content/evidence/`.
@@ -511,49 +587,72 @@ impl Exception {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
+    /// What will be done.
     pub title: String,
+    /// Who will do it: a person id.
     #[serde(default)]
     pub owner: Option<String>,
+    /// Due date; an action without one is never overdue.
     #[serde(default)]
     pub due: Option<Day>,
+    /// Completion date; omit = open.
     #[serde(default)]
     pub done: Option<Day>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// An incident (`incidents/*.md`): a control failure, where it came from and its remediation.
+/// The body is the narrative or post-mortem.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["control", "origin"]))]
 pub struct Incident {
     #[serde(skip_deserializing)]
     pub id: String,
+    /// The record's id; optional, and when written it must equal the file stem.
     #[serde(default, rename = "id", skip_serializing)]
     pub declared_id: Option<String>,
+    /// Short description.
     #[serde(default)]
     pub title: String,
+    /// When the failure happened; all metrics use this date.
     pub date: Day,
+    /// When it was noticed.
     #[serde(default)]
     pub detected: Option<Day>,
+    /// When it was resolved; omit = still open.
     #[serde(default)]
     pub resolved: Option<Day>,
+    /// The control that failed: a control id.
+    #[schemars(with = "String")]
     #[serde(default)]
     pub control: Option<String>,
+    /// The process in which it failed: a process id (needed for an `operation` origin).
     #[serde(default)]
     pub process: Option<String>,
-    /// One value or a list in the file; kept in the order written (validation sorts nothing).
+    /// One origin, or a list of them: `design`, `operation`, `approval`.
+    // Kept in the order written (validation sorts nothing).
+    #[schemars(schema_with = "one_or_many_origins")]
     #[serde(default, deserialize_with = "one_or_many")]
     pub origin: Vec<Origin>,
+    /// The exception involved: an exception id.
     #[serde(default)]
     pub exception: Option<String>,
+    /// The approver, when there is no exception record: a person id.
     #[serde(default)]
     pub approved_by: Option<String>,
+    /// The kind of identity involved.
     #[serde(default)]
     pub nhi: Option<Nhi>,
+    /// Impact rating.
     #[serde(default)]
     pub severity: Option<Severity>,
+    /// How the failure came to light.
     #[serde(default)]
     pub surfaced_by: Option<SurfacedBy>,
+    /// Remediation actions: fix the process, not only the person.
     #[serde(default)]
     pub actions: Vec<Action>,
     /// Evidence files, as paths under `content/evidence/`.
@@ -576,7 +675,7 @@ impl Incident {
 }
 
 /// What a process-defect review decided about its pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
     FixProcess,
@@ -599,31 +698,41 @@ impl Decision {
 
 /// A process-defect review (`reviews/*.md`): the decision taken about one pattern (a control
 /// failing for one origin) and who carries it out. The body is the minutes.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = Required(&["control", "origin", "decided_by", "decision"]))]
 pub struct ProcessReview {
     #[serde(skip_deserializing)]
     pub id: String,
+    /// The record's id; optional, and when written it must equal the file stem.
     #[serde(default, rename = "id", skip_serializing)]
     pub declared_id: Option<String>,
+    /// Short description.
     #[serde(default)]
     pub title: String,
-    /// Required; `None` only so a missing value is reported by validation with a position.
+    // Required; `None` only so a missing value is reported by validation with a position.
+    /// The control of the pattern reviewed: a control id.
+    #[schemars(with = "String")]
     #[serde(default)]
     pub control: Option<String>,
-    /// Required, one value.
+    /// The origin of the pattern reviewed (one value).
+    #[schemars(with = "Origin")]
     #[serde(default)]
     pub origin: Option<Origin>,
+    /// When the review took place.
     pub date: Day,
-    /// Required.
+    /// Who took the decision (a person id).
+    #[schemars(with = "String")]
     #[serde(default)]
     pub decided_by: Option<String>,
-    /// When absent, the pattern's fix owner as of the build.
+    /// Who must carry the decision out: a person id; default the pattern's fix owner.
     #[serde(default)]
     pub fix_owner: Option<String>,
-    /// Required.
+    /// What the review decided.
+    #[schemars(with = "Decision")]
     #[serde(default)]
     pub decision: Option<Decision>,
+    /// Remediation actions, written as an incident's.
     #[serde(default)]
     pub actions: Vec<Action>,
     /// Evidence files, as paths under `content/evidence/`.
@@ -633,6 +742,38 @@ pub struct ProcessReview {
     pub body_html: String,
     #[serde(skip)]
     pub source: Source,
+}
+
+/// In a schema, the fields that the loader reads as optional only so that `check` can report
+/// a missing one at its place in the file: required, and without a default.
+struct Required(&'static [&'static str]);
+
+impl schemars::transform::Transform for Required {
+    fn transform(&mut self, schema: &mut schemars::Schema) {
+        if let Some(serde_json::Value::Object(properties)) = schema.get_mut("properties") {
+            for field in self.0 {
+                if let Some(serde_json::Value::Object(property)) = properties.get_mut(*field) {
+                    property.remove("default");
+                }
+            }
+        }
+        let required = schema
+            .ensure_object()
+            .entry("required")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        if let serde_json::Value::Array(required) = required {
+            required.extend(self.0.iter().map(|field| serde_json::Value::from(*field)));
+        }
+    }
+}
+
+/// The schema of what `one_or_many` reads: one origin, or a list of distinct origins (an
+/// empty or repeated one is an error of `check`).
+fn one_or_many_origins(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let one = generator.subschema_for::<Origin>();
+    schemars::json_schema!({
+        "anyOf": [one, {"type": "array", "items": one, "minItems": 1, "uniqueItems": true}]
+    })
 }
 
 /// Accepts `origin: design` as well as `origin: [design, operation]`. The list is read

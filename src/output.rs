@@ -331,6 +331,33 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Writes `files` (plain file names) into `dir`, creating it if missing and replacing files
+/// of the same names, each through a temporary file so none is ever left half written.
+pub fn write_into_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|meta| !meta.is_dir()) {
+        bail!(
+            "cannot write into `{}`: it is not a folder; give a folder's path",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for file in files {
+        let path = dir.join(&file.path);
+        // Readable as any other file the user writes (the umask applies), not private.
+        let mut temporary = tempfile::Builder::new()
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a file in {}", dir.display()))?;
+        temporary
+            .write_all(&file.bytes)
+            .with_context(|| format!("writing {}", path.display()))?;
+        temporary
+            .persist(&path)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
 /// Writes `files` into a new folder `dir` (for `govsite init`), refusing to touch a folder
 /// that already has something in it or is a symbolic link. The files are written into a
 /// new folder of an unpredictable name beside `dir`, which is renamed to `dir` only when

@@ -1,6 +1,6 @@
 //! Every file of the site and how it is made: each page's view (`views`) rendered with its
 //! template (`render`) and handed to the sink (`output`), with the charts, the exports, the
-//! search index, the assets and the evidence. To add a page, add its line here.
+//! search index, the calendar feeds, the assets and the evidence. To add a page, add its line here.
 //!
 //! All of it runs on rayon's threads at once, the largest pages first, and each file leaves
 //! as soon as it is made, so memory holds only the pages being worked on.
@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::calendar;
 use crate::charts::{self, Chart};
 use crate::exports;
 use crate::model::Model;
@@ -31,7 +32,7 @@ pub fn render_site(
     charts: &[Chart],
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    let jobs: [Job; 7] = [
+    let jobs: [Job; 8] = [
         &|| list_pages(renderer, index, charts, sink),
         &|| record_pages(renderer, index, sink),
         &|| control_charts(index, sink),
@@ -43,6 +44,7 @@ pub fn render_site(
         },
         &|| exports::write_exports(index.model, index.metrics, index.provenance, sink),
         &|| evidence_files(index.model, sink),
+        &|| calendar::write_feeds(index.model, index.metrics, sink),
         &|| {
             let search = views::search_index(index);
             sink.put_stream("assets/search-index.js".into(), &mut |out| {

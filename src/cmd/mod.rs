@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod init;
 pub mod package;
+pub mod schema;
 pub mod serve;
 
 use std::collections::HashMap;

@@ -30,6 +30,8 @@ pub struct Dashboard<'a> {
     window_days: i64,
     threshold: usize,
     changes: Option<Changes<'a>>,
+    /// The calendar feed of every due date (`calendar.ics`), from the site root.
+    calendar: &'static str,
 }
 
 /// A kind of non-human identity on the dashboard, with the figures of `by_nhi`.
@@ -111,6 +113,7 @@ pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, 
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
         changes: changes(index),
+        calendar: crate::calendar::SITE_FEED,
     };
     let title = index.site.title.to_string();
     index.page(
@@ -353,6 +356,8 @@ struct TeamView<'a> {
     name: &'a str,
     lead: Option<Link<'a>>,
     members: Vec<Link<'a>>,
+    /// The team's calendar feed, from the site root.
+    calendar: String,
 }
 
 #[derive(Serialize)]
@@ -378,6 +383,7 @@ pub fn people_page<'a>(index: &'a Index<'a>) -> PageView<'a, PeopleList<'a>> {
                 .iter()
                 .map(|id| index.person(id))
                 .collect(),
+            calendar: crate::calendar::team_feed(&team.id),
         })
         .collect();
     let people = index

@@ -571,6 +571,8 @@ pub struct PersonView<'a> {
     gaps: Table,
     /// The reviews the person decided or must carry out, newest first.
     reviews: Table,
+    /// The person's calendar feed, from the site root.
+    calendar: String,
 }
 
 #[derive(Serialize)]
@@ -627,6 +629,7 @@ pub fn person_page<'a>(index: &'a Index<'a>, person: &'a Person) -> PageView<'a,
         actions,
         gaps,
         reviews,
+        calendar: crate::calendar::person_feed(id),
     };
     let nav = ("people", person.name.clone());
     index.page(
