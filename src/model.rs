@@ -114,7 +114,7 @@ impl Default for SiteConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Recurrence {
     pub window_days: i64,
@@ -130,7 +130,7 @@ impl Default for Recurrence {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExceptionPolicy {
     pub max_validity_days: i64,

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod init;
 pub mod package;
 pub mod serve;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
