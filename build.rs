@@ -52,7 +52,11 @@ fn git_status_dirty() -> bool {
 
 /// Reruns this script when `HEAD`, the branch it points to or the index moves.
 fn watch_git() {
-    let mut watched = vec!["HEAD".to_string(), "index".to_string(), "packed-refs".to_string()];
+    let mut watched = vec![
+        "HEAD".to_string(),
+        "index".to_string(),
+        "packed-refs".to_string(),
+    ];
     if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
         watched.push(branch);
     }

@@ -157,9 +157,9 @@ pub struct VerifyArgs {
     /// An ssh-keygen allowed-signers file: the package must be signed by a key it allows.
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
-    /// Refuse a package that unpacks to more than this many GiB.
-    #[arg(long, value_name = "GIB", default_value_t = 16)]
-    pub max_gib: u64,
+    /// Refuse a package whose files add up to more than this many MiB (default: 16 GiB).
+    #[arg(long, value_name = "MIB", default_value_t = 16 * 1024)]
+    pub max_mib: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

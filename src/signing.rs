@@ -19,15 +19,24 @@ const MAX_TEXT: u64 = 1024 * 1024;
 
 /// Reads an unencrypted OpenSSH Ed25519 private key for `govsite package --sign`.
 pub fn read_key(path: &Path) -> anyhow::Result<PrivateKey> {
-    let text = read_small(path).with_context(|| format!("reading the signing key {}", path.display()))?;
+    let text =
+        read_small(path).with_context(|| format!("reading the signing key {}", path.display()))?;
     let shown = path.display();
     if text.trim_start().starts_with("ssh-") {
-        bail!("{shown} is a public key: give the private key file to --sign (the one without .pub)");
+        bail!(
+            "{shown} is a public key: give the private key file to --sign (the one without .pub)"
+        );
     }
-    let key = PrivateKey::from_openssh(text.trim()).map_err(|error| {
-        anyhow::anyhow!(
+    let key = PrivateKey::from_openssh(text.trim()).map_err(|error| match error {
+        // Only Ed25519 support is compiled in: any other kind of key is "unknown".
+        ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. } => {
+            anyhow::anyhow!(
+                "{shown} is not an Ed25519 key: govsite signs with Ed25519 keys only; make one with `ssh-keygen -t ed25519 -f KEY`"
+            )
+        }
+        _ => anyhow::anyhow!(
             "{shown} is not an OpenSSH private key ({error}): make one with `ssh-keygen -t ed25519 -f KEY`"
-        )
+        ),
     })?;
     if key.is_encrypted() {
         bail!(
@@ -36,7 +45,7 @@ pub fn read_key(path: &Path) -> anyhow::Result<PrivateKey> {
     }
     if !key.key_data().is_ed25519() {
         bail!(
-            "{shown} is a {} key: govsite signs with Ed25519 keys only; make one with `ssh-keygen -t ed25519 -f KEY`",
+            "{shown} is a {} key, not an Ed25519 key: govsite signs with Ed25519 keys only; make one with `ssh-keygen -t ed25519 -f KEY`",
             key.algorithm()
         );
     }

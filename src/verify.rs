@@ -114,6 +114,10 @@ fn unpack(archive: &Path, into: &Path, limits: Limits) -> anyhow::Result<Unpacke
             limits.max_entries
         );
     }
+    // Unzip tools would show one of two same-named entries, and verify might check the other.
+    if zip.has_duplicate_names() {
+        bail!("{shown} holds the same path twice: a package never does; do not trust its files");
+    }
     std::fs::create_dir(into).with_context(|| format!("creating {}", into.display()))?;
     let mut folder: Option<String> = None;
     let mut hashes = BTreeMap::new();
@@ -126,12 +130,13 @@ fn unpack(archive: &Path, into: &Path, limits: Limits) -> anyhow::Result<Unpacke
             .name()
             .with_context(|| format!("reading the name of entry {} of {shown}", index + 1))?
             .into_owned();
-        let (top, rest) = split_name(&name).with_context(|| format!("entry `{name}` of {shown}"))?;
+        let (top, rest) =
+            split_name(&name).with_context(|| format!("entry `{name}` of {shown}"))?;
         match &folder {
             None => folder = Some(top.to_string()),
-            Some(first) if first != top => bail!(
-                "{shown} holds both `{first}/` and `{top}/`: a package has one top folder"
-            ),
+            Some(first) if first != top => {
+                bail!("{shown} holds both `{first}/` and `{top}/`: a package has one top folder")
+            }
             Some(_) => {}
         }
         if entry.is_dir() {
@@ -147,8 +152,8 @@ fn unpack(archive: &Path, into: &Path, limits: Limits) -> anyhow::Result<Unpacke
         total += size;
         if total > limits.max_bytes {
             bail!(
-                "{shown} unpacks to more than {} bytes: if it is genuine, raise the limit with --max-gib",
-                limits.max_bytes
+                "{shown} unpacks to more than {} MiB: if it is genuine, raise the limit with --max-mib",
+                limits.max_bytes / (1024 * 1024)
             );
         }
         hashes.insert(rest.to_string(), hash);
@@ -191,7 +196,8 @@ fn is_plain_file(symlink: bool, mode: Option<u32>) -> bool {
 /// `budget` bytes (one more is read to tell); its size and SHA-256.
 fn write_entry(entry: &mut dyn Read, target: &Path, budget: u64) -> anyhow::Result<(u64, String)> {
     if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     let file = std::fs::OpenOptions::new()
         .write(true)
@@ -239,7 +245,9 @@ fn check_manifest(root: &Path, hashes: &BTreeMap<String, String>, report: &mut R
     let mut problems = Vec::new();
     for (path, hash) in &listed {
         match hashes.get(path) {
-            None => problems.push(format!("{path}: listed in {MANIFEST} but not in the package")),
+            None => problems.push(format!(
+                "{path}: listed in {MANIFEST} but not in the package"
+            )),
             Some(actual) if actual != hash => {
                 problems.push(format!("{path}: does not match its SHA-256 in {MANIFEST}"))
             }
@@ -249,11 +257,16 @@ fn check_manifest(root: &Path, hashes: &BTreeMap<String, String>, report: &mut R
     for path in hashes.keys() {
         let unlisted = !listed.contains_key(path) && path != MANIFEST && path != SIGNATURE;
         if unlisted {
-            problems.push(format!("{path}: in the package but not listed in {MANIFEST}"));
+            problems.push(format!(
+                "{path}: in the package but not listed in {MANIFEST}"
+            ));
         }
     }
     if problems.is_empty() {
-        report.ok(format!("every file matches {MANIFEST} ({} files)", listed.len()));
+        report.ok(format!(
+            "every file matches {MANIFEST} ({} files)",
+            listed.len()
+        ));
     } else {
         fail_each(report, problems);
     }
@@ -267,7 +280,9 @@ fn read_manifest(root: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     for (index, line) in text.lines().enumerate() {
         let parsed = line.split_once("  ").filter(|(hash, path)| {
             hash.len() == 64
-                && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
                 && split_name(&format!("x/{path}")).is_ok()
         });
         let Some((hash, path)) = parsed else {
@@ -341,7 +356,12 @@ fn rebuild_and_compare(
     let as_of = recorded.settings.as_of;
     let checked = site::check(&source, Some(as_of))?;
     if checked.has_errors() {
-        let first: Vec<String> = checked.diagnostics.iter().take(5).map(|d| d.to_string()).collect();
+        let first: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .take(5)
+            .map(|d| d.to_string())
+            .collect();
         report.fail(format!(
             "{}/ has content errors, so the site cannot be rebuilt:\n    {}",
             sources::FOLDER,
@@ -357,7 +377,10 @@ fn rebuild_and_compare(
         ..RenderOptions::default()
     };
     if let Err(error) = site::build(&checked, &options, &source, rebuilt) {
-        report.fail(format!("the site could not be rebuilt from {}/: {error:#}", sources::FOLDER));
+        report.fail(format!(
+            "the site could not be rebuilt from {}/: {error:#}",
+            sources::FOLDER
+        ));
         return Ok(());
     }
     compare(hashes, &hash_tree(rebuilt)?, as_of, report);
@@ -366,10 +389,13 @@ fn rebuild_and_compare(
 
 /// The package's `provenance.json`.
 fn read_provenance(root: &Path) -> anyhow::Result<Provenance> {
-    let text = std::fs::read_to_string(root.join(PROVENANCE))
-        .with_context(|| format!("{PROVENANCE}: missing or not text, so the as-of date is unknown"))?;
+    let text = std::fs::read_to_string(root.join(PROVENANCE)).with_context(|| {
+        format!("{PROVENANCE}: missing or not text, so the as-of date is unknown")
+    })?;
     serde_json::from_str(&text).with_context(|| {
-        format!("{PROVENANCE}: not the provenance this govsite writes, so the site cannot be rebuilt")
+        format!(
+            "{PROVENANCE}: not the provenance this govsite writes, so the site cannot be rebuilt"
+        )
     })
 }
 
@@ -433,7 +459,9 @@ fn compare(
     let mut problems = Vec::new();
     for (path, hash) in package.iter().filter(|(path, _)| *path != SIGNATURE) {
         match rebuilt.get(path) {
-            None => problems.push(format!("{path}: in the package but not in the rebuilt site")),
+            None => problems.push(format!(
+                "{path}: in the package but not in the rebuilt site"
+            )),
             Some(other) if other != hash => {
                 problems.push(format!("{path}: differs from the rebuilt site"))
             }
@@ -441,7 +469,9 @@ fn compare(
         }
     }
     for path in rebuilt.keys().filter(|path| !package.contains_key(*path)) {
-        problems.push(format!("{path}: in the rebuilt site but missing from the package"));
+        problems.push(format!(
+            "{path}: in the rebuilt site but missing from the package"
+        ));
     }
     if problems.is_empty() {
         report.ok(format!(
@@ -506,11 +536,17 @@ mod tests {
         // `printf abc | sha256sum`
         assert_eq!(
             (size, hash.as_str()),
-            (3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+            (
+                3,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            )
         );
         let error = write_entry(&mut &b"abc"[..], &target, 3).unwrap_err();
         assert!(error.to_string().contains("twice"), "{error}");
         let (size, _) = write_entry(&mut &b"abcd"[..], &dir.path().join("c"), 3).unwrap();
-        assert_eq!(size, 4, "one byte past the budget is read, so the caller can tell");
+        assert_eq!(
+            size, 4,
+            "one byte past the budget is read, so the caller can tell"
+        );
     }
 }

@@ -17,7 +17,7 @@ pub fn run(args: &VerifyArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let limits = Limits {
-        max_bytes: args.max_gib.saturating_mul(1024 * 1024 * 1024),
+        max_bytes: args.max_mib.saturating_mul(1024 * 1024),
         max_entries: MAX_ENTRIES,
     };
     let progress = Progress::start(ui, "unpacking, checking and rebuilding");
