@@ -495,9 +495,14 @@ fn verify_names_the_one_file_that_was_edited() {
 #[test]
 fn an_unsigned_package_verifies_unless_a_signature_is_asked_for() {
     let dir = tempfile::tempdir().unwrap();
-    package_example(dir.path(), &[]);
+    // Packaged for another date than site.yaml's `as_of`: the rebuild takes the package's.
+    let content = example_content();
+    let args = ["package", "--content", &content, "--as-of", "2026-09-30", "-o", "pkg.zip"];
+    let (ok, _, stderr) = run(dir.path(), &args);
+    assert!(ok, "{stderr}");
     let (ok, stdout, _) = run(dir.path(), &["verify", "pkg.zip"]);
     assert!(ok, "{stdout}");
+    assert!(stdout.contains("as of 2026-09-30 is byte-identical"), "{stdout}");
     assert!(
         stdout.contains("note: the package is not signed (no SHA256SUMS.sig)"),
         "{stdout}"
