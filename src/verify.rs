@@ -104,20 +104,7 @@ struct Unpacked {
 /// Unpacks `archive` into the new folder `into`, hashing every file as it is written.
 fn unpack(archive: &Path, into: &Path, limits: Limits) -> anyhow::Result<Unpacked> {
     let shown = archive.display();
-    let file = std::fs::File::open(archive).with_context(|| format!("opening {shown}"))?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .with_context(|| format!("{shown} is not a readable zip archive"))?;
-    if zip.len() > limits.max_entries {
-        bail!(
-            "{shown} has {} entries, more than the {} a package may have",
-            zip.len(),
-            limits.max_entries
-        );
-    }
-    // Unzip tools would show one of two same-named entries, and verify might check the other.
-    if zip.has_duplicate_names() {
-        bail!("{shown} holds the same path twice: a package never does; do not trust its files");
-    }
+    let mut zip = open_archive(archive, limits)?;
     std::fs::create_dir(into).with_context(|| format!("creating {}", into.display()))?;
     let mut folder: Option<String> = None;
     let mut hashes = BTreeMap::new();
@@ -142,6 +129,9 @@ fn unpack(archive: &Path, into: &Path, limits: Limits) -> anyhow::Result<Unpacke
         if entry.is_dir() {
             continue;
         }
+        if rest.is_empty() {
+            bail!("entry `{name}` of {shown} is a file beside the package's folder, not in it");
+        }
         if !is_plain_file(entry.is_symlink(), entry.unix_mode()) {
             bail!("entry `{name}` of {shown} is a symbolic link or a special file: a package holds only plain files");
         }
@@ -160,6 +150,29 @@ fn unpack(archive: &Path, into: &Path, limits: Limits) -> anyhow::Result<Unpacke
     }
     let folder = folder.with_context(|| format!("{shown} is empty"))?;
     Ok(Unpacked { folder, hashes })
+}
+
+/// The archive, if it has no more entries than allowed and no name twice.
+fn open_archive(
+    archive: &Path,
+    limits: Limits,
+) -> anyhow::Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>> {
+    let shown = archive.display();
+    let file = std::fs::File::open(archive).with_context(|| format!("opening {shown}"))?;
+    let zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .with_context(|| format!("{shown} is not a readable zip archive"))?;
+    if zip.len() > limits.max_entries {
+        bail!(
+            "{shown} has {} entries, more than the {} a package may have",
+            zip.len(),
+            limits.max_entries
+        );
+    }
+    // Unzip tools would show one of two same-named entries, and verify might check the other.
+    if zip.has_duplicate_names() {
+        bail!("{shown} holds the same path twice: a package never does; do not trust its files");
+    }
+    Ok(zip)
 }
 
 /// `folder/path/to/file` -> (`folder`, `path/to/file`), refusing anything but plain names:

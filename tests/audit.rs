@@ -497,12 +497,23 @@ fn an_unsigned_package_verifies_unless_a_signature_is_asked_for() {
     let dir = tempfile::tempdir().unwrap();
     // Packaged for another date than site.yaml's `as_of`: the rebuild takes the package's.
     let content = example_content();
-    let args = ["package", "--content", &content, "--as-of", "2026-09-30", "-o", "pkg.zip"];
+    let args = [
+        "package",
+        "--content",
+        &content,
+        "--as-of",
+        "2026-09-30",
+        "-o",
+        "pkg.zip",
+    ];
     let (ok, _, stderr) = run(dir.path(), &args);
     assert!(ok, "{stderr}");
     let (ok, stdout, _) = run(dir.path(), &["verify", "pkg.zip"]);
     assert!(ok, "{stdout}");
-    assert!(stdout.contains("as of 2026-09-30 is byte-identical"), "{stdout}");
+    assert!(
+        stdout.contains("as of 2026-09-30 is byte-identical"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("note: the package is not signed (no SHA256SUMS.sig)"),
         "{stdout}"
@@ -651,7 +662,12 @@ fn verify_rebuilds_with_the_templates_the_package_was_made_with() {
 #[test]
 fn verify_refuses_hostile_archives_without_writing_outside() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, Vec<Entry>, &str); 3] = [
+    let cases: [(&str, Vec<Entry>, &str); 4] = [
+        (
+            "loose.zip",
+            vec![("index.html".into(), b"x".to_vec())],
+            "is a file beside the package's folder",
+        ),
         (
             "slip.zip",
             vec![("pkg/../../escaped.txt".into(), b"x".to_vec())],
