@@ -70,19 +70,20 @@ pub struct Signer {
     pub fingerprint: String,
 }
 
-/// Checks the armored signature `pem` of `message`: its namespace must be `NAMESPACE`.
+/// Checks the armored signature `pem` of `message`: its namespace must be `NAMESPACE`. The
+/// error says what is wrong with the signature file.
 pub fn check(message: &[u8], pem: &[u8]) -> Result<Signer, String> {
-    let signature = SshSig::from_pem(pem)
-        .map_err(|error| format!("{SIGNATURE} is not an SSH signature ({error})"))?;
+    let signature =
+        SshSig::from_pem(pem).map_err(|error| format!("not an SSH signature ({error})"))?;
     if signature.namespace() != NAMESPACE {
         return Err(format!(
-            "{SIGNATURE} was made for namespace `{}`, not `{NAMESPACE}`",
+            "made for namespace `{}`, not `{NAMESPACE}`",
             signature.namespace()
         ));
     }
     let key = PublicKey::new(signature.public_key().clone(), "");
     key.verify(NAMESPACE, message, &signature)
-        .map_err(|error| format!("{SIGNATURE} does not match SHA256SUMS ({error})"))?;
+        .map_err(|error| format!("does not match SHA256SUMS ({error})"))?;
     let fingerprint = key.fingerprint(HashAlg::Sha256).to_string();
     Ok(Signer { key, fingerprint })
 }

@@ -474,7 +474,7 @@ fn verify_names_the_one_file_that_was_edited() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("FAILED: SHA256SUMS.sig: SHA256SUMS.sig does not match SHA256SUMS"),
+        stdout.contains("FAILED: SHA256SUMS.sig: does not match SHA256SUMS"),
         "{stdout}"
     );
     let differing: Vec<&str> = stdout
@@ -820,4 +820,45 @@ fn metrics_json_and_the_report_cover_carry_the_provenance() {
          exceptions valid at most 90 days, expiring soon within 30 days, age buckets 30, 90, \
          180, 365 days; review grace 0 days</dd>"
     ));
+}
+
+#[test]
+fn verify_accepts_a_signature_made_by_ssh_keygen_in_the_govsite_namespace_only() {
+    let dir = tempfile::tempdir().unwrap();
+    ssh_key(dir.path(), "key", &[]);
+    package_example(dir.path(), &[]);
+    let entries = zip_entries(&dir.path().join("pkg.zip"));
+    let manifest = &entries
+        .iter()
+        .find(|(name, _)| name == "pkg/SHA256SUMS")
+        .unwrap()
+        .1;
+    std::fs::write(dir.path().join("SHA256SUMS"), manifest).unwrap();
+    let public = std::fs::read_to_string(dir.path().join("key.pub")).unwrap();
+    std::fs::write(
+        dir.path().join("allowed"),
+        format!("a@example.com {public}"),
+    )
+    .unwrap();
+    for (namespace, verified) in [("govsite-package", true), ("file", false)] {
+        let sig = dir.path().join("SHA256SUMS.sig");
+        let _ = std::fs::remove_file(&sig);
+        let args = ["-Y", "sign", "-f", "key", "-n", namespace, "SHA256SUMS"];
+        let (ok, text) = tool(dir.path(), "ssh-keygen", &args, b"");
+        assert!(ok, "{text}");
+        let mut signed = entries.clone();
+        signed.push(("pkg/SHA256SUMS.sig".into(), std::fs::read(&sig).unwrap()));
+        write_zip(&dir.path().join("signed.zip"), &signed);
+        let args = ["verify", "signed.zip", "--allowed-signers", "allowed"];
+        let (ok, stdout, _) = run(dir.path(), &args);
+        assert_eq!(ok, verified, "{namespace}: {stdout}");
+        if !verified {
+            assert!(
+                stdout.contains(
+                    "FAILED: SHA256SUMS.sig: made for namespace `file`, not `govsite-package`"
+                ),
+                "{stdout}"
+            );
+        }
+    }
 }
