@@ -27,7 +27,13 @@ fn main() {
         emit(&commit, false);
         return;
     }
-    let commit = git(&["rev-parse", "--verify", "-q", "HEAD"]).unwrap_or_default();
+    // A tarball unpacked inside some other repository is not that repository's commit:
+    // only a repository that tracks this very build script is govsite's.
+    let ours = git(&["ls-files", "--error-unmatch", "build.rs"]).is_some();
+    let commit = match ours {
+        true => git(&["rev-parse", "--verify", "-q", "HEAD"]).unwrap_or_default(),
+        false => String::new(),
+    };
     watch_git();
     for source in SOURCES {
         if Path::new(source).exists() {
