@@ -53,7 +53,8 @@ fn main() -> anyhow::Result<()> {
         .site
         .as_of
         .unwrap_or_else(govsite::model::Day::today_utc);
-    let provenance = Provenance::of_content(&content, &model);
+    let settings = govsite::provenance::BuildSettings::of(&model, as_of);
+    let provenance = Provenance::of_content(&content, &model, settings);
     timer.lap("provenance");
     let metrics = metrics::compute(&model, as_of);
     timer.lap("metrics");

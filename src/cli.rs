@@ -33,9 +33,18 @@ pub enum Command {
     Check(CheckArgs),
     /// Build the site into one zip archive for auditors: site, exports, evidence, SHA256SUMS.
     #[command(
-        after_help = "Examples:\n  govsite package\n  govsite package --as-of 2026-11-01 -o acme-q4-audit.zip\n\nUnzip it and run `sha256sum -c SHA256SUMS` inside the folder to verify every file."
+        after_help = "Examples:\n  govsite package\n  govsite package --as-of 2026-11-01 -o acme-q4-audit.zip\n\nUnzip it and run `sha256sum -c SHA256SUMS` inside the folder to verify every file, or run `govsite verify FILE.zip`."
     )]
     Package(PackageArgs),
+    /// Check an auditor package: every hash, the signature, and a rebuild from its sources.
+    ///
+    /// Unpacks the zip into a private temporary folder, checks every file against SHA256SUMS,
+    /// checks SHA256SUMS.sig when present, rebuilds the site from source/ at the package's
+    /// as-of date and names every file that differs. Exit 0 only when all of it passes.
+    #[command(
+        after_help = "Examples:\n  govsite verify acme-nhi-governance-2026-11-01.zip\n  govsite verify package.zip --allowed-signers allowed_signers"
+    )]
+    Verify(VerifyArgs),
     /// Write a starter content directory to edit: a few controls, people, an exception and an incident.
     #[command(
         after_help = "Examples:\n  govsite init governance\n  govsite serve --content governance"
@@ -147,6 +156,22 @@ pub struct PackageArgs {
     /// A folder of templates that replace the built-in ones of the same file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Sign SHA256SUMS with this OpenSSH Ed25519 private key (no passphrase), as SHA256SUMS.sig.
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The package to check.
+    #[arg(value_name = "PACKAGE.zip")]
+    pub package: PathBuf,
+    /// An ssh-keygen allowed-signers file: the package must be signed by a key it allows.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// Refuse a package whose files add up to more than this many MiB (default: 16 GiB).
+    #[arg(long, value_name = "MIB", default_value_t = 16 * 1024)]
+    pub max_mib: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -185,7 +185,7 @@ fn no_symlink_on_the_way(folder: &Path, path: &str) -> Result<PathBuf, String> {
 
 /// Opens `path` for reading without following a symbolic link in its last part, and only
 /// if it is a regular file (a FIFO would block, a device never end): `InvalidInput` if not.
-fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(&args, ui),
         Command::Check(args) => cmd::check::run(&args, ui),
         Command::Package(args) => cmd::package::run(&args, ui),
+        Command::Verify(args) => cmd::verify::run(&args, ui),
         Command::Init(args) => cmd::init::run(&args, ui),
         Command::Serve(args) => cmd::serve::run(&args, ui),
         Command::Schema(args) => cmd::schema::run(&args, ui),

@@ -121,7 +121,7 @@ impl Default for SiteConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Recurrence {
     /// Look-back window for recurring failures, in days.
@@ -139,7 +139,7 @@ impl Default for Recurrence {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExceptionPolicy {
     /// The longest period an exception (or a renewal) may be granted for, in days.

@@ -106,6 +106,16 @@ pub fn write_zip(site: &Path, folder: &str, as_of: Day, archive: &Path) -> anyho
     Ok(())
 }
 
+/// Signs the `SHA256SUMS` of the site in `site` with `key`, into `SHA256SUMS.sig` beside it.
+pub fn sign_manifest(site: &Path, key: &ssh_key::PrivateKey) -> anyhow::Result<()> {
+    let manifest = site.join(crate::output::MANIFEST);
+    let bytes =
+        std::fs::read(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
+    let signature = crate::signing::sign(key, &bytes)?;
+    let path = site.join(crate::signing::SIGNATURE);
+    std::fs::write(&path, signature).with_context(|| format!("writing {}", path.display()))
+}
+
 /// The files under `root`, as sorted `/`-separated relative paths.
 fn site_files(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     let mut files = Vec::new();

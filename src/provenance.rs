@@ -11,23 +11,29 @@
 //! git blob and compares it with the commit's tree.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 use crate::evidence;
-use crate::model::Model;
+use crate::model::{Day, ExceptionPolicy, Model, Recurrence};
 
 /// At most this many differing files are named; the count covers them all.
 const NAMED: usize = 20;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// The govsite version that built the site.
-    pub govsite_version: &'static str,
+    pub govsite_version: String,
+    /// The commit of govsite's repository the binary was compiled from; `None` when it was
+    /// compiled outside git (from a tarball) and the packager did not set one.
+    pub govsite_commit: Option<String>,
+    /// Whether govsite's source files differed from that commit when it was compiled.
+    pub govsite_dirty: bool,
     /// The full commit id of `HEAD` in the repository holding the content directory.
     pub commit: Option<String>,
     /// Whether any file the build read differs from, or is missing in, that commit.
@@ -36,14 +42,63 @@ pub struct Provenance {
     pub differing_files: usize,
     /// The first of them (content-relative path and how it differs), in path order.
     pub differing: Vec<String>,
+    /// The templates that replaced built-in ones (`--templates`), by file name.
+    pub templates: Vec<String>,
+    /// The settings the figures were computed with.
+    pub settings: BuildSettings,
+}
+
+/// The as-of date and every `site.yaml` setting that changes a figure, spelled as in
+/// `site.yaml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildSettings {
+    pub as_of: Day,
+    pub recurrence: Recurrence,
+    pub exceptions: ExceptionPolicy,
+    pub review_overdue_grace_days: i64,
+}
+
+impl BuildSettings {
+    pub fn of(model: &Model, as_of: Day) -> BuildSettings {
+        BuildSettings {
+            as_of,
+            recurrence: model.site.recurrence.clone(),
+            exceptions: model.site.exceptions.clone(),
+            review_overdue_grace_days: model.site.review_overdue_grace_days,
+        }
+    }
+}
+
+/// The commit of govsite's repository this binary was compiled from (see `build.rs`).
+pub fn build_commit() -> Option<&'static str> {
+    Some(env!("GOVSITE_BUILD_COMMIT")).filter(|commit| !commit.is_empty())
+}
+
+/// Whether govsite's sources differed from `build_commit` when this binary was compiled.
+pub fn build_dirty() -> bool {
+    env!("GOVSITE_BUILD_DIRTY") == "true"
+}
+
+/// `0.1.0 (build 1a2b3c4d5e6f)`, `0.1.0 (build 1a2b3c4d5e6f, modified)`, `0.1.0 (build unknown)`.
+pub fn describe_govsite(version: &str, commit: Option<&str>, dirty: bool) -> String {
+    let build = match commit {
+        Some(commit) => commit.chars().take(12).collect(),
+        None => "unknown".to_string(),
+    };
+    let modified = if dirty { ", modified" } else { "" };
+    format!("{version} (build {build}{modified})")
 }
 
 impl Provenance {
     /// Compares what was read from `content_dir` into `model` with the commit of its
     /// repository; without git or a repository, the content is unversioned.
-    pub fn of_content(content_dir: &Path, model: &Model) -> Provenance {
+    pub fn of_content(content_dir: &Path, model: &Model, settings: BuildSettings) -> Provenance {
         let unversioned = Provenance {
-            govsite_version: env!("CARGO_PKG_VERSION"),
+            govsite_version: env!("CARGO_PKG_VERSION").to_string(),
+            govsite_commit: build_commit().map(str::to_string),
+            govsite_dirty: build_dirty(),
+            settings,
             ..Provenance::default()
         };
         let Some(commit) = git(content_dir, &["rev-parse", "--verify", "-q", "HEAD"])
@@ -79,6 +134,15 @@ impl Provenance {
                 format!("git commit {short}{dirty}")
             }
         }
+    }
+
+    /// `0.1.0 (build 1a2b3c4d5e6f)`: the govsite that built the site.
+    pub fn describe_govsite(&self) -> String {
+        describe_govsite(
+            &self.govsite_version,
+            self.govsite_commit.as_deref(),
+            self.govsite_dirty,
+        )
     }
 }
 
@@ -165,23 +229,7 @@ fn hash_read_files(
     model: &Model,
     id_len: usize,
 ) -> Vec<(String, Option<String>)> {
-    let relative = |path: &Path| -> Option<String> {
-        let rest = path.strip_prefix(content_dir).ok()?;
-        let parts: Vec<String> = rest
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        Some(parts.join("/"))
-    };
-    let mut read: Vec<(String, PathBuf)> = crate::load::LIST_FILES
-        .iter()
-        .chain(["site.yaml"].iter())
-        .map(|name| content_dir.join(name))
-        .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
-        .chain(model.record_sources())
-        .filter_map(|path| Some((relative(&path)?, path)))
-        .collect();
-    read.sort();
+    let read = crate::sources::content_files(content_dir, model);
     // Evidence was hashed as a git blob while it was read (SHA-1 repositories).
     let evidence: Vec<(String, Option<String>, &Path)> = model
         .evidence
@@ -227,7 +275,8 @@ mod tests {
     #[test]
     fn a_plain_folder_is_not_under_version_control() {
         let dir = tempfile::tempdir().unwrap();
-        let provenance = Provenance::of_content(dir.path(), &Model::default());
+        let settings = BuildSettings::default();
+        let provenance = Provenance::of_content(dir.path(), &Model::default(), settings);
         assert_eq!(provenance.describe(), "not under version control");
         assert_eq!(provenance.govsite_version, env!("CARGO_PKG_VERSION"));
     }

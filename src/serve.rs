@@ -142,7 +142,7 @@ fn rebuild(options: &ServeOptions, live: &Live, folder: &Folder, ui: Ui) {
         }
         let render = RenderOptions {
             templates: options.templates.clone(),
-            compare: None,
+            ..RenderOptions::default()
         };
         let built = site::build(&checked, &render, &options.content, &live.out)?;
         ui.info(&format!(

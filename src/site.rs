@@ -14,7 +14,7 @@ use crate::load;
 use crate::metrics::{self, Metrics};
 use crate::model::{Day, Model};
 use crate::output::{self, Fill, OutputFile, Sink, SiteWriter};
-use crate::provenance::Provenance;
+use crate::provenance::{BuildSettings, Provenance};
 use crate::render::{Overrides, Renderer};
 use crate::validate;
 use crate::views;
@@ -84,6 +84,12 @@ pub struct RenderOptions {
     pub templates: Option<PathBuf>,
     /// An earlier build's `data/metrics.json`, to show what changed since.
     pub compare: Option<PathBuf>,
+    /// `govsite package`: copy the files read into `source/` and the replaced templates into
+    /// `source-templates/`, so the site can be rebuilt from the package.
+    pub sources: bool,
+    /// `govsite verify`: the provenance a package recorded, used instead of asking git (the
+    /// unpacked `source/` is no repository). The settings are always those of this build.
+    pub recorded: Option<Provenance>,
 }
 
 /// Computes the metrics and renders every page, chart and export of a valid model into
@@ -101,7 +107,7 @@ pub fn render(
         || {
             rayon::join(
                 || Renderer::new(&overrides),
-                || Provenance::of_content(&checked.content_dir, &checked.model),
+                || provenance(checked, options, &overrides),
             )
         },
     );
@@ -123,6 +129,10 @@ pub fn render(
         pages: AtomicUsize::new(0),
     };
     crate::pages::render_site(&renderer, &index, &charts, &counted)?;
+    if options.sources {
+        let model = &checked.model;
+        crate::sources::put_sources(&checked.content_dir, model, &overrides, &counted)?;
+    }
     clock.lap("render");
     Ok(Built {
         metrics,
@@ -131,6 +141,21 @@ pub fn render(
         timings: clock.laps,
         changed_settings: comparison.map(|c| c.changed_settings).unwrap_or_default(),
     })
+}
+
+/// Where the content came from (asked of git, or as a package recorded it), the templates
+/// that replaced built-in ones, and the settings of this build.
+fn provenance(checked: &Checked, options: &RenderOptions, overrides: &Overrides) -> Provenance {
+    let settings = BuildSettings::of(&checked.model, checked.as_of);
+    let mut provenance = match &options.recorded {
+        Some(recorded) => Provenance {
+            settings,
+            ..recorded.clone()
+        },
+        None => Provenance::of_content(&checked.content_dir, &checked.model, settings),
+    };
+    provenance.templates = overrides.iter().map(|(name, _)| name.clone()).collect();
+    provenance
 }
 
 /// Renders the whole site in memory, sealed: for `govsite package` and tests.

@@ -471,8 +471,9 @@ fn package_never_writes_through_a_planted_partial_file() {
 #[test]
 fn package_streams_large_evidence_and_keeps_its_hash() {
     let site = Scratch::new();
-    // 24 MiB of varied bytes: larger than any buffer, as large files are for the copy.
-    let bytes: Vec<u8> = (0..24u32 << 20)
+    // 12 MiB of varied bytes: larger than any buffer, as large files are for the copy. The
+    // package holds it twice (as published and under source/), so it is zipped twice.
+    let bytes: Vec<u8> = (0..12u32 << 20)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     site.write("evidence/big.log", &bytes);
@@ -490,6 +491,12 @@ fn package_streams_large_evidence_and_keeps_its_hash() {
         .read_to_end(&mut copied)
         .unwrap();
     assert!(copied == bytes, "the packaged evidence differs");
+    let mut source = Vec::new();
+    zip.by_name("audit/source/evidence/big.log")
+        .unwrap()
+        .read_to_end(&mut source)
+        .unwrap();
+    assert!(source == bytes, "the evidence under source/ differs");
 }
 
 /// Runs `govsite init DIR` with a file-size limit of `kib` KiB, as a full disk would stop it.

@@ -564,6 +564,26 @@ fn example_metrics_json_appends_the_new_keys_before_provenance() {
 }
 
 #[test]
+fn example_metrics_json_provenance_names_govsite_the_content_and_the_settings() {
+    let text = example_metrics_text();
+    // The provenance object's keys: the lines indented by exactly four spaces after it.
+    let after = text.split("\n  \"provenance\": {\n").nth(1).unwrap();
+    let keys: Vec<&str> = after
+        .lines()
+        .filter_map(|line| line.strip_prefix("    \""))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let expected = "govsite_version govsite_commit govsite_dirty commit dirty differing_files \
+                    differing templates settings";
+    assert_eq!(keys, expected.split_whitespace().collect::<Vec<_>>());
+    let metrics = example_metrics();
+    let settings = &metrics["provenance"]["settings"];
+    assert_eq!(settings["as_of"], "2026-11-01");
+    assert_eq!(settings["recurrence"]["threshold"], 2);
+    assert_eq!(settings["review_overdue_grace_days"], 0);
+}
+
+#[test]
 fn example_by_nhi_lists_every_kind_and_the_agent_controls() {
     let metrics = example_metrics();
     let kinds: Vec<&str> = metrics["by_nhi"]

@@ -24,6 +24,7 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let options = RenderOptions {
         templates: args.templates.clone(),
         compare: args.compare.clone(),
+        ..RenderOptions::default()
     };
     let progress = Progress::start(ui, "rendering pages, charts and exports");
     let staged = site::stage(&checked, &options, content, &args.out)?;

@@ -7,6 +7,7 @@ pub mod init;
 pub mod package;
 pub mod schema;
 pub mod serve;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};

@@ -42,9 +42,36 @@ struct ControlSection<'a> {
     exceptions: Table,
 }
 
+/// What the report was built from, on its cover: the same facts as `provenance` in
+/// `data/metrics.json`.
+#[derive(Serialize)]
+struct Provenance<'a> {
+    govsite_version: &'a str,
+    /// The full commit id govsite was compiled from, if known.
+    govsite_commit: Option<&'a str>,
+    /// Whether govsite's sources differed from that commit.
+    govsite_dirty: bool,
+    /// The full commit id of the content, if any.
+    content_commit: Option<&'a str>,
+    /// Whether files read differ from that commit, and how many.
+    content_dirty: bool,
+    differing_files: usize,
+    /// Templates that replaced built-in ones, by file name.
+    templates: &'a [String],
+    as_of: crate::model::Day,
+    window_days: i64,
+    threshold: usize,
+    max_validity_days: i64,
+    expiring_soon_days: i64,
+    /// `30, 90, 180, 365`.
+    aging_buckets: String,
+    review_overdue_grace_days: i64,
+}
+
 #[derive(Serialize)]
 pub struct Report<'a> {
     scope: Scope,
+    provenance: Provenance<'a>,
     figures: Vec<Figure>,
     charts: Vec<ChartView<'a>>,
     controls: Vec<ControlSection<'a>>,
@@ -65,6 +92,7 @@ pub fn report_page<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a
         .collect();
     let report = Report {
         scope: scope(index),
+        provenance: provenance(index),
         figures: headline_figures(index),
         charts: chart_views(index, charts),
         controls: control_sections(index, &mut tables),
@@ -98,6 +126,33 @@ fn scope(index: &Index) -> Scope {
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
         max_validity_days: metrics.settings.max_validity_days,
+    }
+}
+
+fn provenance<'a>(index: &'a Index<'a>) -> Provenance<'a> {
+    let recorded = index.provenance;
+    let settings = &recorded.settings;
+    let buckets: Vec<String> = settings
+        .exceptions
+        .aging_buckets
+        .iter()
+        .map(i64::to_string)
+        .collect();
+    Provenance {
+        govsite_version: &recorded.govsite_version,
+        govsite_commit: recorded.govsite_commit.as_deref(),
+        govsite_dirty: recorded.govsite_dirty,
+        content_commit: recorded.commit.as_deref(),
+        content_dirty: recorded.dirty,
+        differing_files: recorded.differing_files,
+        templates: &recorded.templates,
+        as_of: settings.as_of,
+        window_days: settings.recurrence.window_days,
+        threshold: settings.recurrence.threshold,
+        max_validity_days: settings.exceptions.max_validity_days,
+        expiring_soon_days: settings.exceptions.expiring_soon_days,
+        aging_buckets: buckets.join(", "),
+        review_overdue_grace_days: settings.review_overdue_grace_days,
     }
 }
 
