@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Package(args) => cmd::package::run(&args, ui),
         Command::Init(args) => cmd::init::run(&args, ui),
         Command::Serve(args) => cmd::serve::run(&args, ui),
+        Command::Import(args) => cmd::import::run(&args, ui),
         Command::Completions(args) => cmd::completions::run(&args),
     };
     match result {
