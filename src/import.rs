@@ -222,8 +222,15 @@ pub fn parse_item<'t, T: serde::Deserialize<'t>>(
     hint: &str,
 ) -> Result<T, Diagnostic> {
     let mut deserializer = serde_json::Deserializer::from_str(item);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| json_problem(path, error.inner(), &error.path().to_string(), at, hint))
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        let mut problem = json_problem(path, error.inner(), &field, at, hint);
+        // serde_json finds a field missing at the object's end: point at its start.
+        if problem.message.starts_with("missing field") {
+            (problem.line, problem.column) = (at.line, at.col);
+        }
+        problem
+    })
 }
 
 /// Where the key `"key"` is in `item` (a slice of `text`), else where `item` starts: the

@@ -124,7 +124,7 @@ fn body(finding: &Finding) -> String {
     let mut body = format!(
         "Imported by `govsite import` from a {} report (rule {}). The secret itself is not \
          copied here; the `source` fields locate it.\n",
-        source.tool,
+        tool_name(&source.tool),
         code(&source.rule)
     );
     for note in &finding.notes {
@@ -137,6 +137,14 @@ fn body(finding: &Finding) -> String {
          the report is imported again.\n",
     );
     body
+}
+
+/// The tool as people name it.
+fn tool_name(tool: &str) -> &str {
+    match tool {
+        "github" => "GitHub secret scanning",
+        other => other,
+    }
 }
 
 /// `text` as a Markdown code span, whatever backticks it holds.
