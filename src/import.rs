@@ -408,3 +408,120 @@ pub fn write_new(plan: &Plan) -> anyhow::Result<Vec<PathBuf>> {
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_read_from_dates_and_timestamps_as_written() {
+        let day = |text: &str| day_of(text).map(|d| d.map(|d| d.to_string()));
+        assert_eq!(day(""), Ok(None));
+        assert_eq!(day("2026-05-01"), Ok(Some("2026-05-01".into())));
+        assert_eq!(day("2026-05-01T23:59:59Z"), Ok(Some("2026-05-01".into())));
+        // trufflehog's git timestamps: the day where the commit was made, not in UTC.
+        assert_eq!(
+            day("2026-06-30 22:47:01 -0700 PDT"),
+            Ok(Some("2026-06-30".into()))
+        );
+        assert!(day("05/01/2026").is_err());
+        assert!(day("2026-05-01x").is_err());
+        assert!(day("2026-02-30").is_err());
+    }
+
+    #[test]
+    fn a_secret_is_found_in_a_text_unless_it_is_too_short_to_mean_anything() {
+        let withheld = Withheld(vec!["s3cr3t-value".into(), "ab".into(), String::new()]);
+        assert!(withheld.leaks_into("path/s3cr3t-value/file"));
+        assert!(!withheld.leaks_into("a text with ab in it"));
+    }
+
+    #[test]
+    fn positions_in_json_count_lines_and_characters() {
+        let text = "[\n  {\"a\": 1},\n  {\"é\": 2, \"b\": 3}\n]";
+        let items = json_array_items(Path::new("r.json"), text, "hint").unwrap();
+        let at: Vec<Pos> = items.iter().map(|(pos, _)| *pos).collect();
+        assert_eq!(at, [Pos { line: 2, col: 3 }, Pos { line: 3, col: 3 }]);
+        assert_eq!(key_pos(text, items[1].1, "b"), Pos { line: 3, col: 12 });
+    }
+
+    #[test]
+    fn the_bypass_approver_is_the_request_reviewer_else_the_user_who_bypassed() {
+        let people = BTreeMap::from([("rev".to_string(), "ana".to_string())]);
+        let bypass = |by: Option<&str>, reviewer: Option<&str>| Bypass {
+            by: by.map(String::from),
+            reviewer: reviewer.map(String::from),
+            on: None,
+        };
+        assert_eq!(
+            bypass_approver(&bypass(Some("dev"), Some("rev")), &people),
+            Ok("ana")
+        );
+        assert_eq!(
+            bypass_approver(&bypass(Some("rev"), None), &people),
+            Ok("ana")
+        );
+        assert_eq!(
+            bypass_approver(&bypass(Some("dev"), None), &people),
+            Err("dev".to_string())
+        );
+    }
+
+    fn finding(rule: &str, fingerprint: &str, file: &str, secret: &str) -> Finding {
+        Finding {
+            source: FindingSource {
+                tool: "gitleaks".into(),
+                rule: rule.into(),
+                fingerprint: fingerprint.into(),
+                file: Some(file.into()),
+                ..FindingSource::default()
+            },
+            label: String::new(),
+            date: None,
+            detected: None,
+            resolved: None,
+            bypass: None,
+            notes: Vec::new(),
+            skip: None,
+            at: Pos { line: 7, col: 3 },
+            withheld: Withheld(vec![secret.into()]),
+        }
+    }
+
+    #[test]
+    fn findings_are_planned_once_and_never_with_their_secret() {
+        let rules = BTreeMap::from([(
+            "r".to_string(),
+            serde_yaml::from_str("{control: C, origin: design}").unwrap(),
+        )]);
+        let existing = HashSet::from([record::incident_id("gitleaks", "old").to_lowercase()]);
+        let people = BTreeMap::new();
+        let context = ImportContext {
+            rules: Rules {
+                rules: Some(&rules),
+                section: "gitleaks.rules",
+            },
+            people: &people,
+            existing: &existing,
+            folder: PathBuf::from("content/incidents/imported"),
+            detected: "2026-07-15".parse().unwrap(),
+        };
+        let findings = vec![
+            finding("r", "new", "a.env", "secret-value-1"),
+            finding("r", "new", "a.env", "secret-value-1"),
+            finding("r", "old", "b.env", "secret-value-2"),
+            finding("other", "x", "c.env", "secret-value-3"),
+            finding("r", "leaky", "keys/secret-value-4.txt", "secret-value-4"),
+        ];
+        let plan = plan(findings, &context);
+        let ids: Vec<&str> = plan.new.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, [record::incident_id("gitleaks", "new")]);
+        assert_eq!((plan.repeated, plan.already), (1, 1));
+        assert_eq!(
+            plan.unmapped_rules,
+            BTreeMap::from([("other".to_string(), 1)])
+        );
+        assert_eq!(plan.withheld, [Pos { line: 7, col: 3 }]);
+        assert!(plan.is_partial());
+    }
+}

@@ -158,3 +158,16 @@ fn column_of(text: &str, line: usize, index: usize) -> usize {
     }
     1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_skip_commas_inside_quotes() {
+        let text = "a,b,c\n\"x, y\",é,z\n";
+        assert_eq!(column_of(text, 2, 0), 1);
+        assert_eq!(column_of(text, 2, 1), 8);
+        assert_eq!(column_of(text, 2, 2), 10);
+    }
+}

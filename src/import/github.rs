@@ -179,3 +179,18 @@ fn notes(bypass: Option<&Bypass>, validity: Option<&str>, number: u64) -> Vec<St
     }
     notes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_repository_is_read_from_the_alert_page() {
+        assert_eq!(
+            repository_of("https://github.com/octo-org/hello/security/secret-scanning/3")
+                .as_deref(),
+            Some("octo-org/hello")
+        );
+        assert_eq!(repository_of("https://github.com/"), None);
+    }
+}

@@ -159,3 +159,24 @@ pub fn code(text: &str) -> String {
     };
     format!("{fence}{pad}{text}{pad}{fence}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_is_the_tool_and_the_start_of_the_fingerprints_sha256() {
+        // SHA-256("abc") = ba7816bf 8f01cfea ... (the FIPS 180-2 test vector).
+        assert_eq!(
+            incident_id("gitleaks", "abc"),
+            "INC-IMP-gitleaks-ba7816bf8f"
+        );
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code("aws-access-token"), "`aws-access-token`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+    }
+}

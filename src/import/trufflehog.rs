@@ -139,3 +139,42 @@ fn fingerprint(detector: &str, kind: &str, place: &Location) -> Option<String> {
     }
     Some(format!("{detector}:{kind}:{}", parts.join(":")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fingerprint_is_the_detector_and_the_place() {
+        let place = Location {
+            repository: "https://g/r".into(),
+            commit: "c1".into(),
+            file: "a.env".into(),
+            line: 4,
+            ..Location::default()
+        };
+        assert_eq!(
+            fingerprint("AWS", "Git", &place).as_deref(),
+            Some("AWS:Git:https://g/r:c1:a.env:4")
+        );
+        let link = Location {
+            link: "https://chat/m/1".into(),
+            ..Location::default()
+        };
+        assert_eq!(
+            fingerprint("Slack", "Slack", &link).as_deref(),
+            Some("Slack:Slack:https://chat/m/1")
+        );
+        assert_eq!(fingerprint("AWS", "Stdin", &Location::default()), None);
+    }
+
+    #[test]
+    fn log_lines_are_not_findings() {
+        assert!(is_log_line(
+            r#"{"level":"info-0","msg":"finished scanning"}"#
+        ));
+        assert!(!is_log_line(
+            r#"{"level":"x","msg":"y","DetectorName":"AWS"}"#
+        ));
+    }
+}
