@@ -8,7 +8,7 @@ use std::path::Path;
 use super::mapping::CsvMap;
 use super::{all_or_problems, day_of, Finding, Parsed, Withheld};
 use crate::diagnostics::Diagnostic;
-use crate::model::FindingSource;
+use crate::model::{Day, FindingSource};
 use crate::spans::Pos;
 
 pub fn parse(path: &Path, text: &str, map: &CsvMap) -> Parsed {
@@ -63,62 +63,71 @@ fn column_indexes<'m>(
 
 type Columns<'m> = HashMap<&'static str, (usize, &'m str)>;
 
+/// One row and the mapped columns, read by mapping key.
+struct Row<'r> {
+    row: &'r ::csv::StringRecord,
+    columns: &'r Columns<'r>,
+}
+
+/// A problem in a row: the field's index and the message.
+type RowProblem = (usize, String);
+
+impl Row<'_> {
+    /// The trimmed value of the column mapped to `key`; `None` when unmapped or empty.
+    fn cell(&self, key: &str) -> Option<String> {
+        let (index, _) = self.columns.get(key)?;
+        let value = self.row.get(*index)?.trim();
+        (!value.is_empty()).then(|| value.to_string())
+    }
+
+    /// A problem with the column mapped to `key`, located at its field.
+    fn problem(&self, key: &str, message: impl std::fmt::Display) -> RowProblem {
+        let (index, name) = self.columns.get(key).copied().unwrap_or((0, key));
+        (index, format!("the `{name}` column: {message}"))
+    }
+
+    fn required(&self, key: &str) -> Result<String, RowProblem> {
+        self.cell(key)
+            .ok_or_else(|| self.problem(key, format!("the {key} is empty")))
+    }
+
+    fn day(&self, key: &str) -> Result<Option<Day>, RowProblem> {
+        day_of(&self.cell(key).unwrap_or_default()).map_err(|e| self.problem(key, e))
+    }
+
+    fn number(&self, key: &str) -> Result<Option<u64>, RowProblem> {
+        self.cell(key)
+            .map(|text| {
+                (text.parse::<u64>())
+                    .map_err(|_| self.problem(key, format!("`{text}` is not a line number")))
+            })
+            .transpose()
+    }
+}
+
 fn finding(
     row: &::csv::StringRecord,
     line: usize,
     columns: &Columns<'_>,
     map: &CsvMap,
-) -> Result<Finding, (usize, String)> {
-    let cell = |key: &str| {
-        (columns.get(key))
-            .and_then(|(index, _)| row.get(*index))
-            .map(str::trim)
-            .filter(|value| !value.is_empty())
-            .map(str::to_string)
-    };
-    let index = |key: &str| columns.get(key).map_or(0, |(index, _)| *index);
-    let required = |key: &'static str| {
-        cell(key).ok_or_else(|| {
-            (
-                index(key),
-                format!("the `{}` column ({key}) is empty", columns[key].1),
-            )
-        })
-    };
-    let (fingerprint, rule) = (required("fingerprint")?, required("rule")?);
-    let day = |key: &'static str| {
-        day_of(&cell(key).unwrap_or_default())
-            .map_err(|e| (index(key), format!("the `{}` column: {e}", columns[key].1)))
-    };
-    let (date, resolved) = (day("date")?, day("resolved")?);
-    let line_number = match cell("line") {
-        Some(text) => Some(text.parse::<u64>().map_err(|_| {
-            (
-                index("line"),
-                format!(
-                    "the `{}` column: `{text}` is not a line number",
-                    columns["line"].1
-                ),
-            )
-        })?),
-        None => None,
-    };
+) -> Result<Finding, RowProblem> {
+    let row = Row { row, columns };
     let web = |u: &String| u.starts_with("https://") || u.starts_with("http://");
     Ok(Finding {
         source: FindingSource {
             tool: map.tool.clone(),
-            rule,
-            fingerprint,
-            repository: cell("repository"),
-            file: cell("file"),
-            line: line_number,
-            commit: cell("commit"),
-            url: cell("url").filter(web),
+            rule: row.required("rule")?,
+            fingerprint: row.required("fingerprint")?,
+            repository: row.cell("repository"),
+            file: row.cell("file"),
+            line: row.number("line")?,
+            commit: row.cell("commit"),
+            url: row.cell("url").filter(web),
         },
-        label: cell("title").unwrap_or_default(),
-        date,
+        label: row.cell("title").unwrap_or_default(),
+        date: row.day("date")?,
         detected: None,
-        resolved,
+        resolved: row.day("resolved")?,
         bypass: None,
         notes: Vec::new(),
         skip: None,
