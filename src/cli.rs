@@ -63,6 +63,12 @@ pub enum Command {
         after_help = "Examples:\n  govsite schema\n  govsite schema --out .vscode/govsite-schemas\n\nThen point your editor at them: see \"Editor support\" in docs/content-format.md."
     )]
     Schema(SchemaArgs),
+    /// Turn scanner findings into incident records: gitleaks, trufflehog, GitHub secret
+    /// scanning alerts, or a CSV file. Importing the same report again adds nothing.
+    #[command(
+        after_help = "Examples:\n  govsite import gitleaks gitleaks-report.json\n  govsite import github alerts.json --mapping import.yaml --dry-run\n\nExit codes: 0 imported (or nothing new); 1 errors in the report or the mapping; 3 some findings not imported because the mapping does not name their rule (or the user who bypassed push protection)"
+    )]
+    Import(ImportArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  govsite completions bash > /etc/bash_completion.d/govsite\n  govsite completions zsh > ~/.zfunc/_govsite\n  govsite completions fish > ~/.config/fish/completions/govsite.fish"
@@ -172,6 +178,28 @@ pub struct VerifyArgs {
     /// Refuse a package whose files add up to more than this many MiB (default: 16 GiB).
     #[arg(long, value_name = "MIB", default_value_t = 16 * 1024)]
     pub max_mib: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The report's format.
+    #[arg(value_enum)]
+    pub format: crate::import::Format,
+    /// The report file.
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// The content directory; records are written under its incidents/imported/.
+    #[arg(long, default_value = "content", value_name = "DIR")]
+    pub content: PathBuf,
+    /// The mapping file; default: import.yaml in the content directory.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The `detected` date of findings whose report has none (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub detected: Option<Day>,
+    /// Say what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

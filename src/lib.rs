@@ -13,6 +13,7 @@ pub mod day;
 pub mod diagnostics;
 pub mod evidence;
 pub mod exports;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod metrics;

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(&args, ui),
         Command::Serve(args) => cmd::serve::run(&args, ui),
         Command::Schema(args) => cmd::schema::run(&args, ui),
+        Command::Import(args) => cmd::import::run(&args, ui),
         Command::Completions(args) => cmd::completions::run(&args),
     };
     match result {

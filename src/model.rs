@@ -658,10 +658,40 @@ pub struct Incident {
     /// Evidence files, as paths under `content/evidence/`.
     #[serde(default)]
     pub evidence: Vec<String>,
+    /// The finding this incident was imported from (`govsite import`), if any.
+    #[serde(default, rename = "source")]
+    pub found_by: Option<FindingSource>,
     #[serde(skip_deserializing)]
     pub body_html: String,
     #[serde(skip)]
     pub source: Source,
+}
+
+/// Where an imported incident came from: the tool's finding, never the secret itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingSource {
+    /// `gitleaks`, `trufflehog`, `github` or the name a CSV mapping gives.
+    pub tool: String,
+    /// The tool's rule, detector or secret type.
+    pub rule: String,
+    /// The tool's fingerprint of the finding; the incident id is derived from it.
+    pub fingerprint: String,
+    /// The repository the finding is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// The file, relative to the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The line in that file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The commit the finding was seen in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// A link to the finding (an alert page); must be `https://` or `http://`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl Incident {
@@ -778,7 +808,7 @@ fn one_or_many_origins(generator: &mut schemars::SchemaGenerator) -> schemars::S
 
 /// Accepts `origin: design` as well as `origin: [design, operation]`. The list is read
 /// element by element so a bad value is reported at its own index.
-fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+pub(crate) fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

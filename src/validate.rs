@@ -448,6 +448,19 @@ impl<'a> Validator<'a> {
         }
         self.validate_origins(incident);
         self.validate_actions(source, &incident.actions);
+        self.validate_finding_source(incident);
+    }
+
+    /// An imported incident's `source.url` becomes a link on its page: web links only.
+    fn validate_finding_source(&mut self, incident: &Incident) {
+        let url = incident.found_by.as_ref().and_then(|s| s.url.as_deref());
+        if let Some(url) = url.filter(|url| !is_web_link(url)) {
+            self.error(
+                &incident.source,
+                "source.url",
+                format!("`source.url` `{url}` is not a web link: write an `https://` (or `http://`) address, or leave it out"),
+            );
+        }
     }
 
     fn validate_actions(&mut self, source: &Source, actions: &[Action]) {
@@ -549,6 +562,12 @@ pub fn is_web_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
+/// Whether `url` is an `https://` or `http://` address (so a page may link it).
+fn is_web_link(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -627,6 +646,11 @@ mod tests {
                 "an operation origin without a process is a warning",
                 &[CONTROL, ("incidents/I.md", "---\ndate: 2026-05-01\ncontrol: C\norigin: operation\n---\n")],
                 "incidents/I.md:4:9: warning: `operation` origin without a `process`: add `process:` so the process owner is accountable",
+            ),
+            (
+                "an imported incident's source link must be a web link",
+                &[CONTROL, ("incidents/I.md", "---\ndate: 2026-05-01\ncontrol: C\norigin: design\nsource:\n  tool: gitleaks\n  rule: r\n  fingerprint: f\n  url: javascript:alert(1)\n---\n")],
+                "incidents/I.md:9:8: error: `source.url` `javascript:alert(1)` is not a web link: write an `https://` (or `http://`) address, or leave it out",
             ),
             (
                 "a review needs a decision",

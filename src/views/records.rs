@@ -12,7 +12,9 @@ use super::rows::{
 use super::tables::{Table, Tables};
 use super::{day_or, decimal, title_or_id, web_url, words, PageView, RECORD_ROOT};
 use crate::metrics::{ControlMetrics, ExceptionMetrics, GapKind};
-use crate::model::{Control, ControlStatus, Exception, Framework, Incident, Person, Process};
+use crate::model::{
+    Control, ControlStatus, Exception, FindingSource, Framework, Incident, Person, Process,
+};
 
 /// An evidence attachment as a record page lists it.
 #[derive(Serialize)]
@@ -494,6 +496,8 @@ pub struct IncidentView<'a> {
     /// The `no-process-fix` finding, when there is one.
     gaps: Table,
     evidence: Vec<EvidenceView<'a>>,
+    /// The scanner finding an imported incident came from.
+    source: Option<&'a FindingSource>,
 }
 
 /// `incidents/ID.html`.
@@ -537,6 +541,7 @@ pub fn incident_page<'a>(
             GapOn::Incident,
         ),
         evidence: evidence(index, &incident.evidence),
+        source: incident.found_by.as_ref(),
     };
     let nav = ("incidents", title(&incident.title, id));
     index.page(
