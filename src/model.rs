@@ -96,6 +96,8 @@ pub struct SiteConfig {
     pub recurrence: Recurrence,
     pub exceptions: ExceptionPolicy,
     pub review_overdue_grace_days: i64,
+    /// Start every CSV export with a UTF-8 byte-order mark, so Excel reads it as UTF-8.
+    pub excel_csv: bool,
     #[serde(skip)]
     pub source: Source,
 }
@@ -109,6 +111,7 @@ impl Default for SiteConfig {
             recurrence: Recurrence::default(),
             exceptions: ExceptionPolicy::default(),
             review_overdue_grace_days: 0,
+            excel_csv: false,
             source: Source::default(),
         }
     }
