@@ -81,7 +81,9 @@ pub fn write_exports(
     })?;
     let excel = model.site.excel_csv;
     CSV_TABLES.iter().try_for_each(|(path, table)| {
-        put(path, &|out| write_csv(out, excel, |writer| table(model, metrics, writer)))
+        put(path, &|out| {
+            write_csv(out, excel, |writer| table(model, metrics, writer))
+        })
     })
 }
 
@@ -125,7 +127,9 @@ fn write_header<T: Serialize + Default>(writer: &mut CsvWriter) -> std::io::Resu
         .from_writer(Vec::new());
     scratch.serialize(T::default())?;
     let bytes = scratch.into_inner().map_err(|e| e.into_error())?;
-    let header = csv::Reader::from_reader(bytes.as_slice()).headers()?.clone();
+    let header = csv::Reader::from_reader(bytes.as_slice())
+        .headers()?
+        .clone();
     writer.write_record(&header)?;
     Ok(())
 }
@@ -197,7 +201,12 @@ mod tests {
 
     #[test]
     fn the_excel_option_starts_the_file_with_a_byte_order_mark() {
-        let text = csv_text(true, vec![Row { id: "A", note: "é" }]);
+        let text = csv_text(
+            true,
+            vec![Row {
+                id: "A", note: "é"
+            }],
+        );
         assert_eq!(text, "\u{feff}id,note\r\nA,é\r\n".as_bytes());
         assert_eq!(&text[..3], [0xEF, 0xBB, 0xBF]);
     }

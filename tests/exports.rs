@@ -192,7 +192,11 @@ fn every_csv_ends_its_lines_with_crlf_and_excel_csv_adds_only_a_byte_order_mark(
         let path = format!("data/{name}");
         let text = read(&plain, &path);
         assert!(text.ends_with("\r\n"), "{name}");
-        assert_eq!(text.matches('\n').count(), text.matches("\r\n").count(), "{name}");
+        assert_eq!(
+            text.matches('\n').count(),
+            text.matches("\r\n").count(),
+            "{name}"
+        );
         assert_eq!(read(&excel, &path), format!("\u{feff}{text}"), "{name}");
     }
     // metrics.json is JSON, not a spreadsheet: no byte-order mark.
@@ -223,25 +227,55 @@ fn ids(html: &str) -> BTreeSet<&str> {
         .collect()
 }
 
-#[test]
-fn every_link_to_a_definition_lands_on_one() {
-    let (_dir, site) = build("");
-    let definitions = read(&site, "definitions.html");
-    let anchors = ids(&definitions);
-    let mut links = 0;
-    for page in ["index.html", "report.html", "definitions.html"] {
-        let html = read(&site, page);
-        for link in html.split("href=\"").skip(1) {
-            let target = link.split('"').next().unwrap();
-            let fragment = target
-                .strip_prefix("definitions.html#")
-                .or_else(|| (page == "definitions.html").then(|| target.strip_prefix('#'))?);
-            if let Some(fragment) = fragment {
-                links += 1;
-                assert!(anchors.contains(fragment), "{page}: {target} has no anchor");
+/// Every `.html` file of a site, by path relative to it.
+fn pages(site: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders = vec![site.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let relative = path.strip_prefix(site).unwrap();
+                found.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
     }
-    // The twelve headline figures on the dashboard and in the report, at least.
-    assert!(links >= 24, "{links} links to definitions");
+    found
+}
+
+#[test]
+fn every_link_to_a_definition_lands_on_one_and_anchors_are_unique() {
+    let (_dir, site) = build("");
+    let definitions = read(&site, "definitions.html");
+    let anchors = ids(&definitions);
+    assert_eq!(
+        anchors.len(),
+        definitions.matches(" id=\"").count(),
+        "an id is repeated"
+    );
+    let mut figure_labels = 0;
+    for page in pages(&site) {
+        let html = read(&site, &page);
+        figure_labels += html.matches("class=\"figure-label\" href=").count();
+        for link in html.split("href=\"").skip(1) {
+            let target = link.split('"').next().unwrap();
+            let target = target.trim_start_matches("../");
+            let fragment = match target.strip_prefix("definitions.html#") {
+                Some(fragment) => fragment,
+                None if page == "definitions.html" => match target.strip_prefix('#') {
+                    Some(fragment) => fragment,
+                    None => continue,
+                },
+                None => continue,
+            };
+            assert!(anchors.contains(fragment), "{page}: {target} has no anchor");
+        }
+    }
+    // Twelve headline figures on the dashboard and in the report, three on each of the
+    // five people's pages: every figure label is a link.
+    assert_eq!(figure_labels, 12 + 12 + 3 * 5);
+    let report = read(&site, "report.html");
+    assert!(report.contains("<a href=\"definitions.html\">definitions.html</a>"));
 }

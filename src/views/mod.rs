@@ -10,6 +10,7 @@
 //! dates are strings, names of kinds are words, so a template does few lookups.
 
 mod charts;
+mod definitions;
 mod figures;
 mod index;
 mod lists;
@@ -23,6 +24,7 @@ mod tables;
 
 use serde::Serialize;
 
+pub use definitions::definitions_page;
 pub use index::{Index, Link, SiteMeta};
 pub use lists::{
     accountability_page, controls_page, dashboard, exceptions_page, frameworks_page,
