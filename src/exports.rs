@@ -1,19 +1,52 @@
 //! Machine-readable exports: `data/metrics.json` (the contract in DESIGN.md) and CSV tables.
-//! Every value comes from the same `Metrics` the pages show.
+//! Every value comes from the same `Metrics` the pages show; the CSV tables are in `tables`.
+//!
+//! The CSV files follow RFC 4180: a header row, CRLF line ends, fields quoted when they
+//! hold a comma, a quote or a line break. With `excel_csv: true` in `site.yaml` each one
+//! starts with a UTF-8 byte-order mark, which is how Excel recognises UTF-8.
+
+mod tables;
 
 use std::borrow::Cow;
-
 use std::io::Write;
 
 use serde::Serialize;
 
 use crate::metrics::Metrics;
-use crate::model::{Day, Model};
+use crate::model::Model;
 use crate::output::Sink;
 use crate::provenance::Provenance;
 
 /// The file at the site's root that says what the site was built from.
 pub const PROVENANCE: &str = "provenance.json";
+
+/// The file every figure is in.
+pub const METRICS: &str = "data/metrics.json";
+
+/// Writes one CSV table: its rows, from the model and the metrics, into the writer.
+type Table = fn(&Model, &Metrics, &mut CsvWriter) -> std::io::Result<()>;
+
+/// A CSV writer over the file being written.
+type CsvWriter<'w> = csv::Writer<&'w mut dyn Write>;
+
+/// Every CSV export by its path in the site, each described column by column in
+/// docs/content-format.md ("Exports"), which the definitions page shows.
+pub const CSV_TABLES: [(&str, Table); 11] = [
+    ("data/controls.csv", tables::controls),
+    ("data/incidents.csv", tables::incidents),
+    ("data/exceptions.csv", tables::exceptions),
+    ("data/grant_periods.csv", tables::grant_periods),
+    ("data/actions.csv", tables::actions),
+    ("data/people.csv", tables::people),
+    ("data/gaps.csv", tables::gaps),
+    ("data/patterns.csv", tables::patterns),
+    ("data/processes.csv", tables::processes),
+    ("data/monthly.csv", tables::monthly),
+    ("data/reviews.csv", tables::reviews),
+];
+
+/// The UTF-8 byte-order mark that `excel_csv: true` puts before every CSV file.
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// Writes `data/metrics.json` and the CSV exports into `sink`, each streamed into its file
 /// as it is made (`metrics.json` alone is tens of megabytes at estate scale).
@@ -33,7 +66,7 @@ pub fn write_exports(
         metrics: &'a Metrics,
         provenance: &'a Provenance,
     }
-    put("data/metrics.json", &|out| {
+    put(METRICS, &|out| {
         let json = WithProvenance {
             metrics,
             provenance,
@@ -46,38 +79,59 @@ pub fn write_exports(
         serde_json::to_writer_pretty(&mut *out, provenance)?;
         out.write_all(b"\n")
     })?;
-    put("data/controls.csv", &|out| {
-        controls_csv(model, metrics, out)
-    })?;
-    put("data/incidents.csv", &|out| {
-        incidents_csv(model, metrics, out)
-    })?;
-    put("data/exceptions.csv", &|out| {
-        exceptions_csv(model, metrics, out)
-    })?;
-    put("data/people.csv", &|out| people_csv(model, metrics, out))?;
-    put("data/patterns.csv", &|out| patterns_csv(metrics, out))?;
-    put("data/processes.csv", &|out| processes_csv(metrics, out))?;
-    put("data/gaps.csv", &|out| {
-        let gaps = metrics.gaps.iter().map(|g| GapCsv {
-            kind: g.kind.as_str(),
-            record: &g.record,
-            person: g.person.as_deref(),
-        });
-        csv_into(out, gaps)
+    let excel = model.site.excel_csv;
+    CSV_TABLES.iter().try_for_each(|(path, table)| {
+        put(path, &|out| {
+            write_csv(out, excel, |writer| table(model, metrics, writer))
+        })
     })
 }
 
-/// Writes `rows` as CSV with a header row.
-fn csv_into<T: Serialize>(
+/// Writes one CSV file: the byte-order mark when `excel`, then what `fill` writes, with
+/// CRLF line ends.
+fn write_csv(
     out: &mut dyn Write,
+    excel: bool,
+    fill: impl FnOnce(&mut CsvWriter) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if excel {
+        out.write_all(BOM)?;
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    fill(&mut writer)?;
+    writer.flush()
+}
+
+/// Writes `rows` with a header row of `T`'s field names, also when there are no rows.
+fn write_rows<T: Serialize + Default>(
+    writer: &mut CsvWriter,
     rows: impl Iterator<Item = T>,
 ) -> std::io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut rows = rows.peekable();
+    if rows.peek().is_none() {
+        return write_header::<T>(writer);
+    }
     for row in rows {
         writer.serialize(row)?;
     }
-    writer.flush()
+    Ok(())
+}
+
+/// The header row alone: `csv` writes headers with the first row, so an empty table takes
+/// its header from a default row, which is then left out.
+fn write_header<T: Serialize + Default>(writer: &mut CsvWriter) -> std::io::Result<()> {
+    let mut scratch = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    scratch.serialize(T::default())?;
+    let bytes = scratch.into_inner().map_err(|e| e.into_error())?;
+    let header = csv::Reader::from_reader(bytes.as_slice())
+        .headers()?
+        .clone();
+    writer.write_record(&header)?;
+    Ok(())
 }
 
 /// Free text that a spreadsheet would run as a formula (`=HYPERLINK(...)`) gets a leading `'`,
@@ -99,241 +153,6 @@ fn joined<T: AsRef<str>>(values: impl IntoIterator<Item = T>) -> String {
         .join(";")
 }
 
-#[derive(Serialize)]
-struct GapCsv<'a> {
-    kind: &'static str,
-    record: &'a str,
-    person: Option<&'a str>,
-}
-
-fn controls_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        id: &'a str,
-        title: Cow<'a, str>,
-        owner: Option<&'a str>,
-        status: &'static str,
-        failures_total: usize,
-        failures_in_window: usize,
-        recurring: bool,
-        mean_days_between_failures: Option<f64>,
-        open_exceptions: usize,
-        review_overdue: bool,
-        review_last: Option<Day>,
-        frameworks: String,
-    }
-    csv_into(
-        out,
-        metrics.controls.iter().map(|m| {
-            let control = model.controls.get(&m.id);
-            Row {
-                id: &m.id,
-                title: spreadsheet_safe(control.map_or("", |c| c.title.as_str())),
-                owner: m.owner.as_deref(),
-                status: match control.map(|c| c.status) {
-                    Some(crate::model::ControlStatus::Retired) => "retired",
-                    _ => "active",
-                },
-                failures_total: m.failures_total,
-                failures_in_window: m.failures_in_window,
-                recurring: m.recurring,
-                mean_days_between_failures: m.mean_days_between_failures,
-                open_exceptions: m.open_exceptions,
-                review_overdue: m.review_overdue,
-                review_last: control.and_then(|c| c.review.as_ref()).map(|r| r.last),
-                frameworks: control.map_or_else(String::new, |c| {
-                    joined(
-                        c.frameworks
-                            .iter()
-                            .flat_map(|(f, refs)| refs.iter().map(move |r| format!("{f}:{r}"))),
-                    )
-                }),
-            }
-        }),
-    )
-}
-
-fn incidents_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        id: &'a str,
-        date: Day,
-        title: Cow<'a, str>,
-        control: Option<&'a str>,
-        process: Option<&'a str>,
-        origins: String,
-        severity: String,
-        in_window: bool,
-        repeat: bool,
-        control_owner: String,
-        process_owner: String,
-        approving_manager: String,
-        resolved: Option<Day>,
-        structural: bool,
-    }
-    csv_into(
-        out,
-        metrics.incidents.iter().map(|m| {
-            let incident = model.incidents.get(&m.id);
-            let person = |role: crate::metrics::Role| {
-                joined(
-                    m.accountable
-                        .iter()
-                        .filter(|a| a.role == role)
-                        .filter_map(|a| a.person.as_deref()),
-                )
-            };
-            Row {
-                id: &m.id,
-                date: m.date,
-                title: spreadsheet_safe(incident.map_or("", |i| i.title.as_str())),
-                control: m.control.as_deref(),
-                process: incident.and_then(|i| i.process.as_deref()),
-                origins: joined(m.origins.iter().map(|o| o.as_str())),
-                severity: m
-                    .severity
-                    .map(|s| format!("{s:?}").to_lowercase())
-                    .unwrap_or_default(),
-                in_window: m.in_window,
-                repeat: m.repeat,
-                control_owner: person(crate::metrics::Role::ControlOwner),
-                process_owner: person(crate::metrics::Role::ProcessOwner),
-                approving_manager: person(crate::metrics::Role::ApprovingManager),
-                resolved: incident.and_then(|i| i.resolved),
-                structural: m.structural,
-            }
-        }),
-    )
-}
-
-fn exceptions_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        id: &'a str,
-        control: Option<&'a str>,
-        requested_by: Option<&'a str>,
-        approved_by: Option<&'a str>,
-        state: &'static str,
-        granted: Option<Day>,
-        effective_expiry: Option<Day>,
-        closed: Option<Day>,
-        age_days: Option<i64>,
-        days_to_expiry: Option<i64>,
-        age_bucket: Option<&'a str>,
-        over_policy: bool,
-        chronic: bool,
-        renewals: usize,
-        risk: Option<&'static str>,
-        self_approved: bool,
-        unauthorized_approvers: String,
-    }
-    csv_into(
-        out,
-        metrics.exceptions.iter().map(|m| {
-            let exception = model.exceptions.get(&m.id);
-            Row {
-                id: &m.id,
-                control: m.control.as_deref(),
-                requested_by: exception.and_then(|e| e.requested_by.as_deref()),
-                approved_by: m.approved_by.as_deref(),
-                state: m.state.as_str(),
-                granted: exception.map(|e| e.granted),
-                effective_expiry: m.effective_expiry,
-                closed: exception.and_then(|e| e.closed),
-                age_days: m.age_days,
-                days_to_expiry: m.days_to_expiry,
-                age_bucket: m.age_bucket.as_deref(),
-                over_policy: m.over_policy,
-                chronic: m.chronic,
-                renewals: m.renewals,
-                risk: exception.and_then(|e| e.risk).map(|r| r.as_str()),
-                self_approved: m.self_approved,
-                unauthorized_approvers: joined(&m.unauthorized_approvers),
-            }
-        }),
-    )
-}
-
-fn people_csv(model: &Model, metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        id: &'a str,
-        name: Cow<'a, str>,
-        team: Option<&'a str>,
-        active: bool,
-        controls_owned: usize,
-        processes_owned: usize,
-        exceptions_approved: usize,
-        failures_as_control_owner: usize,
-        failures_as_process_owner: usize,
-        failures_as_approving_manager: usize,
-        open_actions: usize,
-        overdue_actions: usize,
-        gaps: usize,
-    }
-    csv_into(
-        out,
-        metrics.people.iter().map(|m| {
-            let person = model.people.get(&m.id);
-            Row {
-                id: &m.id,
-                name: spreadsheet_safe(person.map_or("", |p| p.name.as_str())),
-                team: person.and_then(|p| p.team.as_deref()),
-                active: person.is_none_or(|p| p.active),
-                controls_owned: m.controls_owned,
-                processes_owned: m.processes_owned,
-                exceptions_approved: m.exceptions_approved,
-                failures_as_control_owner: m.failures_as_control_owner,
-                failures_as_process_owner: m.failures_as_process_owner,
-                failures_as_approving_manager: m.failures_as_approving_manager,
-                open_actions: m.open_actions,
-                overdue_actions: m.overdue_actions,
-                gaps: m.gaps,
-            }
-        }),
-    )
-}
-
-/// `recurring_patterns[]` of metrics.json, one row per pattern.
-fn patterns_csv(metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        control: &'a str,
-        origin: &'static str,
-        failures_in_window: usize,
-        fix_owner: Option<&'a str>,
-        fix_owner_role: Option<&'static str>,
-    }
-    let rows = metrics.recurring_patterns.iter().map(|p| Row {
-        control: &p.control,
-        origin: p.origin.as_str(),
-        failures_in_window: p.failures_in_window,
-        fix_owner: p.fix_owner.as_deref(),
-        fix_owner_role: p.fix_owner_role.map(|r| r.as_str()),
-    });
-    csv_into(out, rows)
-}
-
-/// `processes[]` of metrics.json, one row per process; `controls` joined with `;`.
-fn processes_csv(metrics: &Metrics, out: &mut dyn Write) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        id: &'a str,
-        owner: Option<&'a str>,
-        failures_in_window: usize,
-        recurring: bool,
-        controls: String,
-    }
-    let rows = metrics.processes.iter().map(|p| Row {
-        id: &p.id,
-        owner: p.owner.as_deref(),
-        failures_in_window: p.failures_in_window,
-        recurring: p.recurring,
-        controls: joined(&p.controls),
-    });
-    csv_into(out, rows)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,7 +163,51 @@ mod tests {
             spreadsheet_safe("=HYPERLINK(\"http://x\")"),
             "'=HYPERLINK(\"http://x\")"
         );
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        for risky in ["+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(risky), format!("'{risky}"));
+        }
         assert_eq!(spreadsheet_safe("Dana Okafor"), "Dana Okafor");
+        assert_eq!(spreadsheet_safe("a=b"), "a=b");
+    }
+
+    #[derive(Serialize, Default)]
+    struct Row {
+        id: &'static str,
+        note: &'static str,
+    }
+
+    fn csv_text(excel: bool, rows: Vec<Row>) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_csv(&mut out, excel, |w| write_rows(w, rows.into_iter())).unwrap();
+        out
+    }
+
+    #[test]
+    fn csv_lines_end_with_crlf_and_fields_with_line_breaks_are_quoted() {
+        let rows = vec![Row {
+            id: "A",
+            note: "two\nlines, \"quoted\"",
+        }];
+        assert_eq!(
+            csv_text(false, rows),
+            b"id,note\r\nA,\"two\nlines, \"\"quoted\"\"\"\r\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_table_still_has_its_header() {
+        assert_eq!(csv_text(false, Vec::new()), b"id,note\r\n");
+    }
+
+    #[test]
+    fn the_excel_option_starts_the_file_with_a_byte_order_mark() {
+        let text = csv_text(
+            true,
+            vec![Row {
+                id: "A", note: "é"
+            }],
+        );
+        assert_eq!(text, "\u{feff}id,note\r\nA,é\r\n".as_bytes());
+        assert_eq!(&text[..3], [0xEF, 0xBB, 0xBF]);
     }
 }

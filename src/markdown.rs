@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, Event, Options, Parser, Tag};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// How deeply raw HTML in a body may nest. The sanitiser's HTML parser takes time that
 /// grows with the square of the nesting (a 1 MB body of nested `<div>` took minutes), and
@@ -18,12 +18,15 @@ pub struct TooDeep {
     pub offset: usize,
 }
 
+/// The Markdown extensions every body and document may use.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
 /// Renders a record body. The result is safe to insert into a page unescaped.
 pub fn render(markdown: &str) -> Result<String, TooDeep> {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+    let options = OPTIONS;
     SCRATCH.with_borrow_mut(|html_text| {
         let mut risky = false;
         let mut nesting = Nesting::default();
@@ -63,6 +66,125 @@ pub fn render(markdown: &str) -> Result<String, TooDeep> {
             html_text
         })
     })
+}
+
+/// A document rendered with an anchor on every heading and every table row.
+#[derive(Debug, Default)]
+pub struct Anchored {
+    /// The HTML, sanitised like a record body.
+    pub html: String,
+    /// The headings in order, each with its anchor.
+    pub headings: Vec<Heading>,
+    /// Every anchor (headings and table rows), in order.
+    pub anchors: Vec<String>,
+}
+
+/// A heading of an `Anchored` document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Renders a document so that each of its definitions can be linked to: every heading gets
+/// an `id` made from its text, and every table body row one made from the heading above it
+/// and its first cell (`| recurring control | ... |` under `### Recurring failures` ->
+/// `<tr id="recurring-failures-recurring-control">`), so a row's anchor changes only when its
+/// own section does. Anchors are lower-case letters, digits, `_` and `-`; a repeated one gets
+/// `-2`, `-3` ... in document order. Headings get the ids GitHub gives them whenever the
+/// text is plain words, so links within the document work in both places.
+pub fn render_anchored(markdown: &str) -> Anchored {
+    let events: Vec<Event> = Parser::new_ext(markdown, OPTIONS).collect();
+    let mut anchored = Anchored::default();
+    let mut out = Vec::with_capacity(events.len());
+    let mut section = String::new();
+    for (at, event) in events.iter().enumerate() {
+        let rest = &events[at + 1..];
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let text = text_until(rest, TagEnd::Heading(*level));
+                let id = anchored.add_anchor(&text);
+                section.clone_from(&id);
+                anchored.headings.push(Heading {
+                    level: *level as u8,
+                    id: id.clone(),
+                    text,
+                });
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(id)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            // The writer's own `<tr>` cannot carry an id. It would also reset the count of
+            // cells used to look up column alignments: they are not used here, and the
+            // sanitiser removes the `style` they would set anyway.
+            Event::Start(Tag::TableRow) => {
+                let cell = text_until(rest, TagEnd::TableCell);
+                let id = anchored.add_anchor(&format!("{section} {cell}"));
+                out.push(Event::Html(CowStr::from(format!("<tr id=\"{id}\">"))));
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    let mut html_text = String::new();
+    html::push_html(&mut html_text, out.into_iter());
+    anchored.html = sanitizer().clean(&html_text).to_string();
+    anchored
+}
+
+impl Anchored {
+    /// A new anchor for `text`, unique in the document.
+    fn add_anchor(&mut self, text: &str) -> String {
+        let base = slug(text);
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.anchors.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.anchors.push(id.clone());
+        id
+    }
+}
+
+/// The text (plain and code) of `events` up to the first `end`.
+fn text_until(events: &[Event], end: TagEnd) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::End(found) if *found == end => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// `Who fixes a recurring pattern` -> `who-fixes-a-recurring-pattern`,
+/// `summary.open_actions` -> `summary-open_actions`; `definition` when nothing is left.
+fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "definition".to_string()
+    } else {
+        slug.to_string()
+    }
 }
 
 /// How deeply the raw HTML of a body nests, counted as its pieces arrive: each start tag
@@ -210,6 +332,46 @@ mod tests {
         assert!(!html.contains("href=\"javascript:"), "{html}");
         assert!(
             html.contains(r#"<a href="https://example.com" rel="noopener noreferrer">"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn headings_and_table_rows_get_stable_unique_anchors() {
+        let doc = "## Who fixes it?\n\n| Key | Meaning |\n|---|---|\n\
+                   | `summary.open_actions` | open |\n| repeat rate | a |\n| repeat rate | b |\n";
+        let anchored = super::render_anchored(doc);
+        assert_eq!(
+            anchored.anchors,
+            [
+                "who-fixes-it",
+                "who-fixes-it-summary-open_actions",
+                "who-fixes-it-repeat-rate",
+                "who-fixes-it-repeat-rate-2"
+            ]
+        );
+        assert_eq!(anchored.headings[0].level, 2);
+        assert_eq!(anchored.headings[0].text, "Who fixes it?");
+        let html = &anchored.html;
+        assert!(
+            html.contains(r#"<h2 id="who-fixes-it">Who fixes it?</h2>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<tr id="who-fixes-it-summary-open_actions"><td><code>summary.open_actions</code></td>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<tr id="who-fixes-it-repeat-rate-2">"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn anchored_documents_are_sanitised_too() {
+        let html = super::render_anchored("## <script>x</script>\n\n[a](javascript:alert(1))").html;
+        assert!(
+            !html.contains("<script") && !html.contains("javascript:"),
             "{html}"
         );
     }

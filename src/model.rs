@@ -103,6 +103,8 @@ pub struct SiteConfig {
     pub exceptions: ExceptionPolicy,
     /// Extra days allowed after a control review falls due before it is reported overdue.
     pub review_overdue_grace_days: i64,
+    /// Start every CSV export with a UTF-8 byte-order mark, so Excel reads it as UTF-8.
+    pub excel_csv: bool,
     #[serde(skip)]
     pub source: Source,
 }
@@ -116,6 +118,7 @@ impl Default for SiteConfig {
             recurrence: Recurrence::default(),
             exceptions: ExceptionPolicy::default(),
             review_overdue_grace_days: 0,
+            excel_csv: false,
             source: Source::default(),
         }
     }

@@ -81,7 +81,7 @@ fn list_pages(
     charts: &[Chart],
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    let pages: [Job; 10] = [
+    let pages: [Job; 11] = [
         &|| put(renderer, sink, views::report_page(index, charts)),
         &|| put(renderer, sink, views::incidents_page(index)),
         &|| put(renderer, sink, views::dashboard(index, charts)),
@@ -92,6 +92,7 @@ fn list_pages(
         &|| put(renderer, sink, views::processes_page(index)),
         &|| put(renderer, sink, views::frameworks_page(index)),
         &|| put(renderer, sink, views::reviews_page(index)),
+        &|| put(renderer, sink, views::definitions_page(index)),
     ];
     run_all(&pages)
 }

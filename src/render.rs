@@ -37,6 +37,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "framework.html",
     "accountability.html",
     "report.html",
+    "definitions.html",
 ];
 
 /// The built-in static files (CSS, JS), by path under the site root.

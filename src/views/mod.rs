@@ -11,6 +11,7 @@
 
 mod changes;
 mod charts;
+mod definitions;
 mod figures;
 mod index;
 mod lists;
@@ -24,6 +25,7 @@ mod tables;
 
 use serde::Serialize;
 
+pub use definitions::definitions_page;
 pub use index::{Index, Link, SiteMeta};
 pub use lists::{
     accountability_page, controls_page, dashboard, exceptions_page, frameworks_page,

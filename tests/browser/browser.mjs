@@ -39,7 +39,7 @@ fs.mkdirSync(OUT, { recursive: true });
 // Pages checked with axe-core, in light and dark mode; the record pages are the ones the
 // click-through visits (filled in below), so they always exist.
 const AXE_PAGES = ["index.html", "controls.html", "incidents.html", "exceptions.html", "people.html",
-  "processes.html", "frameworks.html", "accountability.html", "report.html"];
+  "processes.html", "frameworks.html", "accountability.html", "report.html", "definitions.html"];
 const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-quic"];
 
