@@ -162,6 +162,10 @@ pub struct PackageArgs {
     /// A folder of templates that replace the built-in ones of the same file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// An earlier build's data/metrics.json: the package shows what changed since (and keeps
+    /// the file, as source-compared/metrics.json, so `verify` rebuilds the same pages).
+    #[arg(long, value_name = "PREVIOUS/data/metrics.json")]
+    pub compare: Option<PathBuf>,
     /// Sign SHA256SUMS with this OpenSSH Ed25519 private key (no passphrase), as SHA256SUMS.sig.
     #[arg(long, value_name = "KEY")]
     pub sign: Option<PathBuf>,

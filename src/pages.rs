@@ -15,7 +15,7 @@ use crate::exports;
 use crate::model::Model;
 use crate::output::{OutputFile, Sink};
 use crate::render::{Renderer, STATIC_FILES};
-use crate::views::{self, Index, PageView};
+use crate::views::{self, Index, PageView, Selection};
 
 /// One piece of work that puts files into the sink.
 type Job<'j> = &'j (dyn Fn() -> anyhow::Result<()> + Sync);
@@ -74,27 +74,71 @@ fn put<V: Serialize>(
     rendered.put(sink, path, &tables)
 }
 
-/// The dashboard, the report and the list pages, the longest first.
+/// The dashboard, the report and the list pages, the longest first; long lists in pages.
 fn list_pages(
     renderer: &Renderer,
     index: &Index,
     charts: &[Chart],
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    let pages: [Job; 11] = [
+    let model = index.model;
+    let metrics = index.metrics;
+    let pages: [Job; 14] = [
         &|| put(renderer, sink, views::report_page(index, charts)),
-        &|| put(renderer, sink, views::incidents_page(index)),
+        &|| {
+            paged(metrics.incidents.len(), |n| {
+                put(renderer, sink, views::incidents_page(index, n))
+            })
+        },
         &|| put(renderer, sink, views::dashboard(index, charts)),
-        &|| put(renderer, sink, views::exceptions_page(index, charts)),
-        &|| put(renderer, sink, views::controls_page(index)),
+        &|| {
+            paged(metrics.exceptions.len(), |n| {
+                put(renderer, sink, views::exceptions_page(index, charts, n))
+            })
+        },
+        &|| {
+            paged(model.controls.len(), |n| {
+                put(renderer, sink, views::controls_page(index, n))
+            })
+        },
+        &|| {
+            let selections = Selection::ALL.into_par_iter();
+            selections.try_for_each(|selection| {
+                let pages = views::selection_pages(index, selection);
+                (1..=pages).into_par_iter().try_for_each(|n| {
+                    put(renderer, sink, views::selection_page(index, selection, n))
+                })
+            })
+        },
+        &|| {
+            let pages = views::findings_pages(index);
+            (1..=pages)
+                .into_par_iter()
+                .try_for_each(|n| put(renderer, sink, views::findings_page(index, n)))
+        },
         &|| put(renderer, sink, views::accountability_page(index)),
         &|| put(renderer, sink, views::people_page(index)),
+        &|| put(renderer, sink, views::teams_page(index)),
         &|| put(renderer, sink, views::processes_page(index)),
         &|| put(renderer, sink, views::frameworks_page(index)),
-        &|| put(renderer, sink, views::reviews_page(index)),
+        &|| {
+            paged(metrics.reviews.len(), |n| {
+                put(renderer, sink, views::reviews_page(index, n))
+            })
+        },
         &|| put(renderer, sink, views::definitions_page(index)),
     ];
     run_all(&pages)
+}
+
+/// Renders every page of a list of `rows` rows with `put_page(number)`, on every core.
+fn paged(
+    rows: usize,
+    put_page: impl Fn(usize) -> anyhow::Result<()> + Sync + Send,
+) -> anyhow::Result<()> {
+    (1..=views::page_count(rows))
+        .into_par_iter()
+        .try_for_each(put_page)
 }
 
 /// One page per record.
@@ -123,6 +167,9 @@ fn record_pages(renderer: &Renderer, index: &Index, sink: &dyn Sink) -> anyhow::
     })?;
     each(model.people.values(), |p| {
         put(renderer, sink, views::person_page(index, p))
+    })?;
+    each(model.teams.values(), |t| {
+        put(renderer, sink, views::team_page(index, t))
     })?;
     each(model.frameworks.values(), |f| {
         put(renderer, sink, views::framework_page(index, f))

@@ -38,6 +38,10 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "accountability.html",
     "report.html",
     "definitions.html",
+    "list.html",
+    "team.html",
+    "teams.html",
+    "findings.html",
 ];
 
 /// The built-in static files (CSS, JS), by path under the site root.

@@ -113,9 +113,10 @@ pub fn render(
     );
     let renderer = renderer?;
     clock.lap("metrics");
-    let comparison = match (&options.compare, previous) {
+    let previous_text = previous;
+    let comparison = match (&options.compare, &previous_text) {
         (Some(path), Some(text)) => Some(
-            compare::compare(&metrics, &text)
+            compare::compare(&metrics, text)
                 .with_context(|| format!("comparing with {}", path.display()))?,
         ),
         _ => None,
@@ -132,6 +133,10 @@ pub fn render(
     if options.sources {
         let model = &checked.model;
         crate::sources::put_sources(&checked.content_dir, model, &overrides, &counted)?;
+        if let Some(previous) = &previous_text {
+            let path = crate::sources::COMPARED;
+            counted.put(OutputFile::new(path, previous.clone().into_bytes()))?;
+        }
     }
     clock.lap("render");
     Ok(Built {

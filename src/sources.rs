@@ -16,6 +16,10 @@ use crate::render::Overrides;
 /// The package's folder holding the content directory as read.
 pub const FOLDER: &str = "source";
 
+/// The earlier build's `metrics.json` a package given `--compare` was compared with, so that
+/// `verify` rebuilds the same "what changed".
+pub const COMPARED: &str = "source-compared/metrics.json";
+
 /// The package's folder holding the `--templates` files the site was rendered with.
 pub const TEMPLATES_FOLDER: &str = "source-templates";
 

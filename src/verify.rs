@@ -383,11 +383,18 @@ fn rebuild_and_compare(
         return Ok(());
     }
     let templates = root.join(sources::TEMPLATES_FOLDER);
+    let compared = root.join(sources::COMPARED);
+    if compared.is_file() {
+        report.note(format!(
+            "rebuilt with the comparison the package was made with ({})",
+            sources::COMPARED
+        ));
+    }
     let options = RenderOptions {
         templates: templates.is_dir().then_some(templates),
+        compare: compared.is_file().then_some(compared),
         sources: true,
         recorded: Some(recorded),
-        ..RenderOptions::default()
     };
     if let Err(error) = site::build(&checked, &options, &source, rebuilt) {
         report.fail(format!(

@@ -2,12 +2,16 @@
 "use strict";
 
 (function () {
+  // Cells that hold no value: they sort last, whichever the direction.
+  var EMPTY = { "": true, "\u2014": true, "n/a": true, "unassigned": true, "none": true };
+
   function cellValue(row, index) {
     var cell = row.cells[index];
-    if (!cell) return "";
+    if (!cell) return null;
     var text = cell.textContent.trim();
+    if (EMPTY[text.toLowerCase()]) return null;
     var number = Number(text.replace(/[%,]/g, ""));
-    return text !== "" && !isNaN(number) ? number : text.toLowerCase();
+    return !isNaN(number) ? number : text.toLowerCase();
   }
 
   function sortTable(table, index, header) {
@@ -21,6 +25,7 @@
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
       var x = cellValue(a, index), y = cellValue(b, index);
+      if (x === null || y === null) return (x === null) - (y === null);
       var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
       return ascending ? order : -order;
     });
@@ -33,7 +38,8 @@
     var input = document.createElement("input");
     input.type = "search";
     input.className = "filter";
-    input.placeholder = "Filter rows (owner, state, origin, severity…)";
+    // On a list in pages, the filter and the sort work on the rows of the page shown.
+    input.placeholder = document.querySelector(".pager") ? "Filter the rows of this page (owner, state, origin…)" : "Filter rows (owner, state, origin, severity…)";
     input.setAttribute("aria-label", "Filter the table below");
     input.addEventListener("input", function () {
       var needle = input.value.trim().toLowerCase();
@@ -70,6 +76,11 @@
   var list = box.querySelector("ul");
   var selected = -1;
   box.hidden = false;
+
+  // An entry of the index is [title, kind, id, text]; the kind is a position in KINDS, and
+  // the page of the record is FOLDERS[kind] + id + ".html" (src/views/search.rs).
+  var KINDS = ["control", "process", "exception", "incident", "review", "person", "framework", "team"];
+  var FOLDERS = ["controls/", "processes/", "exceptions/", "incidents/", "reviews/", "people/", "frameworks/", "teams/"];
 
   // The index is requested once, however many keys are typed while it loads; what waits for
   // it runs once it is there, in the order asked.
@@ -132,12 +143,12 @@
       link.setAttribute("aria-selected", "false");
       link.id = "search-option-" + i;
       link.tabIndex = -1;
-      link.href = root + entry.u;
+      link.href = root + FOLDERS[entry[1]] + entry[2] + ".html";
       var title = document.createElement("span");
-      title.textContent = entry.t;
+      title.textContent = entry[0];
       var kind = document.createElement("span");
       kind.className = "kind";
-      kind.textContent = entry.k;
+      kind.textContent = KINDS[entry[1]];
       link.appendChild(title);
       link.appendChild(kind);
       item.appendChild(link);
@@ -160,7 +171,8 @@
     var matches = [];
     var entries = window.GOVSITE_SEARCH || [];
     for (var i = 0; i < entries.length && matches.length < 20; i++) {
-      var text = (entries[i].t + " " + entries[i].k + " " + entries[i].s).toLowerCase();
+      var e = entries[i];
+      var text = (e[0] + " " + KINDS[e[1]] + " " + e[2] + " " + e[3]).toLowerCase();
       if (wanted.every(function (term) { return text.indexOf(term) !== -1; })) matches.push(entries[i]);
     }
     render(matches);

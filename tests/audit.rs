@@ -862,3 +862,60 @@ fn verify_accepts_a_signature_made_by_ssh_keygen_in_the_govsite_namespace_only()
         }
     }
 }
+
+#[test]
+fn a_package_made_with_compare_shows_what_changed_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = example_content();
+    // The earlier build: the same content two quarters before.
+    let (ok, _, stderr) = run(
+        dir.path(),
+        &[
+            "build",
+            "--content",
+            &content,
+            "--as-of",
+            "2026-05-01",
+            "--out",
+            "q2",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    package_example(dir.path(), &["--compare", "q2/data/metrics.json"]);
+    let entries = zip_entries(&dir.path().join("pkg.zip"));
+    let compared = entries
+        .iter()
+        .find(|(name, _)| name == "pkg/source-compared/metrics.json")
+        .expect("the compared metrics.json is in the package");
+    let q2 = std::fs::read(dir.path().join("q2/data/metrics.json")).unwrap();
+    assert_eq!(compared.1, q2, "the compared file is kept as it was read");
+    let sums = entries
+        .iter()
+        .find(|(name, _)| name == "pkg/SHA256SUMS")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&sums.1).contains("  source-compared/metrics.json\n"));
+    for page in ["pkg/index.html", "pkg/report.html"] {
+        let html = &entries.iter().find(|(name, _)| name == page).unwrap().1;
+        assert!(
+            String::from_utf8_lossy(html).contains("What changed since 2026-05-01"),
+            "{page} has no comparison"
+        );
+    }
+    // verify rebuilds the comparison too, so every page comes out the same.
+    let (ok, stdout, _) = run(dir.path(), &["verify", "pkg.zip"]);
+    assert!(ok, "{stdout}");
+    assert!(stdout.contains("rebuilt with the comparison"), "{stdout}");
+
+    // Without the compared file, the dashboard and the report would differ: verify says so.
+    let stripped: Vec<Entry> = entries
+        .into_iter()
+        .filter(|(name, _)| name != "pkg/source-compared/metrics.json")
+        .collect();
+    write_zip(&dir.path().join("stripped.zip"), &stripped);
+    let (ok, stdout, _) = run(dir.path(), &["verify", "stripped.zip"]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stdout.contains("FAILED: index.html: differs from the rebuilt site"),
+        "{stdout}"
+    );
+}

@@ -72,7 +72,7 @@ fn compare_shows_each_headline_change_and_what_is_new() {
     let delta = q4["summary"]["recurring_controls"].as_i64().unwrap()
         - q3["summary"]["recurring_controls"].as_i64().unwrap();
     let expected = format!(
-        "<a class=\"figure-value\" href=\"controls.html\">{}<span class=\"visually-hidden\"> Recurring controls</span></a>",
+        "<a class=\"figure-value\" href=\"lists/recurring-controls.html\">{}<span class=\"visually-hidden\"> Recurring controls</span></a>",
         q4["summary"]["recurring_controls"]
     );
     assert!(index.contains(&expected), "recurring figure missing");

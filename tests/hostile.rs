@@ -1231,7 +1231,7 @@ fn text_fields_are_escaped_and_template_syntax_stays_literal() {
     let person = read(&site, "people/dana.html");
     assert!(person.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;Dana"));
     assert!(person.contains(
-        "<p>{% raw %}{{ 7*7 }}{% endraw %} · <a href=\"../people.html#team-t1\">&lt;iframe src=javascript:alert(1)&gt;&lt;/iframe&gt;</a> · &quot;&gt;&lt;svg onload=alert(1)&gt;@example.com</p>"
+        "<p>{% raw %}{{ 7*7 }}{% endraw %} · <a href=\"../teams/t1.html\">&lt;iframe src=javascript:alert(1)&gt;&lt;/iframe&gt;</a> · &quot;&gt;&lt;svg onload=alert(1)&gt;@example.com</p>"
     ));
     let manager = read(&site, "people/mgr.html");
     assert!(manager.contains("<h1>&lt;a href=&quot;javascript:alert(1)&quot;&gt;Mgr&lt;/a&gt;"));

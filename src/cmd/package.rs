@@ -25,6 +25,7 @@ pub fn run(args: &PackageArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     }
     let options = RenderOptions {
         templates: args.templates.clone(),
+        compare: args.compare.clone(),
         sources: true,
         ..RenderOptions::default()
     };
@@ -45,6 +46,7 @@ pub fn run(args: &PackageArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         .context("creating a private temporary folder")?;
     let site_dir = scratch.path().join(&folder);
     let built = site::build(&checked, &options, &args.content.content, &site_dir)?;
+    super::warn_changed_settings(ui, &built.changed_settings);
     if let Some(key) = &key {
         package::sign_manifest(&site_dir, key)?;
     }

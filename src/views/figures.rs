@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::index::Index;
 use super::percent;
+use super::selections::Selection;
 use crate::compare::Direction;
 use crate::metrics::Summary;
 
@@ -21,7 +22,8 @@ pub(super) struct Figure {
     pub(super) value: String,
     /// `alert` when it needs attention, `ok` when clean, `neutral` otherwise.
     pub(super) tone: &'static str,
-    href: &'static str,
+    /// The list of what the figure counts, from the site root (or an anchor on the page).
+    href: String,
     /// The anchor of the figure's definition on `definitions.html`.
     definition: &'static str,
     pub(super) note: &'static str,
@@ -30,113 +32,124 @@ pub(super) struct Figure {
 }
 
 /// The figures in the order a governance review reads them: the summary key, the anchor of
-/// its definition on the definitions page, the label, where the figure leads, and what it
-/// means.
-const FIGURES: [(&str, &str, &str, &str, &str); 12] = [
+/// its definition on the definitions page, the label, the list of what it counts, and what
+/// it means.
+const FIGURES: [(&str, &str, &str, Selection, &str); 12] = [
     (
         "recurring_controls",
         "recurring-failures-recurring-control",
         "Recurring controls",
-        "controls.html",
+        Selection::RecurringControls,
         "failing repeatedly: review as process defects",
     ),
     (
         "repeat_rate",
         "recurring-failures-repeat-rate",
         "Repeat rate",
-        "incidents.html",
+        Selection::RepeatFailures,
         "of failures in the window repeat an earlier one",
     ),
     (
         "structural_incidents_in_window",
         "ownership-gaps-and-findings-summary-structural_incidents_in_window",
         "Structural failures",
-        "incidents.html",
+        Selection::StructuralFailures,
         "approval bypassed or self-approved: fix the process",
     ),
     (
         "open_exceptions",
         "exception-aging-open",
         "Open exceptions",
-        "exceptions.html",
+        Selection::OpenExceptions,
         "accepted risks still in force",
     ),
     (
         "expired_exceptions",
         "exception-aging-state",
         "Expired, still open",
-        "exceptions.html",
+        Selection::ExpiredExceptions,
         "lapsed without closure or renewal",
     ),
     (
         "permanent_exceptions",
         "exception-aging-state",
         "Permanent exceptions",
-        "exceptions.html",
+        Selection::PermanentExceptions,
         "no expiry date",
     ),
     (
         "over_policy_exceptions",
         "exception-aging-over-policy",
         "Over policy",
-        "exceptions.html",
+        Selection::OverPolicyExceptions,
         "granted for longer than policy allows",
     ),
     (
         "self_approved_exceptions",
         "ownership-gaps-and-findings-self-approved",
         "Self-approved",
-        "exceptions.html",
+        Selection::SelfApproved,
         "separation of duties bypassed",
     ),
     (
         "unauthorized_approvals",
         "ownership-gaps-and-findings-unauthorized-approver",
         "Unauthorized approvals",
-        "exceptions.html",
+        Selection::UnauthorizedApprovals,
         "approver not on the control's list",
     ),
     (
         "ownership_gaps",
         "ownership-gaps-and-findings",
         "Ownership gaps",
-        "#gaps",
+        Selection::OwnershipGaps,
         "inactive owners or approvers, missing risk sign-off",
     ),
     (
         "overdue_reviews",
         "ownership-gaps-and-findings-review-overdue",
         "Overdue reviews",
-        "controls.html",
+        Selection::OverdueReviews,
         "controls past their review date",
     ),
     (
         "overdue_actions",
         "remediation-actions",
         "Overdue actions",
-        "#actions",
+        Selection::OverdueActions,
         "remediation past its due date",
     ),
 ];
 
-/// The dashboard's headline figures.
-pub(super) fn headline_figures(index: &Index) -> Vec<Figure> {
-    let summary = &index.metrics.summary;
+/// The headline figures of `summary`, each leading to the list `href` gives for its
+/// selection, with the change `delta` gives for its key.
+pub(super) fn figures(
+    summary: &Summary,
+    href: impl Fn(Selection) -> String,
+    delta: impl Fn(&str) -> Option<Delta>,
+) -> Vec<Figure> {
     FIGURES
         .into_iter()
-        .map(|(key, definition, label, href, note)| {
+        .map(|(key, definition, label, selection, note)| {
             let (value, tone) = value(summary, key);
             Figure {
                 label,
                 value,
                 tone,
-                href,
+                href: href(selection),
                 definition,
                 note,
-                delta: index.delta(key),
+                delta: delta(key),
             }
         })
         .collect()
+}
+
+/// The dashboard's headline figures.
+pub(super) fn headline_figures(index: &Index) -> Vec<Figure> {
+    figures(&index.metrics.summary, Selection::href, |key| {
+        index.delta(key)
+    })
 }
 
 /// The figure under `key` as shown, and its tone: a count of problems is an alert unless

@@ -1,13 +1,14 @@
 //! Lookups computed once per build, so no page scans all records: the model's records and
 //! their metrics by id, and what belongs to each record and each person.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use serde::Serialize;
 
 use super::figures::Delta;
+use super::selections::{select_all, Items, Selection};
 use crate::compare::{describe_delta, Comparison, Direction};
 use crate::metrics::{
-    ActionRecord, ActionStatus, ControlMetrics, ExceptionMetrics, FrameworkCoverage, Gap,
+    ActionRecord, ActionStatus, ControlMetrics, ExceptionMetrics, Finding, FrameworkCoverage, Gap,
     IncidentMetrics, Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, ReviewMetrics, Role,
 };
 use crate::model::{Control, Day, Incident, Model, Person, ProcessReview};
@@ -48,6 +49,17 @@ pub struct Index<'a> {
     pub(super) actions_by_incident: HashMap<&'a str, Vec<&'a ActionStatus>>,
     pub(super) actions_by_review: HashMap<&'a str, Vec<&'a ActionStatus>>,
     pub(super) people: HashMap<&'a str, PersonIndex<'a>>,
+    /// Incidents and reviews up to as-of, newest first: the order of their lists.
+    pub(super) incidents_newest: Vec<&'a IncidentMetrics>,
+    pub(super) reviews_newest: Vec<&'a ReviewMetrics>,
+    /// The records behind each headline figure and dashboard section, in `Selection` order.
+    pub(super) selections: Vec<(Selection, Items<'a>)>,
+    /// The policy findings `check --strict` reports, in its order.
+    pub(super) findings: Vec<Finding>,
+    /// Person id -> the positions in `findings` of the findings naming them.
+    pub(super) findings_by_person: HashMap<&'a str, Vec<usize>>,
+    /// People whose name another person also has: their links show the id too.
+    pub(super) same_names: FxHashSet<&'a str>,
 }
 
 /// Everything one person owns, approved or is accountable for.
@@ -88,6 +100,8 @@ pub struct Link<'a> {
     pub after: &'static str,
     /// For people: no longer active (shown with a badge).
     pub inactive: bool,
+    /// For people: another person has the same name, so the id is shown beside it.
+    pub same_name: bool,
 }
 
 impl Link<'_> {
@@ -99,11 +113,12 @@ impl Link<'_> {
 impl Serialize for Link<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut fields = serializer.serialize_struct("Link", 4)?;
+        let mut fields = serializer.serialize_struct("Link", 5)?;
         fields.serialize_field("id", self.id)?;
         fields.serialize_field("label", self.label)?;
         fields.serialize_field("href", &self.href())?;
         fields.serialize_field("inactive", &self.inactive)?;
+        fields.serialize_field("same_name", &self.same_name)?;
         fields.end()
     }
 }
@@ -151,9 +166,16 @@ impl<'a> Index<'a> {
             actions_by_incident: HashMap::default(),
             actions_by_review: HashMap::default(),
             people: HashMap::default(),
+            incidents_newest: newest_first(&metrics.incidents, |i| (i.date, &i.id)),
+            reviews_newest: newest_first(&metrics.reviews, |r| (r.date, &r.id)),
+            selections: select_all(metrics),
+            findings: crate::metrics::findings(metrics),
+            findings_by_person: HashMap::default(),
+            same_names: same_names(model),
         };
         index.index_records();
         index.index_people();
+        index.index_findings();
         index
     }
 
@@ -211,6 +233,16 @@ impl<'a> Index<'a> {
                 ActionRecord::Review => &mut self.actions_by_review,
             };
             push(by_record, &action.record, action);
+        }
+    }
+
+    fn index_findings(&mut self) {
+        for (position, finding) in self.findings.iter().enumerate() {
+            let person = finding.person.as_deref();
+            let known = person.and_then(|p| self.model.people.get_key_value(p));
+            if let Some((id, _)) = known {
+                push(&mut self.findings_by_person, id.as_str(), position);
+            }
         }
     }
 
@@ -306,6 +338,11 @@ impl<'a> Index<'a> {
         })
     }
 
+    /// The records behind `selection`.
+    pub(super) fn selection(&self, selection: Selection) -> &Items<'a> {
+        &self.selections[selection as usize].1
+    }
+
     pub fn person(&self, id: &'a str) -> Link<'a> {
         let person = self.persons.get(id);
         Link {
@@ -314,6 +351,7 @@ impl<'a> Index<'a> {
             before: "people/",
             after: ".html",
             inactive: person.is_some_and(|p| !p.active),
+            same_name: self.same_names.contains(id),
         }
     }
 
@@ -367,11 +405,32 @@ impl<'a> Index<'a> {
         Link {
             id,
             label,
-            before: "people.html#team-",
-            after: "",
+            before: "teams/",
+            after: ".html",
             inactive: false,
+            same_name: false,
         }
     }
+}
+
+/// `items` in the descending order of `key`.
+fn newest_first<'a, T, K: Ord>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<&'a T> {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_by_cached_key(|item| std::cmp::Reverse(key(item)));
+    sorted
+}
+
+/// The ids of the people whose name is not theirs alone.
+fn same_names(model: &Model) -> FxHashSet<&str> {
+    let mut by_name: HashMap<&str, Vec<&str>> = HashMap::default();
+    for person in model.people.values() {
+        push(&mut by_name, person.name.as_str(), person.id.as_str());
+    }
+    by_name
+        .into_values()
+        .filter(|ids| ids.len() > 1)
+        .flatten()
+        .collect()
 }
 
 /// `items` by the id `id` gives.
@@ -403,5 +462,6 @@ fn record_link<'a>(id: &'a str, label: &'a str, folder: &'static str) -> Link<'a
         before: folder,
         after: ".html",
         inactive: false,
+        same_name: false,
     }
 }

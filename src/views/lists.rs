@@ -6,27 +6,30 @@ use serde::Serialize;
 use super::changes::{changes, Changes};
 use super::charts::{chart_named, chart_views, ChartView};
 use super::figures::{headline_figures, Figure};
+use super::findings::{findings_preview, FindingsPreview};
 use super::index::{Index, Link};
+use super::paging::{self, Pager};
 use super::rows::{
-    action_row, control_patterns, control_row, exception_row, gap_row, incident_row, process_row,
-    role_words, PatternRow, ProcessRow,
+    control_row, exception_row, gap_row, incident_row, process_row, role_words, ProcessRow,
 };
+use super::selections::{preview, Preview, Selection};
 use super::tables::{Table, Tables};
 use super::{decimal, web_url, PageView};
 use crate::charts::Chart;
-use crate::metrics::{ActionStatus, ExceptionMetrics, ExceptionState, IncidentMetrics};
+use crate::metrics::IncidentMetrics;
 
 #[derive(Serialize)]
 pub struct Dashboard<'a> {
     figures: Vec<Figure>,
     charts: Vec<ChartView<'a>>,
-    recurring: Vec<RecurringRow<'a>>,
-    recurring_processes: Vec<RecurringProcessRow<'a>>,
+    recurring: Preview,
+    recurring_processes: Preview,
     /// One row per kind of non-human identity (`by_nhi`), agents marked.
     identities: Vec<IdentityRow>,
-    flagged_exceptions: Table,
-    gaps: Table,
-    overdue_actions: Table,
+    flagged_exceptions: Preview,
+    over_policy_exceptions: Preview,
+    findings: FindingsPreview<'a>,
+    overdue_actions: Preview,
     window_days: i64,
     threshold: usize,
     changes: Option<Changes<'a>>,
@@ -60,56 +63,22 @@ fn identity_rows(index: &Index) -> Vec<IdentityRow> {
         .collect()
 }
 
-/// A recurring control on the dashboard.
-#[derive(Serialize)]
-struct RecurringRow<'a> {
-    control: Link<'a>,
-    owner: Option<Link<'a>>,
-    failures_in_window: usize,
-    mean_days: String,
-    /// The origins of its recurring patterns.
-    origins: Vec<&'static str>,
-    /// Its recurring patterns, each with its fix owner, in origin order.
-    fixes: Vec<PatternRow<'a>>,
-}
-
-/// A process with recurring failures on the dashboard.
-#[derive(Serialize)]
-struct RecurringProcessRow<'a> {
-    process: Link<'a>,
-    owner: Option<Link<'a>>,
-    failures_in_window: usize,
-    /// The controls its failures in the window concern.
-    controls: Vec<Link<'a>>,
-}
-
-/// `index.html`.
+/// `index.html`: one decision screen. The headline figures, then the first rows of each
+/// list a review acts on, each with a link to all of them.
 pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, Dashboard<'a>> {
     let metrics = index.metrics;
     let mut tables = Tables::new("");
-    let flagged: Vec<&ExceptionMetrics> = metrics
-        .exceptions
-        .iter()
-        .filter(|e| matches!(e.state, ExceptionState::Expired | ExceptionState::Permanent))
-        .collect();
-    let overdue: Vec<&ActionStatus> = metrics.actions.iter().filter(|a| a.overdue).collect();
+    let mut preview = |selection| preview(index, &mut tables, selection);
     let view = Dashboard {
         figures: headline_figures(index),
         charts: chart_views(index, charts),
-        recurring: recurring_rows(index),
-        recurring_processes: recurring_processes(index),
+        recurring: preview(Selection::RecurringControls),
+        recurring_processes: preview(Selection::RecurringProcesses),
         identities: identity_rows(index),
-        flagged_exceptions: tables.later(
-            "Open exceptions that are expired or permanent".into(),
-            flagged.len(),
-            move |rows| rows.all(flagged.iter().map(|e| exception_row(index, e))),
-        ),
-        gaps: all_gaps(index, &mut tables),
-        overdue_actions: tables.later(
-            "Remediation actions past their due date".into(),
-            overdue.len(),
-            move |rows| rows.all(overdue.iter().map(|a| action_row(index, a))),
-        ),
+        flagged_exceptions: preview(Selection::FlaggedExceptions),
+        over_policy_exceptions: preview(Selection::OverPolicyExceptions),
+        findings: findings_preview(index),
+        overdue_actions: preview(Selection::OverdueActions),
         window_days: metrics.settings.window_days,
         threshold: metrics.settings.threshold,
         changes: changes(index),
@@ -125,54 +94,6 @@ pub fn dashboard<'a>(index: &'a Index<'a>, charts: &'a [Chart]) -> PageView<'a, 
     )
 }
 
-fn recurring_rows<'a>(index: &Index<'a>) -> Vec<RecurringRow<'a>> {
-    let mut recurring: Vec<RecurringRow> = index
-        .metrics
-        .controls
-        .iter()
-        .filter(|c| c.recurring)
-        .map(|c| {
-            let fixes = control_patterns(index, &c.id);
-            RecurringRow {
-                control: index.control(&c.id),
-                owner: c.owner.as_deref().map(|o| index.person(o)),
-                failures_in_window: c.failures_in_window,
-                mean_days: decimal(c.mean_days_between_failures),
-                origins: fixes.iter().map(|f| f.origin.as_str()).collect(),
-                fixes,
-            }
-        })
-        .collect();
-    recurring.sort_by(|a, b| {
-        b.failures_in_window
-            .cmp(&a.failures_in_window)
-            .then(a.control.id.cmp(b.control.id))
-    });
-    recurring
-}
-
-/// The processes with recurring failures, most failures first, then by id.
-fn recurring_processes<'a>(index: &Index<'a>) -> Vec<RecurringProcessRow<'a>> {
-    let mut rows: Vec<RecurringProcessRow> = index
-        .metrics
-        .processes
-        .iter()
-        .filter(|p| p.recurring)
-        .map(|p| RecurringProcessRow {
-            process: index.process(&p.id),
-            owner: p.owner.as_deref().map(|o| index.person(o)),
-            failures_in_window: p.failures_in_window,
-            controls: p.controls.iter().map(|c| index.control(c)).collect(),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.failures_in_window
-            .cmp(&a.failures_in_window)
-            .then(a.process.id.cmp(b.process.id))
-    });
-    rows
-}
-
 /// The table of every gap, as the dashboard and the report list them.
 pub(super) fn all_gaps<'a>(index: &'a Index<'a>, tables: &mut Tables<'a>) -> Table {
     let gaps = &index.metrics.gaps;
@@ -186,18 +107,30 @@ pub(super) fn all_gaps<'a>(index: &'a Index<'a>, tables: &mut Tables<'a>) -> Tab
 #[derive(Serialize)]
 pub struct ControlsList {
     controls: Table,
+    pager: Pager,
 }
 
-/// `controls.html`.
-pub fn controls_page<'a>(index: &'a Index<'a>) -> PageView<'a, ControlsList> {
+/// Page `number` of `controls.html`, controls by id.
+pub fn controls_page<'a>(index: &'a Index<'a>, number: usize) -> PageView<'a, ControlsList> {
     let mut tables = Tables::new("");
-    let ids: Vec<&str> = index.model.controls.keys().map(String::as_str).collect();
-    let controls = tables.later("All controls".into(), ids.len(), move |rows| {
+    let total = index.model.controls.len();
+    let pager = paging::pager("controls", number, total);
+    let rows = paging::page_rows(number, total);
+    let ids = index
+        .model
+        .controls
+        .keys()
+        .skip(rows.start)
+        .take(rows.len());
+    let ids: Vec<&str> = ids.map(String::as_str).collect();
+    let caption = paging::caption("All controls", &pager);
+    let controls = tables.later(caption, ids.len(), move |rows| {
         rows.all(ids.iter().filter_map(|id| control_row(index, id)))
     });
-    let view = ControlsList { controls };
+    let view = ControlsList { controls, pager };
     let nav = ("controls", "Controls".to_string());
-    index.page("controls.html".into(), "controls.html", nav, view, tables)
+    let path = paging::page_path("controls", number);
+    index.page(path, "controls.html", nav, view, tables)
 }
 
 #[derive(Serialize)]
@@ -234,6 +167,7 @@ pub fn processes_page<'a>(index: &'a Index<'a>) -> PageView<'a, ProcessesList<'a
 #[derive(Serialize)]
 pub struct ExceptionsList<'a> {
     exceptions: Table,
+    pager: Pager,
     chart: Option<ChartView<'a>>,
     by_approver: Vec<CountRow<'a>>,
     by_control: Vec<CountRow<'a>>,
@@ -262,20 +196,25 @@ fn count_rows<'a>(
         .collect()
 }
 
-/// `exceptions.html`.
+/// Page `number` of `exceptions.html`; the figures and the chart are on the first page.
 pub fn exceptions_page<'a>(
     index: &'a Index<'a>,
     charts: &'a [Chart],
+    number: usize,
 ) -> PageView<'a, ExceptionsList<'a>> {
     let metrics = index.metrics;
     let mut tables = Tables::new("");
+    let total = metrics.exceptions.len();
+    let pager = paging::pager("exceptions", number, total);
+    let shown = &metrics.exceptions[paging::page_rows(number, total)];
     let exceptions = tables.later(
-        "All exceptions with their state on the as-of date".into(),
-        metrics.exceptions.len(),
-        move |rows| rows.all(metrics.exceptions.iter().map(|e| exception_row(index, e))),
+        paging::caption("All exceptions with their state on the as-of date", &pager),
+        shown.len(),
+        move |rows| rows.all(shown.iter().map(|e| exception_row(index, e))),
     );
     let view = ExceptionsList {
         exceptions,
+        pager,
         chart: chart_named(index, charts, "exceptions-by-age.svg"),
         by_approver: count_rows(&metrics.open_exceptions_by_approver, |id| index.person(id)),
         by_control: count_rows(&metrics.open_exceptions_by_control, |id| index.control(id)),
@@ -284,36 +223,35 @@ pub fn exceptions_page<'a>(
         expiring_soon_days: metrics.settings.expiring_soon_days,
     };
     let nav = ("exceptions", "Exceptions".to_string());
-    index.page(
-        "exceptions.html".into(),
-        "exceptions.html",
-        nav,
-        view,
-        tables,
-    )
+    let path = paging::page_path("exceptions", number);
+    index.page(path, "exceptions.html", nav, view, tables)
 }
 
 #[derive(Serialize)]
 pub struct IncidentsList {
     incidents: Table,
+    pager: Pager,
     ignored_after_as_of: usize,
 }
 
-/// `incidents.html`, newest first.
-pub fn incidents_page<'a>(index: &'a Index<'a>) -> PageView<'a, IncidentsList> {
+/// Page `number` of `incidents.html`, newest first.
+pub fn incidents_page<'a>(index: &'a Index<'a>, number: usize) -> PageView<'a, IncidentsList> {
     let mut tables = Tables::new("");
-    let mut incidents: Vec<&IncidentMetrics> = index.metrics.incidents.iter().collect();
-    incidents.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
+    let total = index.incidents_newest.len();
+    let pager = paging::pager("incidents", number, total);
+    let shown = &index.incidents_newest[paging::page_rows(number, total)];
     let view = IncidentsList {
         ignored_after_as_of: index.model.incidents.len() - index.metrics.incidents.len(),
         incidents: tables.later(
-            "All incidents, newest first".into(),
-            incidents.len(),
-            move |rows| rows.all(incidents.iter().map(|i| incident_row(index, i))),
+            paging::caption("All incidents, newest first", &pager),
+            shown.len(),
+            move |rows| rows.all(shown.iter().map(|i| incident_row(index, i))),
         ),
+        pager,
     };
     let nav = ("incidents", "Incidents".to_string());
-    index.page("incidents.html".into(), "incidents.html", nav, view, tables)
+    let path = paging::page_path("incidents", number);
+    index.page(path, "incidents.html", nav, view, tables)
 }
 
 /// A person in the people and accountability tables.

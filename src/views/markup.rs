@@ -62,9 +62,20 @@ impl Writer {
                 .raw("\">")
                 .text(link.label)
                 .raw("</a>")
+                .same_name(link)
                 .inactive(link),
             None => self.raw("<span class=\"none\">unassigned</span>"),
         }
+    }
+
+    /// ` (maria-gomez)` after a name another person also has.
+    fn same_name(&mut self, link: &Link) -> &mut Self {
+        if link.same_name {
+            self.raw(" <span class=\"sub mono\">(")
+                .text(link.id)
+                .raw(")</span>");
+        }
+        self
     }
 
     fn inactive(&mut self, link: &Link) -> &mut Self {

@@ -13,31 +13,39 @@ mod changes;
 mod charts;
 mod definitions;
 mod figures;
+mod findings;
 mod index;
 mod lists;
 mod markup;
+mod paging;
 mod records;
 mod report;
 mod reviews;
 mod rows;
 mod search;
+mod selections;
 mod tables;
+mod teams;
 
 use serde::Serialize;
 
 pub use definitions::definitions_page;
+pub use findings::{findings_page, findings_pages};
 pub use index::{Index, Link, SiteMeta};
 pub use lists::{
     accountability_page, controls_page, dashboard, exceptions_page, frameworks_page,
     incidents_page, people_page, processes_page,
 };
+pub use paging::page_count;
 pub use records::{
     control_page, exception_page, framework_page, incident_page, person_page, process_page,
 };
 pub use report::report_page;
 pub use reviews::{review_page, reviews_page};
 pub use search::{search_index, SearchIndex};
+pub use selections::{selection_page, selection_pages, Selection};
 pub use tables::{Table, Tables};
+pub use teams::{team_page, teams_page};
 
 /// A page ready to be rendered: its path in the site, the template that draws it, what the
 /// template sees, and the tables of records it places.

@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
+use super::paging::{self, Pager};
+
 use super::index::{Index, Link};
 use super::records::{evidence, kind_gaps, title, EvidenceView, GapOn};
 use super::rows::{action_row, review_row};
 use super::tables::{Table, Tables};
 use super::{title_or_id, words, PageView};
-use crate::metrics::ReviewMetrics;
 use crate::model::ProcessReview;
 
 /// What a review's page shows (`templates/review.html`).
@@ -81,22 +82,26 @@ pub fn review_page<'a>(
 #[derive(Serialize)]
 pub struct ReviewsList {
     reviews: Table,
+    pager: Pager,
     ignored_after_as_of: usize,
 }
 
-/// `reviews.html`, newest first.
-pub fn reviews_page<'a>(index: &'a Index<'a>) -> PageView<'a, ReviewsList> {
+/// Page `number` of `reviews.html`, newest first.
+pub fn reviews_page<'a>(index: &'a Index<'a>, number: usize) -> PageView<'a, ReviewsList> {
     let mut tables = Tables::new("");
-    let mut reviews: Vec<&ReviewMetrics> = index.metrics.reviews.iter().collect();
-    reviews.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
+    let total = index.reviews_newest.len();
+    let pager = paging::pager("reviews", number, total);
+    let shown = &index.reviews_newest[paging::page_rows(number, total)];
     let view = ReviewsList {
         ignored_after_as_of: index.model.reviews.len() - index.metrics.reviews.len(),
         reviews: tables.later(
-            "All process-defect reviews, newest first".into(),
-            reviews.len(),
-            move |rows| rows.all(reviews.iter().map(|r| review_row(index, r))),
+            paging::caption("All process-defect reviews, newest first", &pager),
+            shown.len(),
+            move |rows| rows.all(shown.iter().map(|r| review_row(index, r))),
         ),
+        pager,
     };
     let nav = ("reviews", "Reviews".to_string());
-    index.page("reviews.html".into(), "reviews.html", nav, view, tables)
+    let path = paging::page_path("reviews", number);
+    index.page(path, "reviews.html", nav, view, tables)
 }

@@ -6,17 +6,44 @@ use serde::Serialize;
 use super::index::Index;
 use super::title_or_id;
 
-/// One searchable page.
-#[derive(Serialize)]
+/// The kinds of record, in the order of `KINDS` in `static/site.js`: an entry names its kind
+/// by position, and its page is `{folder}/{id}.html`.
+const KINDS: [&str; 8] = [
+    "control",
+    "process",
+    "exception",
+    "incident",
+    "review",
+    "person",
+    "framework",
+    "team",
+];
+
+/// One searchable page, written as `[title, kind, id, text]`: an array rather than an
+/// object, and the address left for the script to make from the kind and the id, keep the
+/// index small enough to load fast at tens of thousands of records.
 struct Entry<'a> {
     /// Title shown in the results.
     t: &'a str,
-    /// Kind: control, process, exception, incident, review, person, framework.
+    /// Kind: the position of its name in `KINDS`.
     k: &'static str,
-    /// Page path from the site root.
-    u: String,
-    /// Extra searchable text: id, owner, state, origins.
+    /// The record's id: its page is `{folder}/{id}.html`.
+    id: &'a str,
+    /// Extra searchable text besides the title and the id: owner, state, origins.
     s: String,
+}
+
+impl Serialize for Entry<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let kind = KINDS.iter().position(|k| *k == self.k).unwrap_or_default();
+        let mut entry = serializer.serialize_tuple(4)?;
+        entry.serialize_element(self.t)?;
+        entry.serialize_element(&kind)?;
+        entry.serialize_element(self.id)?;
+        entry.serialize_element(self.s.trim())?;
+        entry.end()
+    }
 }
 
 /// The search index's entries; `pages.rs` writes them as `assets/search-index.js`.
@@ -54,24 +81,23 @@ fn records<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
     let model = index.model;
     for c in model.controls.values() {
         let s = format!(
-            "{} {} {}",
-            c.id,
+            "{} {}",
             name(index, &c.owner),
             c.owner.as_deref().unwrap_or_default()
         );
         entries.push(Entry {
             t: title_or_id(&c.title, &c.id),
             k: "control",
-            u: format!("controls/{}.html", c.id),
+            id: &c.id,
             s,
         });
     }
     for p in model.processes.values() {
-        let s = format!("{} {}", p.id, name(index, &p.owner));
+        let s = name(index, &p.owner).to_string();
         entries.push(Entry {
             t: title_or_id(&p.title, &p.id),
             k: "process",
-            u: format!("processes/{}.html", p.id),
+            id: &p.id,
             s,
         });
     }
@@ -81,8 +107,7 @@ fn records<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
             .get(e.id.as_str())
             .map_or("", |m| m.state.as_str());
         let s = format!(
-            "{} {} {} {}",
-            e.id,
+            "{} {} {}",
             e.control.as_deref().unwrap_or_default(),
             name(index, &e.approved_by),
             state
@@ -90,7 +115,7 @@ fn records<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
         entries.push(Entry {
             t: title_or_id(&e.title, &e.id),
             k: "exception",
-            u: format!("exceptions/{}.html", e.id),
+            id: &e.id,
             s,
         });
     }
@@ -104,8 +129,7 @@ fn incidents<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
         };
         let origins: Vec<&str> = metrics.origins.iter().map(|o| o.as_str()).collect();
         let s = format!(
-            "{} {} {} {}",
-            i.id,
+            "{} {} {}",
             i.control.as_deref().unwrap_or_default(),
             i.date,
             origins.join(" ")
@@ -113,7 +137,7 @@ fn incidents<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
         entries.push(Entry {
             t: title_or_id(&i.title, &i.id),
             k: "incident",
-            u: format!("incidents/{}.html", i.id),
+            id: &i.id,
             s,
         });
     }
@@ -127,8 +151,7 @@ fn reviews<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
             continue;
         };
         let s = format!(
-            "{} {} {} {} {} {} {}",
-            r.id,
+            "{} {} {} {} {} {}",
             r.control.as_deref().unwrap_or_default(),
             r.origin.map_or("", |o| o.as_str()),
             r.decision.map_or("", |d| d.as_str()),
@@ -139,7 +162,7 @@ fn reviews<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
         entries.push(Entry {
             t: title_or_id(&r.title, &r.id),
             k: "review",
-            u: format!("reviews/{}.html", r.id),
+            id: &r.id,
             s,
         });
     }
@@ -149,25 +172,33 @@ fn people_and_frameworks<'a>(index: &Index<'a>, entries: &mut Vec<Entry<'a>>) {
     let model = index.model;
     for p in model.people.values() {
         let s = format!(
-            "{} {} {}",
-            p.id,
+            "{} {}",
             p.title.as_deref().unwrap_or_default(),
             p.team.as_deref().unwrap_or_default()
         );
         entries.push(Entry {
             t: &p.name,
             k: "person",
-            u: format!("people/{}.html", p.id),
+            id: &p.id,
             s,
+        });
+    }
+    for t in model.teams.values() {
+        let lead = name(index, &t.lead).to_string();
+        entries.push(Entry {
+            t: title_or_id(&t.name, &t.id),
+            k: "team",
+            id: &t.id,
+            s: lead,
         });
     }
     for f in model.frameworks.values() {
         let refs: Vec<&str> = f.references.iter().map(|r| r.id.as_str()).collect();
-        let s = format!("{} {}", f.id, refs.join(" "));
+        let s = refs.join(" ");
         entries.push(Entry {
             t: &f.name,
             k: "framework",
-            u: format!("frameworks/{}.html", f.id),
+            id: &f.id,
             s,
         });
     }

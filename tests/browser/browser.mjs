@@ -22,8 +22,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const options = { out: path.join(REPO, "target/browser-test"), chromium: process.env.CHROMIUM || "/usr/bin/chromium" };
 for (let i = 2; i < process.argv.length; i += 2) {
   const [flag, value] = [process.argv[i], process.argv[i + 1]];
-  if (!["--site", "--serve", "--out", "--chromium"].includes(flag) || value === undefined) {
-    console.error(`usage: node browser.mjs --site DIR [--serve URL] [--out DIR] [--chromium PATH] (bad: ${flag})`);
+  if (!["--site", "--serve", "--out", "--chromium", "--paged-site"].includes(flag) || value === undefined) {
+    console.error(`usage: node browser.mjs --site DIR [--paged-site DIR] [--serve URL] [--out DIR] [--chromium PATH] (bad: ${flag})`);
     process.exit(2);
   }
   options[flag.slice(2)] = value;
@@ -39,7 +39,8 @@ fs.mkdirSync(OUT, { recursive: true });
 // Pages checked with axe-core, in light and dark mode; the record pages are the ones the
 // click-through visits (filled in below), so they always exist.
 const AXE_PAGES = ["index.html", "controls.html", "incidents.html", "exceptions.html", "people.html",
-  "processes.html", "frameworks.html", "accountability.html", "report.html", "definitions.html"];
+  "processes.html", "frameworks.html", "accountability.html", "report.html", "definitions.html",
+  "teams.html", "findings.html", "lists/flagged-exceptions.html"];
 const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-quic"];
 
@@ -450,6 +451,93 @@ async function axe(page, label) {
   return result.length ? `${result.length} minor/moderate finding(s), see notes` : "no violations";
 }
 
+// ---------------------------------------------------------------- phones and long lists
+// One page of every kind: each page at the site root, and the first page of each folder.
+function onePageOfEachKind() {
+  const pages = sitePages();
+  const kinds = new Map();
+  for (const page of pages) {
+    const kind = page.includes("/") ? page.split("/")[0] : page;
+    if (!kinds.has(kind) && !/-\d+\.html$/.test(page)) kinds.set(kind, page);
+  }
+  return [...kinds.values()];
+}
+
+const PHONE = { width: 390, height: 844 };
+
+// No page is wider than a 390 px phone: wide tables scroll inside their own box.
+async function fitsPhones(browser, base) {
+  const context = await browser.newContext({ viewport: PHONE, colorScheme: "light" });
+  const page = await context.newPage();
+  const watcher = watch(page);
+  const wide = [];
+  const pages = onePageOfEachKind();
+  let widest = 0;
+  for (const relative of pages) {
+    await page.goto(pageUrl(base, relative), { waitUntil: "load" });
+    const width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+    widest = Math.max(widest, width);
+    if (width > PHONE.width) {
+      const culprits = await page.evaluate((limit) => [...document.querySelectorAll("main *")]
+        .filter((el) => el.getBoundingClientRect().right > limit + 1 && !el.closest(".table-scroll"))
+        .slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${el.className}`), PHONE.width);
+      wide.push(`${relative}: ${width}px (${culprits.join(", ")})`);
+    }
+    if (relative === "index.html") await page.screenshot({ path: path.join(OUT, "dashboard-phone.png"), fullPage: false });
+  }
+  watcher.assertClean("console errors, page errors or failed requests");
+  await context.close();
+  assert(wide.length === 0, `${wide.length} page(s) wider than ${PHONE.width}px:\n${wide.join("\n")}`);
+  return `${pages.length} kinds of page, the widest ${widest}px`;
+}
+
+// A list of several pages: plain links between them with JavaScript off; with it on, the
+// rows of the page shown sort and filter, and "—" sorts last both ways.
+async function pagedLists(browser, base) {
+  const report = [];
+  for (const javaScriptEnabled of [false, true]) {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const watcher = watch(page);
+    await page.goto(pageUrl(base, "incidents.html"), { waitUntil: "load" });
+    const where = await text(page.locator(".pager-where").first());
+    const count = Number(where.match(/of (\d+)/)[1]);
+    assert(count >= 2, `incidents.html says "${where}"`);
+    const rowsOn = async () => page.locator("table.data tbody tr").count();
+    assert((await rowsOn()) === 500, `page 1 has ${await rowsOn()} rows`);
+    await navigate(page, () => page.getByRole("link", { name: "Next →" }).first().click(), /incidents-2\.html$/);
+    assert((await rowsOn()) === 500 || count === 2, "page 2 is not full");
+    assert(/Page 2 of/.test(await text(page.locator(".pager-where").first())), "page 2 does not say where it is");
+    await navigate(page, () => page.locator(".pager").first().getByRole("link", { name: String(count), exact: true }).click(), new RegExp(`incidents-${count}\\.html$`));
+    const last = await rowsOn();
+    assert(last > 0 && last <= 500, `the last page has ${last} rows`);
+    await navigate(page, () => page.getByRole("link", { name: "← Previous" }).first().click(), /incidents-\d+\.html$|incidents\.html$/);
+    if (javaScriptEnabled) {
+      const table = page.locator("table.data").first();
+      const headers = await table.locator("thead th").allTextContents();
+      const severity = headers.findIndex((h) => /Severity/i.test(h));
+      assert(severity >= 0, `no Severity column in ${headers.join(", ")}`);
+      const header = table.locator("thead th").nth(severity);
+      for (const direction of ["ascending", "descending"]) {
+        await header.getByRole("button").click();
+        assert((await header.getAttribute("aria-sort")) === direction, `not ${direction}`);
+        const values = await columnValues(table, severity);
+        const firstEmpty = values.findIndex((v) => v === "—" || v === "");
+        if (firstEmpty >= 0) assert(values.slice(firstEmpty).every((v) => v === "—" || v === ""), `"—" not last when ${direction}: ${values.slice(firstEmpty, firstEmpty + 5)}`);
+      }
+      const filter = page.getByRole("searchbox", { name: "Filter the table below" }).first();
+      await filter.fill("critical");
+      const shown = await table.locator("tbody tr:visible").count();
+      assert(shown > 0 && shown < 500, `filter "critical" shows ${shown} rows`);
+      assert(/this page/.test(await filter.getAttribute("placeholder")), "the filter does not say it works on this page");
+    }
+    watcher.assertClean("console errors, page errors or failed requests");
+    report.push(`JS ${javaScriptEnabled ? "on" : "off"}: ${count} pages, last ${last} rows`);
+    await context.close();
+  }
+  return report.join("; ");
+}
+
 // ---------------------------------------------------------------- main
 const browser = await chromium.launch({ executablePath: options.chromium, headless: true, args: LAUNCH_ARGS });
 const started = Date.now();
@@ -494,6 +582,13 @@ try {
   }
 
   await check("file: tables are there with JavaScript off", () => withoutJavaScript(browser, fileBase));
+  await check("file: no page is wider than a 390 px phone", () => fitsPhones(browser, fileBase));
+  if (options["paged-site"]) {
+    const pagedBase = pathToFileURL(path.resolve(options["paged-site"]) + path.sep).href;
+    await check("file: long lists come in pages, with JavaScript off and on", () => pagedLists(browser, pagedBase));
+  } else {
+    notes.push("no --paged-site: the pages of long lists were not checked");
+  }
   const shots = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await check("file: dark mode follows the system setting", () => darkMode(shots, fileBase));
   await check("file: screenshot of a control page", async () => {

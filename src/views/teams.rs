@@ -1,0 +1,330 @@
+//! Team pages (`teams/ID.html`) and the list of teams (`teams.html`): what a team lead must
+//! answer for. A team's records are its members' (people whose `team` is the team): the
+//! controls and processes they own, the exceptions on those or approved by a member, the
+//! failures a member is accountable for, and the findings and actions that name a member.
+//! The headline figures are the dashboard's, counted over those records only.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::figures::{figures, Figure};
+use super::index::{Index, Link};
+use super::rows::{action_row, control_row, exception_row, incident_row, process_row};
+use super::selections::Selection;
+use super::tables::{Cells, Header, Row, Table, Tables};
+use super::{PageView, RECORD_ROOT};
+use crate::metrics::{
+    ActionStatus, ExceptionMetrics, ExceptionState, Finding, GapKind, IncidentMetrics, Summary,
+};
+use crate::model::Team;
+
+/// A team's records, gathered from its members' indexes.
+pub(super) struct TeamRecords<'a> {
+    pub(super) members: Vec<&'a str>,
+    pub(super) controls: Vec<&'a str>,
+    pub(super) processes: Vec<&'a str>,
+    pub(super) exceptions: Vec<&'a ExceptionMetrics>,
+    /// Failures a member is accountable for, newest first, each once.
+    pub(super) failures: Vec<&'a IncidentMetrics>,
+    pub(super) actions: Vec<&'a ActionStatus>,
+    pub(super) findings: Vec<&'a Finding>,
+}
+
+/// The records of `team`: looked up through the members' indexes, never by scanning.
+pub(super) fn team_records<'a>(index: &'a Index<'a>, team: &str) -> TeamRecords<'a> {
+    let members: Vec<&str> = index
+        .people_by_team
+        .get(team)
+        .map_or(&[][..], Vec::as_slice)
+        .to_vec();
+    let mut controls = BTreeSet::new();
+    let mut processes = BTreeSet::new();
+    let mut exceptions = BTreeSet::new();
+    let mut failures = BTreeSet::new();
+    let mut actions = Vec::new();
+    for member in &members {
+        let Some(own) = index.people.get(member) else {
+            continue;
+        };
+        controls.extend(own.controls_owned.iter().copied());
+        processes.extend(own.processes_owned.iter().copied());
+        exceptions.extend(own.exceptions_approved.iter().copied());
+        failures.extend(own.accountable.iter().map(|(i, _)| (i.date, i.id.as_str())));
+        actions.extend(own.actions.iter().copied());
+    }
+    for control in &controls {
+        let on_control = index.exceptions_by_control.get(control).into_iter();
+        exceptions.extend(on_control.flatten().copied());
+    }
+    for process in &processes {
+        let on_process = index.exceptions_by_process.get(process).into_iter();
+        exceptions.extend(on_process.flatten().copied());
+    }
+    let exceptions = exceptions
+        .into_iter()
+        .filter_map(|id| index.exception_metrics.get(id).copied())
+        .collect();
+    let failures = failures
+        .into_iter()
+        .rev()
+        .filter_map(|(_, id)| index.incident_metrics.get(id).copied())
+        .collect();
+    actions.sort_by(|a, b| {
+        (a.record_kind, &a.record, a.index).cmp(&(b.record_kind, &b.record, b.index))
+    });
+    let findings = members
+        .iter()
+        .flat_map(|m| index.findings_by_person.get(m).into_iter().flatten())
+        .map(|&position| &index.findings[position])
+        .collect();
+    TeamRecords {
+        members,
+        controls: controls.into_iter().collect(),
+        processes: processes.into_iter().collect(),
+        exceptions,
+        failures,
+        actions,
+        findings,
+    }
+}
+
+/// The dashboard's summary figures over a team's records.
+pub(super) fn team_summary(index: &Index, records: &TeamRecords) -> Summary {
+    let in_window = records.failures.iter().filter(|i| i.in_window);
+    let incidents_in_window = in_window.clone().count();
+    let repeat_incidents_in_window = in_window.clone().filter(|i| i.repeat).count();
+    let open: Vec<&&ExceptionMetrics> = records
+        .exceptions
+        .iter()
+        .filter(|e| e.state.is_open())
+        .collect();
+    let open_where =
+        |wanted: fn(&ExceptionMetrics) -> bool| open.iter().filter(|e| wanted(e)).count();
+    let member_gaps = records
+        .members
+        .iter()
+        .flat_map(|m| index.people.get(m).into_iter().flat_map(|p| p.gaps.iter()));
+    let gaps = |kinds: &[GapKind]| {
+        member_gaps
+            .clone()
+            .filter(|g| kinds.contains(&g.kind))
+            .count()
+    };
+    let recurring = records
+        .controls
+        .iter()
+        .filter(|c| index.control_metrics.get(*c).is_some_and(|m| m.recurring));
+    Summary {
+        controls: records.controls.len(),
+        incidents_in_window,
+        repeat_incidents_in_window,
+        repeat_rate: (incidents_in_window > 0)
+            .then(|| repeat_incidents_in_window as f64 / incidents_in_window as f64),
+        recurring_controls: recurring.count(),
+        structural_incidents_in_window: in_window.filter(|i| i.structural).count(),
+        open_exceptions: open.len(),
+        expired_exceptions: open_where(|e| e.state == ExceptionState::Expired),
+        permanent_exceptions: open_where(|e| e.state == ExceptionState::Permanent),
+        over_policy_exceptions: open_where(|e| e.over_policy),
+        self_approved_exceptions: gaps(&[GapKind::SelfApproved]),
+        unauthorized_approvals: gaps(&[GapKind::UnauthorizedApprover]),
+        ownership_gaps: gaps(&[
+            GapKind::InactiveOwner,
+            GapKind::InactiveApprover,
+            GapKind::NoRiskSignoff,
+        ]),
+        overdue_reviews: gaps(&[GapKind::ReviewOverdue]),
+        open_actions: records.actions.iter().filter(|a| a.open).count(),
+        overdue_actions: records.actions.iter().filter(|a| a.overdue).count(),
+        ..Summary::default()
+    }
+}
+
+/// Where on a team's page the records behind a figure are.
+fn section_of(selection: Selection) -> &'static str {
+    match selection {
+        Selection::RecurringControls => "controls",
+        Selection::RepeatFailures | Selection::StructuralFailures => "failures",
+        Selection::OpenExceptions
+        | Selection::ExpiredExceptions
+        | Selection::PermanentExceptions
+        | Selection::FlaggedExceptions
+        | Selection::OverPolicyExceptions => "exceptions",
+        Selection::OverdueActions => "actions",
+        _ => "findings",
+    }
+}
+
+/// A policy finding with the person to chase.
+pub(super) struct FindingRow<'a> {
+    pub(super) kind: &'a str,
+    pub(super) person: Option<Link<'a>>,
+    pub(super) message: &'a str,
+}
+
+pub(super) fn finding_row<'a>(index: &Index<'a>, finding: &'a Finding) -> FindingRow<'a> {
+    FindingRow {
+        kind: &finding.kind,
+        person: finding.person.as_deref().map(|p| index.person(p)),
+        message: &finding.message,
+    }
+}
+
+impl Row for FindingRow<'_> {
+    const SIZE: usize = 300;
+    const HEADERS: &'static [Header] = &[
+        Header("Finding", ""),
+        Header("Person to chase", ""),
+        Header("What is wrong", ""),
+    ];
+    const EMPTY: &'static str = "No findings.";
+
+    fn cells(&self, cells: &mut Cells) {
+        cells
+            .cell("")
+            .raw("<span class=\"tag\">")
+            .text(self.kind)
+            .raw("</span>");
+        cells.cell("").person(self.person.as_ref());
+        cells.cell("").text(self.message);
+    }
+}
+
+#[derive(Serialize)]
+pub struct TeamView<'a> {
+    id: &'a str,
+    name: &'a str,
+    lead: Option<Link<'a>>,
+    members: Vec<Link<'a>>,
+    figures: Vec<Figure>,
+    controls: Table,
+    processes: Table,
+    exceptions: Table,
+    failures: Table,
+    actions: Table,
+    findings: Table,
+    /// The team's calendar feed, from the site root.
+    calendar: String,
+}
+
+/// `teams/ID.html`.
+pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamView<'a>> {
+    let records = team_records(index, &team.id);
+    let summary = team_summary(index, &records);
+    let page = format!("teams/{}.html", team.id);
+    let figures = figures(
+        &summary,
+        |selection| format!("{page}#{}", section_of(selection)),
+        |_| None,
+    );
+    let mut tables = Tables::new(RECORD_ROOT);
+    let TeamRecords {
+        members,
+        controls,
+        processes,
+        exceptions,
+        failures,
+        actions,
+        findings,
+    } = records;
+    let view = TeamView {
+        id: &team.id,
+        name: &team.name,
+        lead: team.lead.as_deref().map(|l| index.person(l)),
+        members: members.iter().map(|m| index.person(m)).collect(),
+        figures,
+        controls: tables.now(
+            "Controls owned by the team's members",
+            controls.iter().filter_map(|c| control_row(index, c)),
+        ),
+        processes: tables.now(
+            "Processes owned by the team's members",
+            processes.iter().filter_map(|p| process_row(index, p)),
+        ),
+        exceptions: tables.now(
+            "Exceptions on the team's controls and processes, or approved by a member",
+            exceptions.iter().map(|e| exception_row(index, e)),
+        ),
+        failures: tables.now(
+            "Failures a member is accountable for, newest first",
+            failures.iter().map(|i| incident_row(index, i)),
+        ),
+        actions: tables.now(
+            "Remediation actions owned by a member",
+            actions.iter().map(|a| action_row(index, a)),
+        ),
+        findings: tables.now(
+            "Policy findings naming a member",
+            findings.iter().map(|f| finding_row(index, f)),
+        ),
+        calendar: crate::calendar::team_feed(&team.id),
+    };
+    let title = format!("Team {}", team.name);
+    index.page(page, "team.html", ("teams", title), view, tables)
+}
+
+/// A team in the list of teams.
+#[derive(Serialize)]
+struct TeamRow<'a> {
+    link: Link<'a>,
+    lead: Option<Link<'a>>,
+    members: usize,
+    controls: usize,
+    recurring_controls: usize,
+    failures_in_window: usize,
+    open_exceptions: usize,
+    flagged_exceptions: usize,
+    findings: usize,
+    overdue_actions: usize,
+}
+
+#[derive(Serialize)]
+pub struct TeamsList<'a> {
+    teams: Vec<TeamRow<'a>>,
+    /// People with no team: their records belong to no team page.
+    without_team: usize,
+}
+
+/// `teams.html`.
+pub fn teams_page<'a>(index: &'a Index<'a>) -> PageView<'a, TeamsList<'a>> {
+    let teams = index
+        .model
+        .teams
+        .values()
+        .map(|team| {
+            let records = team_records(index, &team.id);
+            let summary = team_summary(index, &records);
+            TeamRow {
+                link: index.team(&team.id),
+                lead: team.lead.as_deref().map(|l| index.person(l)),
+                members: records.members.len(),
+                controls: summary.controls,
+                recurring_controls: summary.recurring_controls,
+                failures_in_window: summary.incidents_in_window,
+                open_exceptions: summary.open_exceptions,
+                flagged_exceptions: summary.expired_exceptions + summary.permanent_exceptions,
+                findings: records.findings.len(),
+                overdue_actions: summary.overdue_actions,
+            }
+        })
+        .collect();
+    let without_team = index
+        .model
+        .people
+        .values()
+        .filter(|p| p.team.is_none())
+        .count();
+    let view = TeamsList {
+        teams,
+        without_team,
+    };
+    let nav = ("teams", "Teams".to_string());
+    index.page(
+        "teams.html".into(),
+        "teams.html",
+        nav,
+        view,
+        Tables::new(""),
+    )
+}

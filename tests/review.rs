@@ -1,0 +1,358 @@
+//! The leadership review: the dashboard as one decision screen whose figures lead to exactly
+//! what they count, team pages, long lists in pages that work without JavaScript, and people
+//! with the same name told apart. Expected values are worked out by hand from
+//! `tests/fixtures/valid` (see the comments) and `docs/content-format.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[allow(dead_code)]
+#[path = "../examples/synth.rs"]
+mod synth;
+
+const AS_OF: &str = "2026-11-01";
+
+fn build(content: &Path, out: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
+        .args(["build", "--as-of", AS_OF, "--content"])
+        .arg(content)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("running govsite");
+    assert!(
+        output.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
+}
+
+fn read(site: &Path, page: &str) -> String {
+    std::fs::read_to_string(site.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+/// The `<tbody>` of the table whose caption starts with `caption`.
+fn table<'p>(page: &'p str, caption: &str) -> &'p str {
+    let marker = format!("<caption>{caption}");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no table captioned {caption:?}"));
+    let rest = &page[start..];
+    let body = rest.find("<tbody>").unwrap();
+    let end = rest.find("</tbody>").unwrap();
+    &rest[body..end]
+}
+
+/// The ids of the records of `folder` (`controls/`) linked from `html`, in order, each once.
+fn ids(html: &str, folder: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for piece in html.split(&format!("{folder}/")).skip(1) {
+        if let Some(end) = piece.find(".html\"") {
+            let id = &piece[..end];
+            if !id.contains(['"', '<', ' ']) && found.last().map(String::as_str) != Some(id) {
+                found.push(id.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// The headline figure labelled `label` on a page: its value and where it leads.
+fn figure(page: &str, label: &str) -> (String, String) {
+    let marker = format!("<span class=\"visually-hidden\"> {label}</span>");
+    let end = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no figure {label:?}"));
+    let before = &page[..end];
+    let start = before.rfind("<a class=\"figure-value\" href=\"").unwrap();
+    let link = &before[start + "<a class=\"figure-value\" href=\"".len()..];
+    let (href, value) = link.split_once("\">").unwrap();
+    (value.to_string(), href.to_string())
+}
+
+fn rows(html: &str) -> usize {
+    html.matches("<tr>").count()
+}
+
+#[test]
+fn a_team_page_counts_only_the_records_of_the_teams_members() {
+    let dir = tempfile::tempdir().unwrap();
+    build(&fixture(), dir.path());
+    let site = dir.path();
+
+    // security = ana-ruiz, ben-okoro (people.yaml). ana owns CTL-ROTATION and CTL-VAULT;
+    // its exceptions: EXC-001 (on CTL-ROTATION), EXC-002 (on CTL-VAULT, approved by ana),
+    // EXC-003 (approved by ana). Failures: INC-001 (design: ben owned CTL-ROTATION until
+    // 2026-03-31), INC-002 (design: ana), INC-003 (approval: EXC-002's approver ana).
+    let security = read(site, "teams/security.html");
+    let controls = table(&security, "Controls owned by the team");
+    assert_eq!(ids(controls, "controls"), ["CTL-ROTATION", "CTL-VAULT"]);
+    let exceptions = table(&security, "Exceptions on the team");
+    assert_eq!(
+        ids(exceptions, "exceptions"),
+        ["EXC-001", "EXC-002", "EXC-003"]
+    );
+    let failures = table(&security, "Failures a member is accountable for");
+    assert_eq!(
+        ids(failures, "incidents"),
+        ["INC-003", "INC-002", "INC-001"]
+    );
+    // Open on 2026-11-01: EXC-002 (no expiry: permanent) and EXC-003 (expires 2026-12-01);
+    // EXC-001 was closed on 2026-03-01.
+    assert_eq!(figure(&security, "Open exceptions").0, "2");
+    assert_eq!(figure(&security, "Permanent exceptions").0, "1");
+    assert_eq!(
+        figure(&security, "Open exceptions").1,
+        "../teams/security.html#exceptions"
+    );
+
+    // apps = cara-mills, dev-patel. dev owns CTL-TOKEN-TTL; cara and dev own ci-deploy and
+    // onboarding. Exceptions: EXC-003 (on CTL-TOKEN-TTL and ci-deploy), EXC-001 (on
+    // ci-deploy, approved by cara). Failures, newest first: INC-005 (approval: dev approved
+    // it), INC-003 (operation: onboarding's owner dev), INC-004 (operation: ci-deploy's owner
+    // cara), INC-001 (operation: cara). INC-005 was surfaced by approval-bypass: structural.
+    let apps = read(site, "teams/apps.html");
+    assert_eq!(
+        ids(table(&apps, "Controls owned by the team"), "controls"),
+        ["CTL-TOKEN-TTL"]
+    );
+    assert_eq!(
+        ids(table(&apps, "Processes owned by the team"), "processes"),
+        ["ci-deploy", "onboarding"]
+    );
+    assert_eq!(
+        ids(
+            table(&apps, "Failures a member is accountable for"),
+            "incidents"
+        ),
+        ["INC-005", "INC-003", "INC-004", "INC-001"]
+    );
+    assert_eq!(figure(&apps, "Open exceptions").0, "1");
+    assert_eq!(figure(&apps, "Permanent exceptions").0, "0");
+    assert_eq!(figure(&apps, "Structural failures").0, "1");
+    assert_eq!(figure(&security, "Structural failures").0, "0");
+
+    // The list of teams, and every link to a team, lead to the team's page.
+    let teams = read(site, "teams.html");
+    assert!(teams.contains("href=\"teams/security.html\""), "{teams}");
+    assert!(teams.contains("href=\"teams/apps.html\""));
+    let ana = read(site, "people/ana-ruiz.html");
+    assert!(ana.contains("href=\"../teams/security.html\""));
+    assert!(!ana.contains("people.html#team-"));
+}
+
+#[test]
+fn every_headline_figure_leads_to_a_list_of_exactly_what_it_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    build(&fixture(), dir.path());
+    let site = dir.path();
+    let dashboard = read(site, "index.html");
+
+    // Permanent: EXC-002 alone (no expiry, open). Open: EXC-002 and EXC-003.
+    let (value, href) = figure(&dashboard, "Permanent exceptions");
+    assert_eq!(
+        (value.as_str(), href.as_str()),
+        ("1", "lists/permanent-exceptions.html")
+    );
+    let list = read(site, &href);
+    assert_eq!(
+        ids(table(&list, "Permanent exceptions"), "exceptions"),
+        ["EXC-002"]
+    );
+    let (value, href) = figure(&dashboard, "Open exceptions");
+    assert_eq!(value, "2");
+    let list = read(site, &href);
+    assert_eq!(
+        ids(table(&list, "Open exceptions"), "exceptions"),
+        ["EXC-002", "EXC-003"]
+    );
+    // Structural in the window: INC-005 (surfaced by approval-bypass).
+    let (value, href) = figure(&dashboard, "Structural failures");
+    assert_eq!(value, "1");
+    let list = read(site, &href);
+    assert_eq!(
+        ids(table(&list, "Structural failures"), "incidents"),
+        ["INC-005"]
+    );
+
+    // On the example, every count card and its list agree (a list's rows are its records).
+    let example = tempfile::tempdir().unwrap();
+    build(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        example.path(),
+    );
+    let dashboard = read(example.path(), "index.html");
+    for label in [
+        "Recurring controls",
+        "Structural failures",
+        "Open exceptions",
+        "Expired, still open",
+        "Permanent exceptions",
+        "Over policy",
+        "Self-approved",
+        "Unauthorized approvals",
+        "Ownership gaps",
+        "Overdue reviews",
+        "Overdue actions",
+    ] {
+        let (value, href) = figure(&dashboard, label);
+        assert!(href.starts_with("lists/"), "{label} leads to {href}");
+        let list = read(example.path(), &href);
+        let body = &list[list.find("<tbody>").unwrap()..list.find("</tbody>").unwrap()];
+        let count = if body.contains("colspan=") {
+            0
+        } else {
+            rows(body)
+        };
+        assert_eq!(value, count.to_string(), "{label}: {href}");
+    }
+}
+
+#[test]
+fn the_dashboard_shows_the_first_rows_of_each_list_and_groups_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let estate = dir.path().join("estate");
+    let options = synth::Options {
+        controls: 60,
+        seed: 5,
+        ..Default::default()
+    };
+    synth::generate(&options, &estate).unwrap();
+    let site = dir.path().join("site");
+    build(&estate, &site);
+    let dashboard = read(&site, "index.html");
+    let gaps_list = read(&site, "lists/flagged-exceptions.html");
+    let flagged = rows(table(&gaps_list, "Expired and permanent exceptions"));
+    assert!(flagged > 5, "the estate has {flagged} flagged exceptions");
+    // The dashboard holds the first five, in the list's order, and links to all of them.
+    let preview = table(&dashboard, "Expired and permanent exceptions");
+    assert_eq!(rows(preview), 5);
+    let all = ids(
+        table(&gaps_list, "Expired and permanent exceptions"),
+        "exceptions",
+    );
+    assert_eq!(ids(preview, "exceptions"), all[..5]);
+    assert!(dashboard.contains(&format!(
+        "<a href=\"lists/flagged-exceptions.html\">All {flagged} →</a>"
+    )));
+    // Findings come grouped by kind and by person, not as one flat list.
+    assert!(dashboard.contains("<caption>Findings by kind</caption>"));
+    let people = table(&dashboard, "People to chase");
+    assert!(rows(people) <= 10, "at most ten people on the dashboard");
+    assert!(dashboard.contains("href=\"findings.html\""));
+    assert!(
+        dashboard.len() < 400 * 1024,
+        "the dashboard is {} bytes",
+        dashboard.len()
+    );
+}
+
+#[test]
+fn long_lists_come_in_pages_of_500_rows_that_link_to_each_other_without_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    let estate = dir.path().join("estate");
+    let options = synth::Options {
+        controls: 130,
+        seed: 3,
+        ..Default::default()
+    };
+    synth::generate(&options, &estate).unwrap();
+    let site = dir.path().join("site");
+    build(&estate, &site);
+
+    let metrics: serde_json::Value =
+        serde_json::from_str(&read(&site, "data/metrics.json")).unwrap();
+    let incidents = metrics["incidents"].as_array().unwrap().len();
+    assert!(incidents > 1000, "{incidents} incidents");
+    let pages = incidents.div_ceil(500);
+    let mut seen = Vec::new();
+    for number in 1..=pages {
+        let name = if number == 1 {
+            "incidents.html".to_string()
+        } else {
+            format!("incidents-{number}.html")
+        };
+        let page = read(&site, &name);
+        let body = table(&page, "All incidents, newest first");
+        let expected = if number < pages {
+            500
+        } else {
+            incidents - 500 * (pages - 1)
+        };
+        assert_eq!(rows(body), expected, "{name}");
+        seen.extend(ids(body, "incidents"));
+        // Plain links to the neighbours: nothing needs a script.
+        if number < pages {
+            let next = format!("<a rel=\"next\" href=\"incidents-{}.html\">", number + 1);
+            assert!(page.contains(&next), "{name} has no link to the next page");
+        }
+        if number > 1 {
+            assert!(page.contains(&format!("Page {number} of {pages}")));
+        }
+        let caption = format!(
+            "(rows {}–{} of {})",
+            grouped(500 * (number - 1) + 1),
+            grouped(500 * (number - 1) + expected),
+            grouped(incidents)
+        );
+        assert!(page.contains(&caption), "{name}: no {caption}");
+    }
+    assert!(!site.join(format!("incidents-{}.html", pages + 1)).exists());
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), incidents, "every incident on exactly one page");
+}
+
+fn grouped(value: usize) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[test]
+fn people_with_the_same_name_are_told_apart_by_their_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&fixture(), &content);
+    let people = content.join("people.yaml");
+    let mut text = std::fs::read_to_string(&people).unwrap();
+    text = text.replacen(
+        "- id: cara-mills\n",
+        "- id: ana-ruiz-2\n  name: Ana Ruiz\n  team: apps\n- id: cara-mills\n",
+        1,
+    );
+    std::fs::write(&people, text).unwrap();
+    let site = dir.path().join("site");
+    build(&content, &site);
+    let control = read(&site, "controls/CTL-ROTATION.html");
+    assert!(
+        control.contains("Ana Ruiz</a> <span class=\"sub mono\">(ana-ruiz)</span>"),
+        "the owner's id is not shown beside a shared name"
+    );
+    let apps = read(&site, "teams/apps.html");
+    assert!(apps.contains("Ana Ruiz</a> <span class=\"sub mono\">(ana-ruiz-2)</span>"));
+    // A name that is a person's own is shown alone.
+    assert!(!control.contains("(cara-mills)"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
