@@ -47,9 +47,9 @@ pub fn render_site(
         &|| calendar::write_feeds(index.model, index.metrics, sink),
         &|| {
             let search = views::search_index(index);
-            sink.put_stream("assets/search-index.js".into(), &mut |out| {
-                search.write(out)
-            })?;
+            for (shard, (path, _)) in views::SEARCH_SHARDS.iter().enumerate() {
+                sink.put_stream(path.to_string(), &mut |out| search.write(shard, out))?;
+            }
             STATIC_FILES
                 .iter()
                 .try_for_each(|(path, text)| sink.put(OutputFile::new(*path, *text)))

@@ -83,8 +83,11 @@
   var FOLDERS = ["controls/", "processes/", "exceptions/", "incidents/", "reviews/", "people/", "frameworks/", "teams/"];
 
   // The index is requested once, however many keys are typed while it loads; what waits for
-  // it runs once it is there, in the order asked.
+  // it runs once it is there, in the order asked. It comes in three scripts, the smallest
+  // first (src/views/search.rs): records, then exceptions, then incidents, each loaded after
+  // the one before; results show as soon as the first is there and grow as the others come.
   var waiting = null;
+  var MORE = ["exceptions", "incidents"];
   function load(then) {
     if (window.GOVSITE_SEARCH) return then();
     if (waiting) {
@@ -92,18 +95,41 @@
       return;
     }
     waiting = [then];
-    var script = document.createElement("script");
-    script.src = root + "assets/search-index.js";
-    script.onload = function () {
+    script("assets/search-index.js", function () {
       var ready = waiting;
       waiting = null;
       ready.forEach(function (callback) { callback(); });
-    };
-    script.onerror = function () {
+      loadMore(0);
+    }, function () {
       waiting = null; // the next key tries again
-      script.remove();
+    });
+  }
+
+  function loadMore(next) {
+    if (next >= MORE.length) return;
+    script("assets/search-" + MORE[next] + ".js", function () {
+      if (!list.hidden || (document.activeElement === input && terms().length)) show();
+      loadMore(next + 1);
+    }, function () {});
+  }
+
+  function script(path, loaded, failed) {
+    var tag = document.createElement("script");
+    tag.src = root + path;
+    tag.onload = loaded;
+    tag.onerror = function () {
+      tag.remove();
+      failed();
     };
-    document.head.appendChild(script);
+    document.head.appendChild(tag);
+  }
+
+  // Every entry loaded so far, in the order of the scripts.
+  function shards() {
+    var more = window.GOVSITE_SEARCH_MORE || {};
+    var all = [window.GOVSITE_SEARCH || []];
+    MORE.forEach(function (name) { if (more[name]) all.push(more[name]); });
+    return all;
   }
 
   function close() {
@@ -169,12 +195,13 @@
     var wanted = terms();
     if (!wanted.length) return close();
     var matches = [];
-    var entries = window.GOVSITE_SEARCH || [];
-    for (var i = 0; i < entries.length && matches.length < 20; i++) {
-      var e = entries[i];
-      var text = (e[0] + " " + KINDS[e[1]] + " " + e[2] + " " + e[3]).toLowerCase();
-      if (wanted.every(function (term) { return text.indexOf(term) !== -1; })) matches.push(entries[i]);
-    }
+    shards().forEach(function (entries) {
+      for (var i = 0; i < entries.length && matches.length < 20; i++) {
+        var e = entries[i];
+        var text = (e[0] + " " + KINDS[e[1]] + " " + e[2] + " " + e[3]).toLowerCase();
+        if (wanted.every(function (term) { return text.indexOf(term) !== -1; })) matches.push(e);
+      }
+    });
     render(matches);
   }
 

@@ -356,3 +356,68 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn the_report_has_contents_team_summaries_and_is_condensed_above_250_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    build(&fixture(), &dir.path().join("small"));
+    let report = read(&dir.path().join("small"), "report.html");
+    assert!(report.contains("<h2 id=\"r-contents\">Contents</h2>"));
+    for anchor in [
+        "#r-figures",
+        "#r-register",
+        "#r-gaps",
+        "#r-teams",
+        "#r-controls",
+    ] {
+        assert!(
+            report.contains(&format!("<a href=\"{anchor}\">")),
+            "{anchor}"
+        );
+    }
+    // The fixture's three controls each have their section; both teams their row.
+    assert_eq!(
+        report.matches("<section class=\"report-control\"").count(),
+        3
+    );
+    let teams = table(&report, "Each team");
+    assert_eq!(rows(teams), 2);
+    assert!(teams.contains("href=\"teams/security.html\""));
+    assert!(report.contains("over policy</strong> granted for longer than"));
+
+    let estate = dir.path().join("estate");
+    let options = synth::Options {
+        controls: 260,
+        seed: 2,
+        incidents_per_control: 2.0,
+        ..Default::default()
+    };
+    synth::generate(&options, &estate).unwrap();
+    let site = dir.path().join("large");
+    build(&estate, &site);
+    let report = read(&site, "report.html");
+    assert!(report.contains("so the report is condensed"));
+    assert_eq!(rows(table(&report, "Every control")), 260);
+    let sections = report.matches("<section class=\"report-control\"").count();
+    assert!((1..=25).contains(&sections), "{sections} control sections");
+    // Condensed: the findings grouped, not listed one by one.
+    assert!(!report.contains("<caption>Ownership, approval, review and remediation gaps"));
+    assert!(report.contains("<caption>Findings by kind</caption>"));
+}
+
+#[test]
+fn the_search_index_loads_records_first_and_incidents_last() {
+    let dir = tempfile::tempdir().unwrap();
+    build(&fixture(), dir.path());
+    let first = read(dir.path(), "assets/search-index.js");
+    let exceptions = read(dir.path(), "assets/search-exceptions.js");
+    let incidents = read(dir.path(), "assets/search-incidents.js");
+    // [title, kind, id, text]; kinds: 0 control, 2 exception, 3 incident, 7 team.
+    assert!(first.starts_with("window.GOVSITE_SEARCH = ["));
+    assert!(first.contains("[\"Rotation of deploy secrets\",0,\"CTL-ROTATION\","));
+    assert!(first.contains("[\"Security\",7,\"security\",\"Ana Ruiz\"]"));
+    assert!(!first.contains("INC-001") && !first.contains(",2,\"EXC-"));
+    assert!(exceptions.contains(",2,\"EXC-002\","));
+    assert!(incidents.contains(",3,\"INC-001\","));
+    assert!(!incidents.contains(",2,\"EXC-"));
+}

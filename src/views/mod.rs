@@ -42,7 +42,7 @@ pub use records::{
 };
 pub use report::report_page;
 pub use reviews::{review_page, reviews_page};
-pub use search::{search_index, SearchIndex};
+pub use search::{search_index, SearchIndex, SHARDS as SEARCH_SHARDS};
 pub use selections::{selection_page, selection_pages, Selection};
 pub use tables::{Table, Tables};
 pub use teams::{team_page, teams_page};

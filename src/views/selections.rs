@@ -446,3 +446,30 @@ pub fn selection_page<'a>(
         tables,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Selection;
+
+    #[test]
+    fn every_list_links_to_a_definition_on_the_definitions_page() {
+        let anchors = super::super::definitions::anchors();
+        for selection in Selection::ALL {
+            let definition = selection.describe().3;
+            assert!(
+                anchors.iter().any(|a| a == definition),
+                "{selection:?}: definitions.html has no anchor `{definition}`"
+            );
+        }
+        for anchor in ["teams", "lists-behind-the-figures"] {
+            assert!(anchors.iter().any(|a| a == anchor), "no anchor `{anchor}`");
+        }
+    }
+
+    #[test]
+    fn selections_are_in_the_order_of_their_positions() {
+        for (position, selection) in Selection::ALL.into_iter().enumerate() {
+            assert_eq!(selection as usize, position, "{selection:?}");
+        }
+    }
+}

@@ -264,9 +264,9 @@ pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamV
     index.page(page, "team.html", ("teams", title), view, tables)
 }
 
-/// A team in the list of teams.
+/// A team in the list of teams and in the report.
 #[derive(Serialize)]
-struct TeamRow<'a> {
+pub(super) struct TeamRow<'a> {
     link: Link<'a>,
     lead: Option<Link<'a>>,
     members: usize,
@@ -286,9 +286,9 @@ pub struct TeamsList<'a> {
     without_team: usize,
 }
 
-/// `teams.html`.
-pub fn teams_page<'a>(index: &'a Index<'a>) -> PageView<'a, TeamsList<'a>> {
-    let teams = index
+/// Every team with its headline figures, by id.
+pub(super) fn team_rows<'a>(index: &'a Index<'a>) -> Vec<TeamRow<'a>> {
+    index
         .model
         .teams
         .values()
@@ -308,7 +308,12 @@ pub fn teams_page<'a>(index: &'a Index<'a>) -> PageView<'a, TeamsList<'a>> {
                 overdue_actions: summary.overdue_actions,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// `teams.html`.
+pub fn teams_page<'a>(index: &'a Index<'a>) -> PageView<'a, TeamsList<'a>> {
+    let teams = team_rows(index);
     let without_team = index
         .model
         .people
