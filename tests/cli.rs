@@ -642,8 +642,8 @@ fn errors_on_unknown_values_in_a_list_at_each_value() {
     assert_rejected(
         "unknown_values_in_a_list",
         &[
-            "controls/CTL-A.md:4:7: error: `nhi[0]`: unknown variant `secrets`, expected one of `secret`, `service-account`, `token`, `api-key`, `certificate`, `agent`, `workload-identity`",
-            "controls/CTL-A.md:4:23: error: `nhi[2]`: unknown variant `tokens`, expected one of `secret`, `service-account`, `token`, `api-key`, `certificate`, `agent`, `workload-identity`",
+            "controls/CTL-A.md:4:7: error: `nhi[0]`: unknown variant `secrets`, expected one of `secret`, `service-account`, `token`, `api-key`, `certificate`, `agent`, `workload-identity`: did you mean `secret`?",
+            "controls/CTL-A.md:4:23: error: `nhi[2]`: unknown variant `tokens`, expected one of `secret`, `service-account`, `token`, `api-key`, `certificate`, `agent`, `workload-identity`: did you mean `token`?",
         ],
         "2 errors, 0 warnings",
     );
