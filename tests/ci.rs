@@ -8,7 +8,6 @@
 //! whole: its first field, line 2 column 1).
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -22,31 +21,10 @@ const OVER_POLICY: &str =
     "exception EXC-002 never expires, beyond the 90-day maximum validity (approved by ana-ruiz)";
 const UNREVIEWED: &str = "control CTL-ROTATION fails again and again for the same origin (a recurring pattern) and no process-defect review of it is dated in the last 365 days: ana-ruiz must have it reviewed (reviews/)";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+#[path = "common/run.rs"]
+mod common;
 
-fn run_in(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_govsite"));
-    command
-        .current_dir(dir)
-        .args(args)
-        .env_remove("GITHUB_STEP_SUMMARY");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = command.output().expect("running govsite");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("govsite was killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
+use common::{govsite_in as run_in, Run};
 
 /// Runs from the crate root (a git checkout), so paths print as `tests/fixtures/...`.
 fn run(args: &[&str]) -> Run {

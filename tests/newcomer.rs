@@ -6,30 +6,16 @@
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::Command;
 
 use tempfile::TempDir;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+#[path = "common/run.rs"]
+mod common;
+
+use common::Run;
 
 fn govsite(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("running govsite");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("govsite was killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    common::govsite_in(dir, args, &[])
 }
 
 /// A fresh starter in `starter/`, with `edit` applied to the text of one of its files.
