@@ -171,7 +171,14 @@ fn gap_finding(metrics: &Metrics, gap: &Gap) -> Finding {
             name(incident_control(metrics, record))
         ),
     };
-    let about = About::new(gap.record_kind, record, gap_field(gap.kind));
+    // The latest approver is the last renewal's, when there are renewals.
+    let latest = (gap.kind == GapKind::InactiveApprover)
+        .then(|| exception_metrics(metrics, record))
+        .flatten();
+    let about = match latest {
+        Some(exception) => About::latest_grant(exception, "approved_by"),
+        None => About::new(gap.record_kind, record, gap_field(gap.kind)),
+    };
     finding(gap.kind.as_str(), about, person, message)
 }
 
@@ -230,11 +237,16 @@ fn incident_control<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a str> {
 
 /// The control an exception is granted against, from the sorted `exceptions` list.
 fn exception_control<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a str> {
+    exception_metrics(metrics, id)?.control.as_deref()
+}
+
+/// An exception's figures, from the sorted `exceptions` list.
+fn exception_metrics<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a ExceptionMetrics> {
     let index = metrics
         .exceptions
         .binary_search_by(|e| e.id.as_str().cmp(id))
         .ok()?;
-    metrics.exceptions.get(index)?.control.as_deref()
+    metrics.exceptions.get(index)
 }
 
 #[cfg(test)]
@@ -311,6 +323,28 @@ mod tests {
             key("review-overdue", "CTL-A", Some("dana")),
         ];
         assert_eq!(keys(&policy_kit()), expected);
+    }
+
+    #[test]
+    fn findings_name_the_record_kind_and_field_to_point_at() {
+        use crate::model::RecordKind::{Control, Exception, Incident};
+        let found = findings(&policy_kit().compute(AS_OF));
+        let places: Vec<(crate::model::RecordKind, &str, &str)> = found
+            .iter()
+            .map(|f| (f.record_kind, f.record.as_str(), f.field.as_str()))
+            .collect();
+        let expected = [
+            (Exception, "EXC-2026-014", "expires"),
+            (Exception, "EXC-L", "expires"),
+            // Permanent: no `expires` to point at, so its grant.
+            (Exception, "EXC-P", "granted"),
+            // The first and the third action of INC-1 (the second is done).
+            (Incident, "INC-1", "actions[0].due"),
+            (Incident, "INC-1", "actions[2].due"),
+            (Exception, "EXC-P", "granted"),
+            (Control, "CTL-A", "review.last"),
+        ];
+        assert_eq!(places, expected);
     }
 
     #[test]
