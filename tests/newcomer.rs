@@ -184,3 +184,68 @@ fn the_starter_pins_its_as_of_date_and_says_what_to_run_next() {
     let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
     assert_eq!(report["as_of"], date);
 }
+
+/// How many `.md` records are under `content/<folder>` of the example, subfolders included.
+fn records(folder: &Path) -> usize {
+    let mut count = 0;
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            count += records(&path);
+        } else if path.extension().is_some_and(|ext| ext == "md") {
+            count += 1;
+        }
+    }
+    count
+}
+
+#[test]
+fn the_readme_counts_match_the_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let content = root.join("content");
+    let entries = |file: &str| {
+        let text = std::fs::read_to_string(content.join(file)).unwrap();
+        text.lines()
+            .filter(|line| line.starts_with("- id:"))
+            .count()
+    };
+    // The README wraps lines; compare with every run of white space as one space.
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let expected = [
+        format!("{} controls", records(&content.join("controls"))),
+        format!("({} frameworks)", entries("frameworks.yaml")),
+        format!(
+            "{} people in {} teams",
+            entries("people.yaml"),
+            entries("teams.yaml")
+        ),
+        format!("{} processes", records(&content.join("processes"))),
+        format!("{} exceptions", records(&content.join("exceptions"))),
+        format!("{} incidents", records(&content.join("incidents"))),
+        format!(
+            "{} process-defect reviews",
+            records(&content.join("reviews"))
+        ),
+    ];
+    for phrase in expected {
+        assert!(readme.contains(&phrase), "README does not say `{phrase}`");
+    }
+}
+
+#[test]
+fn the_example_warns_only_about_the_person_who_left_as_the_readme_says() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let check = govsite(root, &["check", "--content", "content"]);
+    assert_eq!(check.code, 0);
+    let warnings: Vec<&str> = check.stdout.lines().collect();
+    assert_eq!(warnings.len(), 2, "{}", check.stdout);
+    for warning in warnings {
+        assert!(
+            warning.contains(": warning: `jonas-weber` is inactive"),
+            "{warning}"
+        );
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("**2 warnings, on purpose**"));
+}
