@@ -129,6 +129,36 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_lists_the_first_results_and_counts_the_rest() {
+        use crate::report::{rules, Location};
+        let item = |line| Item {
+            rule: rules::for_diagnostic(Level::Error),
+            level: Level::Error,
+            message: "bad".to_string(),
+            location: Location {
+                path: "content/a.md".into(),
+                relative: "content/a.md".to_string(),
+                line,
+                column: 1,
+            },
+        };
+        let report = Report {
+            results: (1..=SUMMARY_ROWS + 2).map(item).collect(),
+            errors: SUMMARY_ROWS + 2,
+            warnings: 0,
+            findings: 0,
+            strict: false,
+        };
+        let text = summary(&report, "2026-11-01");
+        assert!(text.starts_with(
+            "## govsite check\n\n**52 errors, 0 warnings, 0 policy findings** (as of 2026-11-01)\n"
+        ));
+        assert!(text.contains("| error | `content-error` | `content/a.md:50:1` | bad |\n"));
+        assert!(!text.contains("content/a.md:51:1"));
+        assert!(text.ends_with("\n2 more not listed here: every result is in the step's log.\n\n"));
+    }
+
+    #[test]
     fn table_cells_cannot_break_the_table_or_add_html() {
         assert_eq!(cell("a|b\n<script>&"), "a\\|b &lt;script&gt;&amp;");
     }
