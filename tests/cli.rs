@@ -6,7 +6,6 @@
 //! the file's first line, the opening `---` included; columns 1-based).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use tempfile::TempDir;
 
@@ -15,12 +14,10 @@ const AS_OF: &str = "2026-11-01";
 const BUILD_REFUSED: &str =
     "build refused: fix the errors above; the previous site (if any) is untouched\n";
 
-/// What one run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+#[path = "common/run.rs"]
+mod common;
+
+use common::Run;
 
 impl Run {
     /// What a terminal shows of `govsite check`: its results (stdout), then the counts
@@ -36,19 +33,7 @@ fn run(args: &[&str]) -> Run {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("running govsite");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("govsite was killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    common::govsite_in(dir, args, &[])
 }
 
 /// The content directory of an invalid case, as govsite prints it.
