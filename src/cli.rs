@@ -29,7 +29,13 @@ pub enum Command {
     )]
     Build(BuildArgs),
     /// Validate the content and list every problem (and, with --strict, policy findings).
-    #[command(after_help = "Examples:\n  govsite check\n  govsite check --strict --format json")]
+    ///
+    /// Results go to stdout and the counts to stderr, so `govsite check > report.txt` keeps
+    /// the report. Every result names its file (from the repository root in the sarif and
+    /// github formats), line and column; a policy finding points at the record it is about.
+    /// The json, sarif and github formats always list the policy findings, as warnings, or as
+    /// errors with --strict; the text format lists them with --strict.
+    #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
     /// Build the site into one zip archive for auditors: site, exports, evidence, SHA256SUMS.
     #[command(
@@ -75,6 +81,20 @@ pub enum Command {
     )]
     Completions(CompletionsArgs),
 }
+
+const CHECK_HELP: &str = "\
+Examples:
+  govsite check
+  govsite check --strict --format json
+  govsite check --format sarif > govsite.sarif      # for github/codeql-action/upload-sarif
+  govsite check --strict --format github            # annotations in a GitHub Actions job
+
+--format github prints one ::error or ::warning command per result; GitHub shows the first 10
+errors and the first 10 warnings of a step as annotations on the files (all stay in the log).
+When GITHUB_STEP_SUMMARY is set, a Markdown summary (counts and the first 50 results) is
+appended to that file.
+
+Exit codes: 0 no errors (and, with --strict, no findings); 1 otherwise; 2 usage.";
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -208,8 +228,14 @@ pub struct ImportArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// `path:line:column: error|warning: message` lines (findings: `policy: kind: message`).
     Text,
+    /// One JSON document: counts, diagnostics and findings, each with file, line and column.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=,line=,col=,title=::`).
+    Github,
 }
 
 #[cfg(test)]

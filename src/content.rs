@@ -350,7 +350,7 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
             format!("missing required field `{name}`{place}: add `{name}:` with a value"),
         );
     }
-    let message = plain_types(&message);
+    let message = explain(path, field, &plain_types(&message));
     let subject = if field.is_empty() {
         "the document".to_string()
     } else {
@@ -360,6 +360,56 @@ fn field_error(path: &Path, spans: &Spans, field: &str, error: &serde_yaml::Erro
         path,
         spans.value_pos(path, field),
         format!("{subject}: {message}"),
+    )
+}
+
+/// Adds what to do to the messages of the commonest mistakes: a list where one person
+/// goes, a misspelt or miscapitalised value, `yes` for a boolean.
+fn explain(path: &Path, field: &str, message: &str) -> String {
+    let name = leaf(field);
+    if message.starts_with("invalid type: sequence") && name == "owner" {
+        return one_owner(path, field);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let value = rest.split('`').next().unwrap_or_default();
+        let expected = expected_names(rest);
+        let close = expected
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(value))
+            .copied()
+            .or_else(|| did_you_mean(value, expected.iter().copied()));
+        return match close {
+            Some(close) => format!("{message}: did you mean `{close}`?"),
+            None => message.to_string(),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: string \"") {
+        if let Some(value) = rest.strip_suffix("\", expected a boolean") {
+            return format!(
+                "expected `true` or `false`, not `{value}` (YAML reads `yes`, `no`, `on` and \
+                 `off` as text): write `{name}: true` or `{name}: false`"
+            );
+        }
+    }
+    message.to_string()
+}
+
+/// A list given where exactly one owner goes.
+fn one_owner(path: &Path, field: &str) -> String {
+    let whose = if field != "owner" {
+        "each entry"
+    } else if path
+        .components()
+        .any(|part| part.as_os_str() == "processes")
+    {
+        "a process"
+    } else {
+        "a control"
+    };
+    format!(
+        "a list where one person goes: {whose} has exactly one owner. Write one person id \
+         (`owner: dana-okafor`); list the others as `approvers`, or earlier owners in \
+         `owner_history`"
     )
 }
 

@@ -23,6 +23,7 @@ pub mod package;
 pub mod pages;
 pub mod provenance;
 pub mod render;
+pub mod report;
 pub mod schema;
 pub mod serve;
 pub mod signing;

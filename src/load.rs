@@ -29,12 +29,7 @@ pub struct Loaded {
 /// Reads `content_dir`. Fails only when the directory itself cannot be read; problems in
 /// files become diagnostics.
 pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
-    if !content_dir.is_dir() {
-        bail!(
-            "content directory `{}` not found: pass --content DIR, or run `govsite init DIR` to start one",
-            content_dir.display()
-        );
-    }
+    require_content_dir(content_dir)?;
     let mut diagnostics = Vec::new();
     let mut model = Model::default();
     let site_path = content_dir.join("site.yaml");
@@ -67,6 +62,29 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.evidence = evidence;
     diagnostics.extend(problems);
     Ok(Loaded { model, diagnostics })
+}
+
+/// Fails unless `content_dir` is a directory, saying what to pass instead: every command
+/// that reads content calls this before doing anything else.
+pub fn require_content_dir(content_dir: &Path) -> anyhow::Result<()> {
+    if content_dir.is_dir() {
+        return Ok(());
+    }
+    let shown = content_dir.display();
+    if content_dir.exists() {
+        let parent = content_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| ".".to_string(), |p| p.display().to_string());
+        bail!(
+            "--content `{shown}` is a file, but it must be the content directory (the folder \
+             that holds site.yaml, people.yaml, controls/ ...): pass --content {parent}, or \
+             run `govsite init DIR` to start one"
+        );
+    }
+    bail!(
+        "content directory `{shown}` not found: pass --content DIR, or run `govsite init DIR` to start one"
+    );
 }
 
 /// The list files at the top of a content directory, besides `site.yaml`.

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Day, Decision, Model, Origin, Severity};
+use crate::model::{Day, Decision, Model, Origin, RecordKind, Severity};
 
 use exceptions::AgeBuckets;
 pub use findings::findings;
@@ -315,6 +315,23 @@ pub enum GapKind {
 }
 
 impl GapKind {
+    /// The kind of record a gap of this kind is about; an `inactive-owner` gap may also be
+    /// about a process (its `Gap` says so).
+    pub fn record_kind(self) -> RecordKind {
+        match self {
+            GapKind::InactiveOwner
+            | GapKind::NoRiskSignoff
+            | GapKind::ReviewOverdue
+            | GapKind::NoSingleDecisionMaker
+            | GapKind::UnreviewedPattern => RecordKind::Control,
+            GapKind::InactiveApprover | GapKind::SelfApproved | GapKind::UnauthorizedApprover => {
+                RecordKind::Exception
+            }
+            GapKind::NoProcessFix => RecordKind::Incident,
+            GapKind::FixDidNotHold => RecordKind::Review,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             GapKind::InactiveOwner => "inactive-owner",
@@ -336,8 +353,23 @@ pub struct Gap {
     pub kind: GapKind,
     /// The record's id (a control, process, exception, incident or review id).
     pub record: String,
+    /// Which kind of record `record` is (not in `metrics.json`, whose keys are fixed).
+    #[serde(skip)]
+    pub record_kind: RecordKind,
     /// The person to chase, when there is one.
     pub person: Option<String>,
+}
+
+impl Gap {
+    /// A gap about a record of the kind `kind` is usually about (`GapKind::record_kind`).
+    pub fn new(kind: GapKind, record: &str, person: Option<&str>) -> Gap {
+        Gap {
+            kind,
+            record: record.to_string(),
+            record_kind: kind.record_kind(),
+            person: person.map(str::to_string),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -407,6 +439,14 @@ pub enum ActionRecord {
 }
 
 impl ActionRecord {
+    /// The record kind an action's record is.
+    pub fn record_kind(self) -> RecordKind {
+        match self {
+            ActionRecord::Incident => RecordKind::Incident,
+            ActionRecord::Review => RecordKind::Review,
+        }
+    }
+
     /// The kind in sentences: `incident`, `review`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -446,6 +486,12 @@ pub struct Finding {
     /// `overdue-action`.
     pub kind: String,
     pub record: String,
+    /// Which kind of record `record` is, to find its file.
+    pub record_kind: RecordKind,
+    /// The field of the record the finding is about (`expires`, `actions[1].due`), to point
+    /// at its line; empty for the record as a whole.
+    #[serde(skip)]
+    pub field: String,
     pub person: Option<String>,
     pub message: String,
 }

@@ -29,7 +29,42 @@ pub struct Model {
     pub evidence: BTreeMap<String, EvidenceFile>,
 }
 
+/// The kinds of record kept one per file, each in its own folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    Control,
+    Process,
+    Exception,
+    Incident,
+    Review,
+}
+
+impl RecordKind {
+    /// The kind in sentences: `control`, `process`, `exception`, `incident`, `review`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Control => "control",
+            RecordKind::Process => "process",
+            RecordKind::Exception => "exception",
+            RecordKind::Incident => "incident",
+            RecordKind::Review => "review",
+        }
+    }
+}
+
 impl Model {
+    /// The file a record was read from, and the positions in it: a map lookup by id.
+    pub fn source_of(&self, kind: RecordKind, id: &str) -> Option<&Source> {
+        match kind {
+            RecordKind::Control => self.controls.get(id).map(|r| &r.source),
+            RecordKind::Process => self.processes.get(id).map(|r| &r.source),
+            RecordKind::Exception => self.exceptions.get(id).map(|r| &r.source),
+            RecordKind::Incident => self.incidents.get(id).map(|r| &r.source),
+            RecordKind::Review => self.reviews.get(id).map(|r| &r.source),
+        }
+    }
+
     /// The file of every record (controls, processes, exceptions, incidents, reviews).
     pub fn record_sources(&self) -> impl Iterator<Item = PathBuf> + '_ {
         (self.controls.values().map(|r| r.source.path.clone()))

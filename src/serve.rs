@@ -45,7 +45,9 @@ const INTERRUPTED: i32 = 130;
 
 /// Serves until the process is stopped (Ctrl+C).
 pub fn serve(options: &ServeOptions, ui: Ui) -> anyhow::Result<()> {
-    // The port first: a second `serve` on a busy port stops here, before it builds anything.
+    // A content folder that is not there is the commonest mistake: said before anything else.
+    crate::load::require_content_dir(&options.content)?;
+    // The port next: a second `serve` on a busy port stops here, before it builds anything.
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
     let listener = TcpListener::bind(address).map_err(|error| {
         anyhow!(

@@ -100,7 +100,11 @@ impl<'a> Validator<'a> {
         if records.contains_key(id) {
             return true;
         }
+        let team = (kind == "person")
+            .then(|| self.model.teams.get(id))
+            .flatten();
         let hint = match (did_you_mean(id, records.keys().map(String::as_str)), kind) {
+            _ if team.is_some() => team_given_as_person(id, team.and_then(|t| t.lead.as_deref())),
             (Some(close), _) => format!("did you mean `{close}`?"),
             (None, "person") => "add them to people.yaml, or fix the id".to_string(),
             (None, "team" | "framework") => format!("add it to {kind}s.yaml, or fix the id"),
@@ -566,6 +570,18 @@ pub fn is_web_url(url: &str) -> bool {
 fn is_web_link(url: &str) -> bool {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// The hint for a team id where a person goes: accountability needs one named person.
+fn team_given_as_person(id: &str, lead: Option<&str>) -> String {
+    let example = match lead {
+        Some(lead) => format!(" (its lead is `{lead}`)"),
+        None => String::new(),
+    };
+    format!(
+        "`{id}` is a team in teams.yaml, and this needs a person: name the one person \
+         accountable{example}"
+    )
 }
 
 #[cfg(test)]

@@ -13,7 +13,12 @@ fn govsite(dir: &Path, args: &[&str]) -> (bool, String) {
         .unwrap();
     (
         output.status.success(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+        // `check` prints its results on stdout and counts on stderr; `build` all on stderr.
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
     )
 }
 

@@ -6,7 +6,6 @@
 //! the file's first line, the opening `---` included; columns 1-based).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use tempfile::TempDir;
 
@@ -15,11 +14,17 @@ const AS_OF: &str = "2026-11-01";
 const BUILD_REFUSED: &str =
     "build refused: fix the errors above; the previous site (if any) is untouched\n";
 
-/// What one run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+#[path = "common/run.rs"]
+mod common;
+
+use common::Run;
+
+impl Run {
+    /// What a terminal shows of `govsite check`: its results (stdout), then the counts
+    /// (stderr).
+    fn shown(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
 }
 
 /// Runs `govsite` from the crate root, so fixture paths print as `tests/fixtures/...`.
@@ -28,19 +33,7 @@ fn run(args: &[&str]) -> Run {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("running govsite");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("govsite was killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    common::govsite_in(dir, args, &[])
 }
 
 /// The content directory of an invalid case, as govsite prints it.
@@ -60,18 +53,23 @@ fn expected_stderr(content: &str, lines: &[&str], summary: &str) -> String {
     text
 }
 
-/// `govsite check` prints exactly these diagnostics and exits 1; `govsite build` prints the
-/// same, refuses, and creates no output folder.
+/// `govsite check` prints exactly these diagnostics on stdout and their count on stderr, and
+/// exits 1; `govsite build` prints the same on stderr, refuses, and creates no output folder.
 fn assert_rejected(case: &str, lines: &[&str], summary: &str) {
     let content = invalid(case);
     let expected = expected_stderr(&content, lines, summary);
 
     let check = run(&["check", "--content", &content]);
     assert_eq!(
-        check.stderr, expected,
+        check.shown(),
+        expected,
+        "output of `govsite check` on {case}"
+    );
+    assert_eq!(
+        check.stderr,
+        format!("{summary}\n"),
         "stderr of `govsite check` on {case}"
     );
-    assert_eq!(check.stdout, "", "stdout of `govsite check` on {case}");
     assert_eq!(check.code, 1, "exit code of `govsite check` on {case}");
 
     let out = TempDir::new().unwrap();
@@ -261,13 +259,15 @@ fn person_page_lists_the_incidents_they_are_accountable_for() {
 #[test]
 fn strict_check_fails_on_policy_findings() {
     // EXC-002 has no expiry: permanent, and so beyond the maximum validity. CTL-ROTATION's
-    // recurring pattern has no review.
+    // recurring pattern has no review. Each finding points at its record: EXC-002's
+    // `granted` value (line 6, column 10: it has no `expires`), CTL-ROTATION as a whole (its
+    // first field, line 2).
     let check = run(&["check", "--content", VALID, "--strict"]);
     assert_eq!(
-        check.stderr,
-        "policy: over-policy-exception: exception EXC-002 never expires, beyond the 90-day maximum validity (approved by ana-ruiz)\n\
-         policy: permanent-exception: exception EXC-002 has no expiry and is still open: set one or close it (approved by ana-ruiz)\n\
-         policy: unreviewed-pattern: control CTL-ROTATION fails again and again for the same origin (a recurring pattern) and no process-defect review of it is dated in the last 365 days: ana-ruiz must have it reviewed (reviews/)\n\
+        check.shown(),
+        "tests/fixtures/valid/exceptions/EXC-002.md:6:10: policy: over-policy-exception: exception EXC-002 never expires, beyond the 90-day maximum validity (approved by ana-ruiz)\n\
+         tests/fixtures/valid/exceptions/EXC-002.md:6:10: policy: permanent-exception: exception EXC-002 has no expiry and is still open: set one or close it (approved by ana-ruiz)\n\
+         tests/fixtures/valid/controls/CTL-ROTATION.md:2:1: policy: unreviewed-pattern: control CTL-ROTATION fails again and again for the same origin (a recurring pattern) and no process-defect review of it is dated in the last 365 days: ana-ruiz must have it reviewed (reviews/)\n\
          3 policy findings\n"
     );
     assert_eq!(check.code, 1);
@@ -300,7 +300,7 @@ fn check_reports_a_review_with_an_unknown_person_and_a_bad_decision() {
     let check = check_temp(&dir);
     // The bad value is reported once: no "missing `decision`" on top of it.
     assert_eq!(
-        check.stderr,
+        check.shown(),
         "content/reviews/REV-1.md:5:13: error: unknown person `dana-okafr`: did you mean \
          `dana-okafor`?\n\
          content/reviews/REV-1.md:6:11: error: `decision`: unknown variant `fix-it`, expected \
@@ -355,9 +355,10 @@ fn strict_check_finds_a_reviewed_fix_that_did_not_hold() {
             "--strict",
         ],
     );
+    // At REV-1's `actions` list: its first `-`, line 9, column 3.
     assert_eq!(
-        check.stderr,
-        "policy: fix-did-not-hold: review REV-1 decided a fix and every action of it is done, \
+        check.shown(),
+        "content/reviews/REV-1.md:9:3: policy: fix-did-not-hold: review REV-1 decided a fix and every action of it is done, \
          yet its control failed again for the same origin after the last one was done: the fix \
          did not hold; ana must review the pattern again\n\
          1 policy finding\n"
@@ -445,9 +446,10 @@ fn strict_check_fails_on_a_structural_failure_without_a_process_fix() {
         ),
     ]);
     let check = strict_check(&dir);
+    // At INC-1's `actions` list: its first `-`, line 7, column 3.
     assert_eq!(
-        check.stderr,
-        "policy: no-process-fix: incident INC-1 is a structural failure of control CTL-A \
+        check.shown(),
+        "content/incidents/INC-1.md:7:3: policy: no-process-fix: incident INC-1 is a structural failure of control CTL-A \
          (approval bypassed or self-approved) and no remediation action is owned by its process \
          owner or control owner: give ana an action that fixes the process\n\
          1 policy finding\n"
@@ -487,9 +489,10 @@ fn strict_check_fails_on_an_agent_control_split_across_teams_without_a_decision_
         };
     let split = files(b"---\ntitle: Agent scopes\nowner: ana\nnhi: [agent]\n---\n");
     let check = strict_check(&split);
+    // CTL-A has no `shared_platform` to point at: the control as a whole (line 2).
     assert_eq!(
-        check.stderr,
-        "policy: no-single-decision-maker: control CTL-A protects AI agents, is used by processes \
+        check.shown(),
+        "content/controls/CTL-A.md:2:1: policy: no-single-decision-maker: control CTL-A protects AI agents, is used by processes \
          owned in more than one team, and nobody signs off its residual risk: ana must name one \
          accountable decision-maker (shared_platform.risk_signoff)\n\
          1 policy finding\n"
@@ -621,8 +624,8 @@ fn errors_on_unknown_values_in_a_list_at_each_value() {
     assert_rejected(
         "unknown_values_in_a_list",
         &[
-            "controls/CTL-A.md:4:7: error: `nhi[0]`: unknown variant `secrets`, expected one of `secret`, `service-account`, `token`, `api-key`, `certificate`, `agent`, `workload-identity`",
-            "controls/CTL-A.md:4:23: error: `nhi[2]`: unknown variant `tokens`, expected one of `secret`, `service-account`, `token`, `api-key`, `certificate`, `agent`, `workload-identity`",
+            "controls/CTL-A.md:4:7: error: `nhi[0]`: unknown variant `secrets`, expected one of `secret`, `service-account`, `token`, `api-key`, `certificate`, `agent`, `workload-identity`: did you mean `secret`?",
+            "controls/CTL-A.md:4:23: error: `nhi[2]`: unknown variant `tokens`, expected one of `secret`, `service-account`, `token`, `api-key`, `certificate`, `agent`, `workload-identity`: did you mean `token`?",
         ],
         "2 errors, 0 warnings",
     );
@@ -793,7 +796,7 @@ fn warns_without_failing_on_governance_smells() {
         "0 errors, 3 warnings",
     );
     let check = run(&["check", "--content", &content]);
-    assert_eq!(check.stderr, expected);
+    assert_eq!(check.shown(), expected);
     assert_eq!(check.code, 0);
 
     let out = TempDir::new().unwrap();
@@ -834,7 +837,7 @@ fn check_json_lists_every_diagnostic_with_its_position() {
     let content = invalid("two_unknown_fields");
     let check = run(&["check", "--content", &content, "--format", "json"]);
     assert_eq!(check.code, 1);
-    assert_eq!(check.stderr, "");
+    assert_eq!(check.stderr, "2 errors, 0 warnings, 0 policy findings\n");
     let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
     assert_eq!(report["errors"], 2);
     assert_eq!(report["warnings"], 0);
@@ -890,7 +893,7 @@ fn reports_problems_in_bom_and_crlf_files_at_the_right_column() {
     ]);
     let check = check_temp(&dir);
     assert_eq!(
-        check.stderr,
+        check.shown(),
         "content/controls/CTL-A.md:6:15: error: `review.every_days`: invalid type: string \"often\", expected a whole number\n\
          content/people.yaml:3:3: error: unknown field `[0].activ`: did you mean `active`?\n\
          content/teams.yaml:1:35: error: unknown person `zed`: add them to people.yaml, or fix the id\n\
@@ -910,7 +913,7 @@ fn errors_on_invalid_utf8_naming_the_file_and_position() {
     ]);
     let check = check_temp(&dir);
     assert_eq!(
-        check.stderr,
+        check.shown(),
         "content/controls/CTL-A.md:2:11: error: the file is not valid UTF-8: save it with UTF-8 encoding\n\
          1 error, 0 warnings\n"
     );
@@ -945,7 +948,7 @@ fn errors_on_invalid_utf8_counting_columns_in_characters() {
     ]);
     let check = check_temp(&dir);
     assert_eq!(
-        check.stderr,
+        check.shown(),
         "content/controls/CTL-A.md:2:18: error: the file is not valid UTF-8: save it with UTF-8 encoding\n\
          1 error, 0 warnings\n"
     );
@@ -966,7 +969,7 @@ fn errors_on_a_month_that_does_not_exist_by_naming_the_month() {
     ]);
     let check = check_temp(&dir);
     assert_eq!(
-        check.stderr,
+        check.shown(),
         "content/incidents/INC-1.md:3:7: error: `date`: invalid date `2026-13-01`: there is no month 13; months run from 01 to 12\n\
          1 error, 0 warnings\n"
     );
@@ -984,7 +987,7 @@ fn errors_on_a_bad_origin_value_once_at_the_value() {
     ]);
     let check = check_temp(&dir);
     assert_eq!(
-        check.stderr,
+        check.shown(),
         "content/incidents/INC-1.md:5:18: error: `origin[1]`: unknown variant `sideways`, expected one of `design`, `operation`, `approval`\n\
          1 error, 0 warnings\n"
     );

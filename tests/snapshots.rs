@@ -20,8 +20,14 @@ fn govsite(args: &[&str]) -> (i32, String) {
         .args(args)
         .output()
         .expect("running govsite");
+    // `check` prints its results on stdout and their counts on stderr: both, in that order,
+    // as a terminal shows them.
+    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
     let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
-    (output.status.code().expect("not killed"), stderr)
+    (
+        output.status.code().expect("not killed"),
+        format!("{stdout}{stderr}"),
+    )
 }
 
 /// `text` with what is not the content's own replaced: this checkout's folder, govsite's

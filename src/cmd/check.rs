@@ -1,13 +1,17 @@
 //! `govsite check`: validate the content (and, with --strict, fail on policy findings).
+//! Results go to stdout in the chosen format; counts and progress go to stderr.
 
+use std::io::Write;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use serde::Serialize;
 
 use super::Ui;
 use crate::cli::{CheckArgs, Format};
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, terminal_safe, Diagnostic};
 use crate::metrics::{self, Finding};
+use crate::report::{github, sarif, Location, Report};
 use crate::site;
 
 pub fn run(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
@@ -18,18 +22,30 @@ pub fn run(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     } else {
         metrics::findings(&metrics::compute(&checked.model, checked.as_of))
     };
-    let (errors, warnings) = diagnostics::count(&checked.diagnostics);
+    let report = Report::new(
+        &checked.content_dir,
+        &checked.model,
+        &checked.diagnostics,
+        &findings,
+        args.strict,
+    );
+    let as_of = checked.as_of.to_string();
     match args.format {
-        Format::Json => print_json(
-            &checked.diagnostics,
-            &findings,
-            checked.as_of.to_string(),
-            errors,
-            warnings,
-        )?,
-        Format::Text => print_text(ui, &checked.diagnostics, &findings, args.strict),
+        Format::Text => print_text(ui, &checked.diagnostics, &report, args.strict),
+        Format::Json => {
+            println!(
+                "{}",
+                json(&report, &checked.diagnostics, &findings, &as_of)?
+            );
+            ui.info(&report.counts());
+        }
+        Format::Sarif => {
+            println!("{}", sarif::to_string(&report)?);
+            ui.info(&report.counts());
+        }
+        Format::Github => print_github(ui, &report, &as_of)?,
     }
-    let failed = errors > 0 || (args.strict && !findings.is_empty());
+    let failed = report.errors > 0 || (args.strict && report.findings > 0);
     Ok(if failed {
         ExitCode::from(1)
     } else {
@@ -37,45 +53,94 @@ pub fn run(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print_text(ui: Ui, diagnostics: &[Diagnostic], findings: &[Finding], strict: bool) {
-    ui.diagnostics(diagnostics);
+/// Diagnostics and (with --strict) findings on stdout, one `path:line:col: ...` line each;
+/// their counts on stderr.
+fn print_text(ui: Ui, diagnostics: &[Diagnostic], report: &Report, strict: bool) {
+    ui.diagnostics_to_stdout(diagnostics);
     if strict {
-        for finding in findings {
-            eprintln!(
-                "policy: {}: {}",
-                finding.kind,
-                crate::diagnostics::terminal_safe(&finding.message)
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let findings = report.results.iter().skip(diagnostics.len());
+        for item in findings {
+            let location = &item.location;
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: policy: {}: {}",
+                terminal_safe(&location.path.display().to_string()),
+                location.line,
+                location.column,
+                item.rule.id.trim_start_matches("policy/"),
+                terminal_safe(&item.message)
             );
         }
-        eprintln!("{}", diagnostics::plural(findings.len(), "policy finding"));
+        let _ = out.flush();
+        eprintln!("{}", diagnostics::plural(report.findings, "policy finding"));
     }
-    if diagnostics.is_empty() && (!strict || findings.is_empty()) {
+    if diagnostics.is_empty() && (!strict || report.findings == 0) {
         ui.info("content is valid");
     }
 }
 
-fn print_json(
+/// The workflow commands on stdout, the summary appended to `GITHUB_STEP_SUMMARY` when set.
+fn print_github(ui: Ui, report: &Report, as_of: &str) -> anyhow::Result<()> {
+    github::write_commands(report, &mut std::io::stdout().lock())?;
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let path = std::path::PathBuf::from(path);
+        github::append_summary(report, as_of, &path).with_context(|| {
+            format!(
+                "appending the summary to {} (named by GITHUB_STEP_SUMMARY)",
+                path.display()
+            )
+        })?;
+    }
+    ui.info(&report.counts());
+    Ok(())
+}
+
+/// The JSON report: the keys earlier versions printed, and file, line and column on each
+/// finding.
+fn json(
+    report: &Report,
     diagnostics: &[Diagnostic],
     findings: &[Finding],
-    as_of: String,
-    errors: usize,
-    warnings: usize,
-) -> anyhow::Result<()> {
+    as_of: &str,
+) -> anyhow::Result<String> {
     #[derive(Serialize)]
-    struct Report<'a> {
-        as_of: String,
+    struct Json<'a> {
+        as_of: &'a str,
         errors: usize,
         warnings: usize,
         diagnostics: &'a [Diagnostic],
-        findings: &'a [Finding],
+        findings: Vec<Located<'a>>,
     }
-    let report = Report {
+    #[derive(Serialize)]
+    struct Located<'a> {
+        #[serde(flatten)]
+        finding: &'a Finding,
+        file: String,
+        line: usize,
+        column: usize,
+    }
+    let locations = report.results.iter().skip(diagnostics.len());
+    let findings = findings
+        .iter()
+        .zip(locations)
+        .map(|(finding, item)| located(finding, &item.location))
+        .collect();
+    fn located<'a>(finding: &'a Finding, location: &Location) -> Located<'a> {
+        Located {
+            finding,
+            file: location.path.display().to_string(),
+            line: location.line,
+            column: location.column,
+        }
+    }
+    let report = Json {
         as_of,
-        errors,
-        warnings,
+        errors: report.errors,
+        warnings: report.warnings,
         diagnostics,
         findings,
     };
-    println!("{}", serde_json::to_string_pretty(&report)?);
-    Ok(())
+    Ok(serde_json::to_string_pretty(&report)?)
 }

@@ -42,9 +42,11 @@ pub fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         .collect();
     output::write_new_dir(&args.dir, &files)?;
     let dir = args.dir.display();
+    // One line at a time: `info` shows a line break inside a message escaped.
+    ui.info(&format!("created {dir} with {} files. Next:", files.len()));
+    ui.info(&format!("  govsite check --content {dir}"));
     ui.info(&format!(
-        "created {dir} with {} files. Next:\n  govsite check --content {dir}\n  govsite serve --content {dir}    # then edit the files and watch the site update",
-        files.len()
+        "  govsite serve --content {dir}    # then edit the files and watch the site update"
     ));
     Ok(ExitCode::SUCCESS)
 }

@@ -72,30 +72,57 @@ impl Ui {
     /// piped (for tools and CI logs), with the source line and a caret on a terminal.
     /// `--quiet` leaves out warnings.
     pub fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        let stderr = std::io::stderr();
+        let mut out = stderr.lock();
+        let shown = self.write_diagnostics(&mut out, diagnostics, *self);
+        if shown > 0 {
+            let _ = writeln!(out, "{}", diagnostics::summary(diagnostics));
+        }
+    }
+
+    /// The same for `govsite check`: the diagnostics to stdout (snippets when stdout is a
+    /// terminal), their count to stderr.
+    pub fn diagnostics_to_stdout(&self, diagnostics: &[Diagnostic]) {
+        let terminal = std::io::stdout().is_terminal();
+        let style = Ui {
+            snippets: terminal,
+            color: terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ..*self
+        };
+        let shown = self.write_diagnostics(&mut std::io::stdout().lock(), diagnostics, style);
+        if shown > 0 {
+            eprintln!("{}", diagnostics::summary(diagnostics));
+        }
+    }
+
+    /// Writes the diagnostics `--quiet` leaves (errors only) to `out`, one line each or as
+    /// snippets as `style` says; returns how many.
+    fn write_diagnostics(
+        &self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        style: Ui,
+    ) -> usize {
         let shown: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| d.is_error() || !self.quiet)
             .collect();
-        let stderr = std::io::stderr();
-        let mut out = stderr.lock();
         let mut sources: HashMap<PathBuf, String> = HashMap::new();
         for diagnostic in &shown {
-            if self.snippets {
+            if style.snippets {
                 let source = sources.entry(diagnostic.path.clone()).or_insert_with(|| {
                     std::fs::read_to_string(&diagnostic.path).unwrap_or_default()
                 });
                 let _ = writeln!(
                     out,
                     "{}\n",
-                    diagnostics::render_snippet(diagnostic, source, self.color)
+                    diagnostics::render_snippet(diagnostic, source, style.color)
                 );
             } else {
                 let _ = writeln!(out, "{diagnostic}");
             }
         }
-        if !shown.is_empty() {
-            let _ = writeln!(out, "{}", diagnostics::summary(diagnostics));
-        }
+        shown.len()
     }
 }
 

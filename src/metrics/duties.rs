@@ -84,10 +84,12 @@ pub(super) fn compute_fix_gaps(model: &Model, timeline: &Timeline) -> Vec<Gap> {
             let owned =
                 |owner: &Option<String>| owner.is_some() && fixers.contains(&owner.as_deref());
             let fixed = incident.actions.iter().any(|action| owned(&action.owner));
-            (!fixed).then(|| Gap {
-                kind: GapKind::NoProcessFix,
-                record: incident.id.clone(),
-                person: process_owner.or(control_owner).map(str::to_string),
+            (!fixed).then(|| {
+                Gap::new(
+                    GapKind::NoProcessFix,
+                    &incident.id,
+                    process_owner.or(control_owner),
+                )
             })
         })
         .collect()
@@ -106,11 +108,7 @@ mod tests {
     }
 
     fn gap(kind: GapKind, record: &str, person: Option<&str>) -> Gap {
-        Gap {
-            kind,
-            record: record.to_string(),
-            person: person.map(str::to_string),
-        }
+        Gap::new(kind, record, person)
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Policy findings for `govsite check --strict`: what is wrong, and who to chase.
 
 use super::{ActionStatus, ExceptionMetrics, ExceptionState, Finding, Gap, GapKind, Metrics};
+use crate::model::RecordKind;
 
 /// The policy findings, ordered by (kind, record, person): expired or permanent open
 /// exceptions, open over-policy exceptions, every gap, and every overdue action.
@@ -26,10 +27,38 @@ pub fn findings(metrics: &Metrics) -> Vec<Finding> {
     found
 }
 
-fn finding(kind: &str, record: &str, person: Option<&str>, message: String) -> Finding {
+/// Which record a finding is about, and the field in it to point at.
+struct About<'a> {
+    kind: RecordKind,
+    record: &'a str,
+    field: String,
+}
+
+impl<'a> About<'a> {
+    fn new(kind: RecordKind, record: &'a str, field: impl Into<String>) -> About<'a> {
+        About {
+            kind,
+            record,
+            field: field.into(),
+        }
+    }
+
+    /// An exception's field of its latest grant period: `renewals[1].expires` or `expires`.
+    fn latest_grant(exception: &'a ExceptionMetrics, field: &str) -> About<'a> {
+        let field = match exception.renewals {
+            0 => field.to_string(),
+            n => format!("renewals[{}].{field}", n - 1),
+        };
+        About::new(RecordKind::Exception, &exception.id, field)
+    }
+}
+
+fn finding(kind: &str, about: About, person: Option<&str>, message: String) -> Finding {
     Finding {
         kind: kind.to_string(),
-        record: record.to_string(),
+        record: about.record.to_string(),
+        record_kind: about.kind,
+        field: about.field,
         person: person.map(str::to_string),
         message,
     }
@@ -59,14 +88,16 @@ fn state_finding(exception: &ExceptionMetrics) -> Option<Finding> {
                 "exception {id} expired {ago} ago and is still open (approved by {})",
                 name(approver)
             );
-            Some(finding("expired-exception", id, approver, message))
+            let about = About::latest_grant(exception, "expires");
+            Some(finding("expired-exception", about, approver, message))
         }
         ExceptionState::Permanent => {
             let message = format!(
                 "exception {id} has no expiry and is still open: set one or close it (approved by {})",
                 name(approver)
             );
-            Some(finding("permanent-exception", id, approver, message))
+            let about = About::latest_grant(exception, "granted");
+            Some(finding("permanent-exception", about, approver, message))
         }
         _ => None,
     }
@@ -80,7 +111,13 @@ fn over_policy_finding(exception: &ExceptionMetrics, max: i64) -> Finding {
         format!("has a grant period longer than the {max}-day maximum validity")
     };
     let message = format!("exception {id} {breach} (approved by {})", name(approver));
-    finding("over-policy-exception", id, approver, message)
+    // A permanent exception has no `expires` to point at: its grant is what breaks policy.
+    let field = match exception.state {
+        ExceptionState::Permanent => "granted",
+        _ => "expires",
+    };
+    let about = About::new(RecordKind::Exception, id, field);
+    finding("over-policy-exception", about, approver, message)
 }
 
 fn gap_finding(metrics: &Metrics, gap: &Gap) -> Finding {
@@ -134,7 +171,28 @@ fn gap_finding(metrics: &Metrics, gap: &Gap) -> Finding {
             name(incident_control(metrics, record))
         ),
     };
-    finding(gap.kind.as_str(), record, person, message)
+    // The latest approver is the last renewal's, when there are renewals.
+    let latest = (gap.kind == GapKind::InactiveApprover)
+        .then(|| exception_metrics(metrics, record))
+        .flatten();
+    let about = match latest {
+        Some(exception) => About::latest_grant(exception, "approved_by"),
+        None => About::new(gap.record_kind, record, gap_field(gap.kind)),
+    };
+    finding(gap.kind.as_str(), about, person, message)
+}
+
+/// The field a gap is about, in the record it names.
+fn gap_field(kind: GapKind) -> &'static str {
+    match kind {
+        GapKind::InactiveOwner => "owner",
+        GapKind::InactiveApprover | GapKind::UnauthorizedApprover => "approved_by",
+        GapKind::NoRiskSignoff | GapKind::NoSingleDecisionMaker => "shared_platform",
+        GapKind::ReviewOverdue => "review.last",
+        GapKind::SelfApproved => "requested_by",
+        GapKind::NoProcessFix | GapKind::FixDidNotHold => "actions",
+        GapKind::UnreviewedPattern => "",
+    }
 }
 
 fn action_finding(metrics: &Metrics, action: &ActionStatus) -> Finding {
@@ -154,7 +212,9 @@ fn action_finding(metrics: &Metrics, action: &ActionStatus) -> Finding {
         action.title,
         name(owner)
     );
-    finding("overdue-action", record, owner, message)
+    let field = format!("actions[{}].due", action.index);
+    let about = About::new(action.record_kind.record_kind(), record, field);
+    finding("overdue-action", about, owner, message)
 }
 
 /// The current owner of a control, from the sorted `controls` list.
@@ -177,11 +237,16 @@ fn incident_control<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a str> {
 
 /// The control an exception is granted against, from the sorted `exceptions` list.
 fn exception_control<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a str> {
+    exception_metrics(metrics, id)?.control.as_deref()
+}
+
+/// An exception's figures, from the sorted `exceptions` list.
+fn exception_metrics<'a>(metrics: &'a Metrics, id: &str) -> Option<&'a ExceptionMetrics> {
     let index = metrics
         .exceptions
         .binary_search_by(|e| e.id.as_str().cmp(id))
         .ok()?;
-    metrics.exceptions.get(index)?.control.as_deref()
+    metrics.exceptions.get(index)
 }
 
 #[cfg(test)]
@@ -258,6 +323,28 @@ mod tests {
             key("review-overdue", "CTL-A", Some("dana")),
         ];
         assert_eq!(keys(&policy_kit()), expected);
+    }
+
+    #[test]
+    fn findings_name_the_record_kind_and_field_to_point_at() {
+        use crate::model::RecordKind::{Control, Exception, Incident};
+        let found = findings(&policy_kit().compute(AS_OF));
+        let places: Vec<(crate::model::RecordKind, &str, &str)> = found
+            .iter()
+            .map(|f| (f.record_kind, f.record.as_str(), f.field.as_str()))
+            .collect();
+        let expected = [
+            (Exception, "EXC-2026-014", "expires"),
+            (Exception, "EXC-L", "expires"),
+            // Permanent: no `expires` to point at, so its grant.
+            (Exception, "EXC-P", "granted"),
+            // The first and the third action of INC-1 (the second is done).
+            (Incident, "INC-1", "actions[0].due"),
+            (Incident, "INC-1", "actions[2].due"),
+            (Exception, "EXC-P", "granted"),
+            (Control, "CTL-A", "review.last"),
+        ];
+        assert_eq!(places, expected);
     }
 
     #[test]

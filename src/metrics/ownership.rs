@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Control, Day, Exception, Model, Nhi};
+use crate::model::{Control, Day, Exception, Model, Nhi, RecordKind};
 
 use super::duties::{compute_fix_gaps, is_self_approved, unauthorized_approvers};
 use super::timeline::{is_open, is_review_overdue, Timeline};
@@ -15,11 +15,7 @@ fn is_inactive(model: &Model, person: &str) -> bool {
 }
 
 fn gap(kind: GapKind, record: &str, person: Option<&str>) -> Gap {
-    Gap {
-        kind,
-        record: record.to_string(),
-        person: person.map(str::to_string),
-    }
+    Gap::new(kind, record, person)
 }
 
 /// Every gap, sorted by (record, kind, person) as written in `metrics.json`.
@@ -32,7 +28,10 @@ pub(super) fn compute_gaps(model: &Model, timeline: &Timeline) -> Vec<Gap> {
     }
     for process in model.processes.values() {
         if let Some(owner) = process.owner.as_deref().filter(|o| is_inactive(model, o)) {
-            gaps.push(gap(GapKind::InactiveOwner, &process.id, Some(owner)));
+            gaps.push(Gap {
+                record_kind: RecordKind::Process,
+                ..gap(GapKind::InactiveOwner, &process.id, Some(owner))
+            });
         }
     }
     decision_maker_gaps(model, &mut gaps);
@@ -336,11 +335,7 @@ mod tests {
     #[test]
     fn gaps_cover_every_kind_sorted_by_record_then_kind() {
         let metrics = kit_with_every_gap().compute(AS_OF);
-        let gap = |kind, record: &str, person: Option<&str>| Gap {
-            kind,
-            record: record.to_string(),
-            person: person.map(str::to_string),
-        };
+        let gap = Gap::new;
         let expected = vec![
             gap(InactiveOwner, "CTL-A", Some("gone")),
             gap(ReviewOverdue, "CTL-A", Some("gone")),
@@ -351,7 +346,11 @@ mod tests {
             gap(InactiveApprover, "EXC-2", Some("gone")),
             gap(UnauthorizedApprover, "EXC-2", Some("gone")),
             gap(NoProcessFix, "INC-9", Some("dana")),
-            gap(InactiveOwner, "ci", Some("gone")), // byte order: lowercase after uppercase
+            // byte order: lowercase after uppercase; a process, unlike CTL-A
+            Gap {
+                record_kind: crate::model::RecordKind::Process,
+                ..gap(InactiveOwner, "ci", Some("gone"))
+            },
         ];
         assert_eq!(metrics.gaps, expected);
         let summary = &metrics.summary;

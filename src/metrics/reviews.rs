@@ -89,11 +89,11 @@ pub(super) fn compute_review_gaps(
         let reviewed =
             of_pattern.is_some_and(|list| list.iter().any(|r| timeline.in_window(r.date)));
         if !reviewed {
-            gaps.push(Gap {
-                kind: GapKind::UnreviewedPattern,
-                record: pattern.control.clone(),
-                person: pattern.fix_owner.clone(),
-            });
+            gaps.push(Gap::new(
+                GapKind::UnreviewedPattern,
+                &pattern.control,
+                pattern.fix_owner.as_deref(),
+            ));
         }
     }
     let patterns = by_pattern(patterns);
@@ -105,11 +105,11 @@ pub(super) fn compute_review_gaps(
         let failed_again = (timeline.of_control(control).iter())
             .any(|i| i.date > last_done && i.origin.contains(&origin));
         if failed_again {
-            gaps.push(Gap {
-                kind: GapKind::FixDidNotHold,
-                record: latest.id.clone(),
-                person: fix_owner(latest, &patterns).map(str::to_string),
-            });
+            gaps.push(Gap::new(
+                GapKind::FixDidNotHold,
+                &latest.id,
+                fix_owner(latest, &patterns),
+            ));
         }
     }
     gaps
