@@ -242,13 +242,16 @@ pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamV
             "Processes owned by the team's members",
             processes.iter().filter_map(|p| process_row(index, p)),
         ),
-        exceptions: tables.now(
-            "Exceptions on the team's controls and processes, or approved by a member",
-            exceptions.iter().map(|e| exception_row(index, e)),
+        // The two lists that grow with the estate are written as the page is written.
+        exceptions: tables.later(
+            "Exceptions on the team's controls and processes, or approved by a member".into(),
+            exceptions.len(),
+            move |rows| rows.all(exceptions.iter().map(|e| exception_row(index, e))),
         ),
-        failures: tables.now(
-            "Failures a member is accountable for, newest first",
-            failures.iter().map(|i| incident_row(index, i)),
+        failures: tables.later(
+            "Failures a member is accountable for, newest first".into(),
+            failures.len(),
+            move |rows| rows.all(failures.iter().map(|i| incident_row(index, i))),
         ),
         actions: tables.now(
             "Remediation actions owned by a member",
