@@ -414,3 +414,133 @@ fn page(folder: &str, id: &str) -> Link {
         rel: "reference",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testkit::*;
+    use crate::model::Origin::*;
+
+    fn build(kit: &Kit) -> Items {
+        let metrics = kit.compute(AS_OF);
+        let mut items = Items::default();
+        add_exceptions(&kit.model, &metrics, &mut items);
+        add_incidents(&kit.model, &metrics, &mut items);
+        items
+    }
+
+    fn values<'a>(props: &'a [Property], name: &str) -> Vec<&'a str> {
+        let named = props.iter().filter(|p| p.name == name);
+        named.map(|p| p.value.as_str()).collect()
+    }
+
+    fn with_actions(mut incident: Incident, actions: Vec<crate::model::Action>) -> Incident {
+        incident.actions = actions;
+        incident
+    }
+
+    #[test]
+    fn only_incidents_with_an_action_open_on_the_as_of_date_are_items() {
+        let done = action("done", "dana", Some("2026-05-01"), Some("2026-05-02"));
+        // Done after as-of: still open on the as-of date.
+        let done_later = action("later", "dana", Some("2026-10-01"), Some("2026-11-05"));
+        let kit = Kit::default()
+            .people(&["dana"])
+            .control(control("CTL-A", "dana"))
+            .incident(with_actions(
+                incident("INC-1", "CTL-A", "2026-04-01", &[Design]),
+                vec![done.clone()],
+            ))
+            .incident(with_actions(
+                incident("INC-2", "CTL-A", "2026-09-01", &[Design]),
+                vec![done, done_later],
+            ))
+            .incident(with_actions(
+                incident("INC-3", "CTL-A", "2026-12-01", &[Design]),
+                vec![action("future", "dana", None, None)],
+            ))
+            .review(with_done(
+                defect_review("REV-1", "CTL-A", Design, "2026-10-01"),
+                &[None],
+            ));
+        let items = build(&kit);
+        let ids: Vec<Vec<&str>> = (items.poam_items.iter())
+            .map(|i| values(&i.props, "incident"))
+            .collect();
+        assert_eq!(ids, [["INC-2"]]);
+        let tasks = &items.risks[0].remediations[0].tasks;
+        let states: Vec<Vec<&str>> = tasks.iter().map(|t| values(&t.props, "state")).collect();
+        assert_eq!(states, [["done"], ["overdue"]]);
+        assert_eq!(values(&tasks[0].props, "done"), ["2026-05-02"]);
+        assert!(values(&tasks[1].props, "done").is_empty());
+    }
+
+    #[test]
+    fn renewals_are_logged_after_the_original_grant_with_their_approvers() {
+        let mut renewed = exception("EXC-1", "CTL-A", "maria", "2026-06-01", Some("2026-08-01"));
+        renewed.renewals = vec![renewal("lee", "2026-08-01", "2026-12-31")];
+        let kit = Kit::default()
+            .people(&["maria", "requester"])
+            .control(control("CTL-A", "maria"))
+            .exception(renewed);
+        let items = build(&kit);
+        let entries = &items.risks[0].risk_log.as_ref().unwrap().entries;
+        let titles: Vec<&str> = entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["Original grant", "Renewal 1"]);
+        assert_eq!(entries[1].start, Timestamp(day("2026-08-01")));
+        assert_eq!(entries[1].end, Some(Timestamp(day("2026-12-31"))));
+        assert_eq!(entries[0].logged_by[0].party_uuid, person_uuid("maria"));
+        // `lee` is not in people.yaml: named, but no party to point at.
+        assert_eq!(values(&entries[1].props, "approver"), ["lee"]);
+        assert!(entries[1].logged_by.is_empty());
+        let item = &items.poam_items[0];
+        assert_eq!(values(&item.props, "approver"), ["lee"]);
+        assert_eq!(values(&item.props, "chronic"), ["false"]);
+        assert_eq!(values(&item.props, "renewals"), ["1"]);
+    }
+
+    #[test]
+    fn a_milestone_runs_from_the_failure_to_the_due_date() {
+        let (failure, due) = (day("2026-03-14"), day("2026-05-01"));
+        assert_eq!(
+            timing(failure, Some(due)),
+            Some(Timing::WithinDateRange {
+                start: Timestamp(failure),
+                end: Timestamp(due)
+            })
+        );
+        assert_eq!(
+            timing(due, Some(failure)),
+            Some(Timing::OnDate {
+                date: Timestamp(failure)
+            })
+        );
+        assert_eq!(timing(failure, None), None);
+    }
+
+    #[test]
+    fn accountability_lists_roles_then_the_people_with_their_role() {
+        let entries = [
+            Accountable {
+                role: Role::ControlOwner,
+                person: Some("dana".to_string()),
+            },
+            Accountable {
+                role: Role::ProcessOwner,
+                person: None,
+            },
+        ];
+        let props = accountable(&entries);
+        let pairs: Vec<(&str, &str, Option<&str>)> = (props.iter())
+            .map(|p| (p.name, p.value.as_str(), p.class))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("accountable-role", "control-owner", None),
+                ("accountable-role", "process-owner", None),
+                ("accountable-person", "dana", Some("control-owner")),
+            ]
+        );
+    }
+}
