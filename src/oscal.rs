@@ -146,46 +146,47 @@ fn metadata(model: &Model, metrics: &Metrics) -> Metadata {
 
 /// A person of people.yaml: name, id, job title, whether active, team, e-mail.
 fn person_party(model: &Model, person: &Person) -> Party {
-    let mut props = vec![Property::new("active", person.active)];
-    props.extend(
+    let mut party = party(PartyType::Person, &person.id, &person.name);
+    party.props.push(Property::new("active", person.active));
+    party.props.extend(
         (person.title.as_deref())
             .and_then(one_line)
             .map(|title| Property::new("job-title", title)),
     );
-    let team = person
-        .team
-        .as_deref()
-        .filter(|t| model.teams.contains_key(*t));
-    Party {
-        uuid: person_uuid(&person.id),
-        kind: PartyType::Person,
-        name: one_line(&person.name),
-        external_ids: vec![ExternalId {
-            scheme: "https://govsite.dev/ns/oscal/person-id",
-            id: person.id.clone(),
-        }],
-        props,
-        email_addresses: (person.email.iter())
-            .filter(|e| plausible_email(e))
-            .cloned()
-            .collect(),
-        member_of_organizations: team.map(team_uuid).into_iter().collect(),
-    }
+    party.email_addresses = (person.email.iter())
+        .filter(|e| plausible_email(e))
+        .cloned()
+        .collect();
+    let team = person.team.as_deref();
+    let team = team.filter(|t| model.teams.contains_key(*t));
+    party.member_of_organizations = team.map(team_uuid).into_iter().collect();
+    party
 }
 
 /// A team of teams.yaml, as an organization.
 fn team_party(team: &Team) -> Party {
+    let mut party = party(PartyType::Organization, &team.id, &team.name);
+    party.props = (team.lead.iter())
+        .map(|lead| Property::new("lead", lead))
+        .collect();
+    party
+}
+
+/// A party with its UUID, name and govsite id (`external-ids`), nothing else yet.
+fn party(kind: PartyType, id: &str, name: &str) -> Party {
+    let (uuid, scheme) = match kind {
+        PartyType::Person => (person_uuid(id), "https://govsite.dev/ns/oscal/person-id"),
+        PartyType::Organization => (team_uuid(id), "https://govsite.dev/ns/oscal/team-id"),
+    };
     Party {
-        uuid: team_uuid(&team.id),
-        kind: PartyType::Organization,
-        name: one_line(&team.name),
+        uuid,
+        kind,
+        name: one_line(name),
         external_ids: vec![ExternalId {
-            scheme: "https://govsite.dev/ns/oscal/team-id",
-            id: team.id.clone(),
+            scheme,
+            id: id.to_string(),
         }],
-        props: (team.lead.iter())
-            .map(|lead| Property::new("lead", lead))
-            .collect(),
+        props: Vec::new(),
         email_addresses: Vec::new(),
         member_of_organizations: Vec::new(),
     }
