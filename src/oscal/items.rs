@@ -419,7 +419,6 @@ fn page(folder: &str, id: &str) -> Link {
 mod tests {
     use super::*;
     use crate::metrics::testkit::*;
-    use crate::model::Origin::*;
 
     fn build(kit: &Kit) -> Items {
         let metrics = kit.compute(AS_OF);
