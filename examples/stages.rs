@@ -23,7 +23,8 @@
 //! | finish     | `SiteWriter::finish`: marker, `SHA256SUMS`, swap into OUT        |
 //!
 //! `render` includes the per-control charts; with `--control-charts` they are also timed on
-//! their own first (`control_charts`, not part of the total), to show their share.
+//! their own first (`control_charts`, not part of the total), to show their share. Likewise
+//! `--oscal` times the OSCAL POA&M (`oscal::write_poam` into memory, `oscal`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -41,8 +42,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let control_charts = take_flag(&mut args, "--control-charts");
+    let oscal = take_flag(&mut args, "--oscal");
     let [content, out] = args.as_slice() else {
-        eprintln!("usage: stages [--control-charts] CONTENT OUT");
+        eprintln!("usage: stages [--control-charts] [--oscal] CONTENT OUT");
         std::process::exit(2);
     };
     let (content, out) = (PathBuf::from(content), PathBuf::from(out));
@@ -70,6 +72,20 @@ fn main() -> anyhow::Result<()> {
             "control_charts",
             seconds,
             &format!("{count} charts, single thread, not in the total"),
+        );
+    }
+    if oscal {
+        let started = Instant::now();
+        let memory = output::Memory::default();
+        govsite::oscal::write_poam(&model, &metrics, &memory)?;
+        let seconds = started.elapsed().as_secs_f64();
+        let files = memory.into_sealed();
+        let poam = files.iter().find(|f| f.path == govsite::oscal::POAM);
+        let bytes = poam.map_or(0, |f| f.bytes.len());
+        timer.extra(
+            "oscal",
+            seconds,
+            &format!("{bytes} bytes, one thread, not in the total"),
         );
     }
     let index = views::Index::new(&model, &metrics, &provenance, None);

@@ -18,6 +18,7 @@ pub mod load;
 pub mod markdown;
 pub mod metrics;
 pub mod model;
+pub mod oscal;
 pub mod output;
 pub mod package;
 pub mod pages;

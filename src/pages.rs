@@ -1,6 +1,7 @@
 //! Every file of the site and how it is made: each page's view (`views`) rendered with its
 //! template (`render`) and handed to the sink (`output`), with the charts, the exports, the
-//! search index, the calendar feeds, the assets and the evidence. To add a page, add its line here.
+//! OSCAL POA&M, the search index, the calendar feeds, the assets and the evidence. To add a
+//! page, add its line here.
 //!
 //! All of it runs on rayon's threads at once, the largest pages first, and each file leaves
 //! as soon as it is made, so memory holds only the pages being worked on.
@@ -13,6 +14,7 @@ use crate::calendar;
 use crate::charts::{self, Chart};
 use crate::exports;
 use crate::model::Model;
+use crate::oscal;
 use crate::output::{OutputFile, Sink};
 use crate::render::{Renderer, STATIC_FILES};
 use crate::views::{self, Index, PageView, Selection};
@@ -32,7 +34,7 @@ pub fn render_site(
     charts: &[Chart],
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    let jobs: [Job; 8] = [
+    let jobs: [Job; 9] = [
         &|| list_pages(renderer, index, charts, sink),
         &|| record_pages(renderer, index, sink),
         &|| control_charts(index, sink),
@@ -43,6 +45,7 @@ pub fn render_site(
             })
         },
         &|| exports::write_exports(index.model, index.metrics, index.provenance, sink),
+        &|| oscal::write_poam(index.model, index.metrics, sink),
         &|| evidence_files(index.model, sink),
         &|| calendar::write_feeds(index.model, index.metrics, sink),
         &|| {

@@ -171,11 +171,17 @@ fn monthly_lists_the_24_months_ending_with_the_as_of_month() {
     assert_eq!(busy, 2, "{text}");
 }
 
-/// Every file under `data/` of a site, by name.
+/// Every file under `data/` of a site, subfolders included, by its path under `data/`.
 fn data_files(site: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(site.join("data"))
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+    let data = site.join("data");
+    walkdir::WalkDir::new(&data)
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let path = entry.path().strip_prefix(&data).unwrap();
+            path.to_string_lossy().replace('\\', "/")
+        })
         .collect()
 }
 
