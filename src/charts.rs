@@ -842,6 +842,7 @@ mod tests {
             processes: vec![],
             by_nhi: vec![],
             reviews: Vec::new(),
+            month_end: vec![],
             actions: vec![],
             failures_during_exception: Default::default(),
         }
