@@ -131,6 +131,10 @@ pub struct ControlMetrics {
     pub review_overdue_after: Option<Day>,
     /// Failures of this control in each month of `monthly`, aligned with `monthly[].month`.
     pub monthly_failures: Vec<usize>,
+    /// The same months' failures per origin (`[design, operation, approval]`); an incident
+    /// with two origins counts under both. Recomputable from `incidents[]`.
+    #[serde(skip)]
+    pub monthly_by_origin: Vec<[usize; 3]>,
 }
 
 /// A control on the dashboard's top list.
@@ -354,7 +358,7 @@ pub struct Monthly {
 }
 
 /// The headline counts as they stood on one day of the month-end trend.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MonthEnd {
     /// `YYYY-MM`, as `monthly[].month`.
     pub month: String,
