@@ -131,11 +131,14 @@ fn top_controls_table<'a>(index: &Index<'a>) -> Numbers<'a> {
     }
 }
 
+/// A column of a month-end table: its header and its count.
+type MonthEndColumn = (&'static str, fn(&MonthEnd) -> usize);
+
 /// The month-end counts of one chart: a row per month end, the day and then `columns`.
 fn month_end_table<'a>(
     index: &Index<'a>,
     caption: &str,
-    columns: [(&'static str, fn(&MonthEnd) -> usize); 3],
+    columns: [MonthEndColumn; 3],
 ) -> Numbers<'a> {
     let rows = (index.metrics.month_end.iter())
         .map(|m| {
