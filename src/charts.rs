@@ -203,26 +203,44 @@ pub fn control_chart(
     let months: Vec<&str> = months.iter().map(|m| m.month.as_str()).collect();
     let series = origin_series(counts);
     let description = describe_control(control_id, &months, &incidents, &series);
-    let spec = StackedBars {
-        frame: Frame {
-            title: &title,
-            categories: months.iter().map(|m| month_label(m)).collect(),
-            labelled: every_nth_from_last(months.len(), CONTROL.month_step),
-            series,
-            x_desc: TWO_ORIGINS,
-            y_desc: "Failures",
-            empty_note: "No failures in these months",
-        },
-        bar_half: MONTH_HALF,
-    };
-    let svg = render(CONTROL, |root| draw_stacked_bars(root, &spec))
-        .with_context(|| format!("drawing the failure chart of control {control_id}"))?;
+    let svg = draw_origin_months(
+        CONTROL,
+        &title,
+        &months,
+        series,
+        "No failures in these months",
+    )
+    .with_context(|| format!("drawing the failure chart of control {control_id}"))?;
     Ok(Chart {
         file: format!("control-{}.svg", file_safe(control_id)),
         description,
         title,
         svg,
     })
+}
+
+/// Monthly failure bars stacked by origin on `canvas`, with the note that an incident with
+/// two origins counts under both.
+fn draw_origin_months(
+    canvas: Canvas,
+    title: &str,
+    months: &[&str],
+    series: Vec<Series>,
+    empty_note: &str,
+) -> Result<String> {
+    let spec = StackedBars {
+        frame: Frame {
+            title,
+            categories: months.iter().map(|m| month_label(m)).collect(),
+            labelled: every_nth_from_last(months.len(), canvas.month_step),
+            series,
+            x_desc: TWO_ORIGINS,
+            y_desc: "Failures",
+            empty_note,
+        },
+        bar_half: MONTH_HALF,
+    };
+    render(canvas, |root| draw_stacked_bars(root, &spec))
 }
 
 /// Failures per month for the 24 months, stacked by origin.
@@ -235,19 +253,8 @@ fn failures_by_month(metrics: &Metrics) -> Result<Chart> {
     let series = origin_series(counts);
     let title = "Control failures by origin, per month";
     let description = describe_monthly(&months, &series);
-    let spec = StackedBars {
-        frame: Frame {
-            title,
-            categories: months.iter().map(|m| month_label(m)).collect(),
-            labelled: every_nth_from_last(months.len(), SITE.month_step),
-            series,
-            x_desc: TWO_ORIGINS,
-            y_desc: "Failures",
-            empty_note: "No failures in the last 24 months",
-        },
-        bar_half: MONTH_HALF,
-    };
-    let svg = render(SITE, |root| draw_stacked_bars(root, &spec))?;
+    let empty_note = "No failures in the last 24 months";
+    let svg = draw_origin_months(SITE, title, &months, series, empty_note)?;
     Ok(Chart {
         file: "failures-by-month.svg".into(),
         title: title.into(),
