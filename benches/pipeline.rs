@@ -67,6 +67,7 @@ fn stages(c: &mut Criterion) {
     govsite::pages::render_site(&renderer, &index, &site_charts, &rendered).expect("rendering");
     let files = rendered.into_sealed();
     let failures: Vec<usize> = (0..computed.monthly.len()).map(|i| i % 4).collect();
+    let by_origin: Vec<[usize; 3]> = failures.iter().map(|&n| [n, n / 2, n / 3]).collect();
 
     let mut group = c.benchmark_group(format!("{}-controls", options.controls));
     group.sample_size(10);
@@ -81,7 +82,7 @@ fn stages(c: &mut Criterion) {
     });
     group.bench_function("control_chart", |b| {
         let months = &computed.monthly;
-        b.iter(|| charts::control_chart("CTL-SECRET-00001", months, &failures).unwrap())
+        b.iter(|| charts::control_chart("CTL-SECRET-00001", months, &failures, &by_origin).unwrap())
     });
     group.bench_function("index", |b| {
         b.iter(|| views::Index::new(&model, &computed, &provenance, None))

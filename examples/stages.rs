@@ -154,10 +154,16 @@ fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
     args.len() != before
 }
 
-/// The per-control charts as `render_site` draws them: failures per month over the trend.
+/// The per-control charts as `render_site` draws them: failures per month and origin over
+/// the trend.
 fn draw_control_charts(metrics: &Metrics) -> anyhow::Result<usize> {
     for control in &metrics.controls {
-        charts::control_chart(&control.id, &metrics.monthly, &control.monthly_failures)?;
+        charts::control_chart(
+            &control.id,
+            &metrics.monthly,
+            &control.monthly_failures,
+            &control.monthly_by_origin,
+        )?;
     }
     Ok(metrics.controls.len())
 }

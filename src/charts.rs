@@ -4,6 +4,14 @@
 //! are several series, then the plot with light horizontal gridlines and integer ticks. Bars are
 //! plain `Rectangle`s: plotters' `Histogram` series orders its bars differently on each run.
 //! Colours come from the Okabe-Ito palette, which stays distinguishable with colour-blindness.
+//!
+//! Pages show the charts as `<img>`, scaled to their box: every text is sized so that it is at
+//! least 11 px on screen at the narrowest width a page shows the chart at (`SITE.min_shown`,
+//! `CONTROL.min_shown`). Each SVG carries a `prefers-color-scheme: dark` style that repaints
+//! its background, text and lines in the site's dark colours, so a chart follows dark mode
+//! like the page around it (an SVG shown as an image sees the page's colour scheme).
+
+mod month_end;
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -16,6 +24,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::metrics::{AgeBucketCount, Metrics, Monthly, TopControl};
+
+pub use month_end::{ACTIONS_FILE, EXCEPTIONS_FILE};
 
 /// One chart: an SVG document plus the text a page needs around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +42,44 @@ pub struct Chart {
 static FONT_BYTES: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
 const FONT: &str = "sans-serif";
 
-const WIDTH: u32 = 760;
-const HEIGHT: u32 = 320;
+/// A chart's canvas in SVG pixels, and how wide pages show it at the least.
+#[derive(Debug, Clone, Copy)]
+pub struct Canvas {
+    pub width: u32,
+    pub height: u32,
+    /// The narrowest the chart is shown in a window 768 px wide or wider, in CSS pixels.
+    pub min_shown: u32,
+    /// Every how many months the month axis is labelled (the labels need the room).
+    month_step: usize,
+}
+
+/// The dashboard's and the exceptions page's charts: two to a row in `.charts` (a 460 px
+/// grid minimum less the card's 2 x 12 px padding and borders: 434 px).
+pub const SITE: Canvas = Canvas {
+    width: 570,
+    height: 270,
+    min_shown: 434,
+    month_step: 6,
+};
+
+/// The top-controls chart: as `SITE`, taller, so its ten rows of labels stay apart.
+pub const TOP: Canvas = Canvas {
+    height: 380,
+    ..SITE
+};
+
+/// A control page's chart, alone in a `.chart.wide` figure (at a 768 px window: 694 px).
+pub const CONTROL: Canvas = Canvas {
+    width: 760,
+    height: 320,
+    min_shown: 694,
+    month_step: 3,
+};
+
+/// The size of tick labels, legends, axis titles and notes, and of titles, in SVG pixels:
+/// 15 x 434 / 570 = 11.4 px on screen at the narrowest.
+const LABEL_PX: f64 = 15.0;
+const TITLE_PX: f64 = 17.0;
 /// Left edge of the title and legend; the plot's label area starts here too.
 const INSET: i32 = 16;
 /// Width of one category on a category axis, in axis units (integer axes: plotters only
@@ -46,7 +92,7 @@ const ROW_HALF: i64 = 34;
 /// How many rows the top-controls plot has at least.
 const MIN_ROWS: usize = 6;
 /// Longest control id shown in full on an axis; longer ids are shortened with an ellipsis.
-const MAX_LABEL_CHARS: usize = 32;
+const MAX_LABEL_CHARS: usize = 24;
 
 // Okabe-Ito colours.
 const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -62,6 +108,18 @@ const TEXT_INK: RGBColor = RGBColor(0x44, 0x44, 0x44);
 const NOTE_INK: RGBColor = RGBColor(0x77, 0x77, 0x77);
 const AXIS_INK: RGBColor = RGBColor(0x8C, 0x8C, 0x8C);
 const GRID_INK: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+
+/// Each light colour of the background, text and lines, and what it becomes in dark mode
+/// (the site's dark `--surface`, `--text`, `--muted` and `--line`). The series colours stay:
+/// the Okabe-Ito colours keep a 3:1 contrast on the dark surface too.
+const DARK: [(RGBColor, &str); 6] = [
+    (WHITE, "#171D24"),
+    (TITLE_INK, "#E6EDF3"),
+    (TEXT_INK, "#C9D1D9"),
+    (NOTE_INK, "#9AA7B4"),
+    (AXIS_INK, "#8B949E"),
+    (GRID_INK, "#2F3B47"),
+];
 
 /// The drawing surface of one chart.
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -83,8 +141,8 @@ impl Series {
     }
 }
 
-/// A vertical bar chart with stacked series over labelled categories.
-struct StackedBars<'a> {
+/// What a chart over labelled categories shows around its data: title, legend, axes.
+struct Frame<'a> {
     title: &'a str,
     categories: Vec<String>,
     /// Which categories get an axis label (all of them when there is room).
@@ -94,69 +152,109 @@ struct StackedBars<'a> {
     y_desc: &'a str,
     /// Shown in the plot when every value is zero.
     empty_note: &'a str,
+}
+
+/// A vertical bar chart with stacked series over labelled categories.
+struct StackedBars<'a> {
+    frame: Frame<'a>,
     /// Half a bar's width in axis units (a category is `SLOT` wide).
     bar_half: i64,
 }
 
-/// The three dashboard charts: failures by month, exceptions by age, top failing controls.
+/// The origins' series of monthly counts `[design, operation, approval]`.
+fn origin_series(counts: impl Iterator<Item = [usize; 3]> + Clone) -> Vec<Series> {
+    let column = |i: usize| counts.clone().map(|c| c[i]).collect();
+    vec![
+        Series::new("Design", BLUE, column(0)),
+        Series::new("Operation", ORANGE, column(1)),
+        Series::new("Approval", PINK, column(2)),
+    ]
+}
+
+/// Says on a chart that stacks origins that an incident is under each of its origins.
+const TWO_ORIGINS: &str = "An incident with two origins counts under both";
+
+/// The dashboard charts: failures by month and origin, exceptions by age, top failing
+/// controls, and the month-end trends of exceptions and of recurring controls and actions.
 pub fn site_charts(metrics: &Metrics) -> Result<Vec<Chart>> {
     Ok(vec![
         failures_by_month(metrics).context("drawing failures-by-month.svg")?,
         exceptions_by_age(metrics).context("drawing exceptions-by-age.svg")?,
         top_controls(metrics).context("drawing top-recurring-controls.svg")?,
+        month_end::exceptions(metrics).with_context(|| format!("drawing {EXCEPTIONS_FILE}"))?,
+        month_end::actions(metrics).with_context(|| format!("drawing {ACTIONS_FILE}"))?,
     ])
 }
 
-/// Monthly bars of one control's failures: `months` is the trend (`metrics.monthly`) and
-/// `failures` the control's `monthly_failures`, one count per month (missing counts are 0).
-pub fn control_chart(control_id: &str, months: &[Monthly], failures: &[usize]) -> Result<Chart> {
-    let title = format!("Failures per month: {}", shorten(control_id));
-    let values: Vec<usize> = (0..months.len())
+/// Monthly bars of one control's failures stacked by origin: `months` is the trend
+/// (`metrics.monthly`), `failures` the control's `monthly_failures` (each incident once) and
+/// `by_origin` its `monthly_by_origin`, one entry per month (missing entries are 0).
+pub fn control_chart(
+    control_id: &str,
+    months: &[Monthly],
+    failures: &[usize],
+    by_origin: &[[usize; 3]],
+) -> Result<Chart> {
+    let title = format!("Failures by origin: {}", shorten(control_id));
+    let counts = (0..months.len()).map(|i| by_origin.get(i).copied().unwrap_or_default());
+    let incidents: Vec<usize> = (0..months.len())
         .map(|i| failures.get(i).copied().unwrap_or(0))
         .collect();
     let months: Vec<&str> = months.iter().map(|m| m.month.as_str()).collect();
-    let spec = StackedBars {
-        title: &title,
-        categories: months.iter().map(|m| month_label(m)).collect(),
-        labelled: every_third_from_last(months.len()),
-        series: vec![Series::new("Failures", BLUE, values.clone())],
-        x_desc: "Month",
-        y_desc: "Failures",
-        empty_note: "No failures in these months",
-        bar_half: MONTH_HALF,
-    };
-    let svg = render(|root| draw_stacked_bars(root, &spec))
-        .with_context(|| format!("drawing the failure chart of control {control_id}"))?;
+    let series = origin_series(counts);
+    let description = describe_control(control_id, &months, &incidents, &series);
+    let svg = draw_origin_months(
+        CONTROL,
+        &title,
+        &months,
+        series,
+        "No failures in these months",
+    )
+    .with_context(|| format!("drawing the failure chart of control {control_id}"))?;
     Ok(Chart {
         file: format!("control-{}.svg", file_safe(control_id)),
-        description: describe_control(control_id, &months, &values),
+        description,
         title,
         svg,
     })
 }
 
+/// Monthly failure bars stacked by origin on `canvas`, with the note that an incident with
+/// two origins counts under both.
+fn draw_origin_months(
+    canvas: Canvas,
+    title: &str,
+    months: &[&str],
+    series: Vec<Series>,
+    empty_note: &str,
+) -> Result<String> {
+    let spec = StackedBars {
+        frame: Frame {
+            title,
+            categories: months.iter().map(|m| month_label(m)).collect(),
+            labelled: every_nth_from_last(months.len(), canvas.month_step),
+            series,
+            x_desc: TWO_ORIGINS,
+            y_desc: "Failures",
+            empty_note,
+        },
+        bar_half: MONTH_HALF,
+    };
+    render(canvas, |root| draw_stacked_bars(root, &spec))
+}
+
 /// Failures per month for the 24 months, stacked by origin.
 fn failures_by_month(metrics: &Metrics) -> Result<Chart> {
     let months: Vec<&str> = metrics.monthly.iter().map(|m| m.month.as_str()).collect();
-    let column = |f: fn(&Monthly) -> usize| metrics.monthly.iter().map(f).collect();
-    let series = vec![
-        Series::new("Design", BLUE, column(|m| m.design)),
-        Series::new("Operation", ORANGE, column(|m| m.operation)),
-        Series::new("Approval", PINK, column(|m| m.approval)),
-    ];
-    let title = "Control failures per month, by origin";
+    let counts = metrics
+        .monthly
+        .iter()
+        .map(|m| [m.design, m.operation, m.approval]);
+    let series = origin_series(counts);
+    let title = "Control failures by origin, per month";
     let description = describe_monthly(&months, &series);
-    let spec = StackedBars {
-        title,
-        categories: months.iter().map(|m| month_label(m)).collect(),
-        labelled: every_third_from_last(months.len()),
-        series,
-        x_desc: "Month (a failure with several origins counts once per origin)",
-        y_desc: "Failures",
-        empty_note: "No failures in the last 24 months",
-        bar_half: MONTH_HALF,
-    };
-    let svg = render(|root| draw_stacked_bars(root, &spec))?;
+    let empty_note = "No failures in the last 24 months";
+    let svg = draw_origin_months(SITE, title, &months, series, empty_note)?;
     Ok(Chart {
         file: "failures-by-month.svg".into(),
         title: title.into(),
@@ -179,16 +277,18 @@ fn exceptions_by_age(metrics: &Metrics) -> Result<Chart> {
     let title = "Open exceptions by age and state";
     let description = describe_buckets(&names, &series);
     let spec = StackedBars {
-        title,
-        categories: names.iter().map(|n| n.to_string()).collect(),
-        labelled: (0..names.len()).collect(),
-        series,
-        x_desc: "Age since granted (days)",
-        y_desc: "Open exceptions",
-        empty_note: "No open exceptions",
+        frame: Frame {
+            title,
+            categories: names.iter().map(|n| n.to_string()).collect(),
+            labelled: (0..names.len()).collect(),
+            series,
+            x_desc: "Age since granted (days)",
+            y_desc: "Open exceptions",
+            empty_note: "No open exceptions",
+        },
         bar_half: BUCKET_HALF,
     };
-    let svg = render(|root| draw_stacked_bars(root, &spec))?;
+    let svg = render(SITE, |root| draw_stacked_bars(root, &spec))?;
     Ok(Chart {
         file: "exceptions-by-age.svg".into(),
         title: title.into(),
@@ -203,9 +303,9 @@ fn top_controls(metrics: &Metrics) -> Result<Chart> {
     let top = &metrics.top_controls;
     let window = metrics.settings.window_days;
     let threshold = metrics.settings.threshold;
-    let title = format!("Controls with the most failures in the last {window} days");
+    let title = format!("Most failures in the last {window} days");
     let description = describe_top(top, window, threshold);
-    let svg = render(|root| draw_top_controls(root, &title, top, threshold))?;
+    let svg = render(TOP, |root| draw_top_controls(root, &title, top, threshold))?;
     Ok(Chart {
         file: "top-recurring-controls.svg".into(),
         title,
@@ -229,17 +329,41 @@ fn register_font() -> Result<()> {
     Ok(())
 }
 
-/// Runs `draw` on a white canvas and returns the finished SVG document.
-fn render(draw: impl FnOnce(&Area) -> Result<()>) -> Result<String> {
+/// Runs `draw` on a white canvas and returns the finished SVG document, with its dark style.
+fn render(canvas: Canvas, draw: impl FnOnce(&Area) -> Result<()>) -> Result<String> {
     register_font()?;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let size = (canvas.width, canvas.height);
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).context("filling the background")?;
         draw(&root)?;
         root.present().context("finishing the SVG document")?;
     }
-    Ok(svg)
+    Ok(with_dark_style(svg))
+}
+
+/// `#RRGGBB`, as plotters writes colours into the SVG.
+fn hex(color: RGBColor) -> String {
+    let RGBColor(r, g, b) = color;
+    format!("#{r:02X}{g:02X}{b:02X}")
+}
+
+/// Puts a `<style>` first in the SVG that, in dark mode, repaints every fill and stroke of
+/// the light colours in `DARK` (CSS wins over plotters' presentation attributes).
+fn with_dark_style(svg: String) -> String {
+    let rules: String = DARK
+        .iter()
+        .map(|(light, dark)| {
+            let light = hex(*light);
+            format!("[fill=\"{light}\"]{{fill:{dark}}}[stroke=\"{light}\"]{{stroke:{dark}}}")
+        })
+        .collect();
+    let style = format!("\n<style>@media (prefers-color-scheme: dark){{{rules}}}</style>");
+    match svg.find('>') {
+        Some(end) => format!("{}{style}{}", &svg[..=end], &svg[end + 1..]),
+        None => svg,
+    }
 }
 
 /// A text style of `px` pixels as written in the SVG (plotters divides its sizes by 1.24).
@@ -254,19 +378,19 @@ fn bold(px: f64, color: RGBColor) -> TextStyle<'static> {
 
 /// Tick labels, legend labels and axis titles.
 fn label_style() -> TextStyle<'static> {
-    text(12.0, TEXT_INK)
+    text(LABEL_PX, TEXT_INK)
 }
 
 /// Draws the title and, for several series, the legend; returns the header's height.
 fn draw_header(root: &Area, title: &str, legend: &[(&str, RGBColor)]) -> Result<i32> {
-    let style = bold(16.0, TITLE_INK).pos(Pos::new(HPos::Left, VPos::Top));
+    let style = bold(TITLE_PX, TITLE_INK).pos(Pos::new(HPos::Left, VPos::Top));
     root.draw(&Text::new(title.to_string(), (INSET, 12), style))
         .context("drawing the title")?;
     if legend.len() < 2 {
-        return Ok(44);
+        return Ok(46);
     }
-    draw_legend(root, legend, (INSET, 42))?;
-    Ok(64)
+    draw_legend(root, legend, (INSET, 46))?;
+    Ok(66)
 }
 
 /// Draws a one-row legend of colour swatches and labels starting at `origin`.
@@ -297,33 +421,53 @@ fn left_label_area(root: &Area, labels: &[String]) -> Result<u32> {
         widest = widest.max(width);
     }
     // axis title (about 16) + gap + labels + the distance plotters keeps from the axis
-    Ok(16 + 10 + widest + 10)
+    Ok(20 + 10 + widest + 10)
 }
 
 /// Draws a stacked vertical bar chart.
 fn draw_stacked_bars(root: &Area, spec: &StackedBars) -> Result<()> {
-    let legend: Vec<(&str, RGBColor)> = spec.series.iter().map(|s| (s.label, s.color)).collect();
-    let header = draw_header(root, spec.title, &legend)?;
+    let series = &spec.frame.series;
+    let count = spec.frame.categories.len().max(1);
+    let max = (0..count).map(|i| stack_total(series, i)).max();
+    draw_over_categories(root, &spec.frame, max.unwrap_or(0), |area| {
+        draw_stacks(area, series, count, spec.bar_half)
+    })
+}
+
+/// The plotting area of a plot on integer axes.
+type PlotArea<'b> = DrawingArea<
+    SVGBackend<'b>,
+    Cartesian2d<WithKeyPoints<RangedCoordi64>, WithKeyPoints<RangedCoordi64>>,
+>;
+
+/// Draws the frame (title, legend, a category axis, a count axis up to `max`), then the data
+/// with `draw`, then the zero line and the category ticks; writes the empty note when `max`
+/// is zero.
+fn draw_over_categories(
+    root: &Area,
+    frame: &Frame,
+    max: usize,
+    draw: impl FnOnce(&PlotArea) -> Result<()>,
+) -> Result<()> {
+    let legend: Vec<(&str, RGBColor)> = frame.series.iter().map(|s| (s.label, s.color)).collect();
+    let header = draw_header(root, frame.title, &legend)?;
     let (_, plot) = root.split_vertically(header);
 
-    let count = spec.categories.len().max(1);
-    let max = (0..count)
-        .map(|i| stack_total(&spec.series, i))
-        .max()
-        .unwrap_or(0);
+    let count = frame.categories.len().max(1);
     let x = Axis {
         range: -SLOT / 2..slot_centre(count) - SLOT / 2,
-        keys: spec.labelled.iter().map(|&i| slot_centre(i)).collect(),
-        label: Box::new(|x| category_label(&spec.categories, *x)),
-        title: spec.x_desc,
+        keys: frame.labelled.iter().map(|&i| slot_centre(i)).collect(),
+        label: Box::new(|x| category_label(&frame.categories, *x)),
+        title: frame.x_desc,
     };
-    let y = value_axis(max, spec.y_desc);
-    let chart = build_plot(root, &plot, (&x, &y), false, 24)?;
+    let y = value_axis(max, frame.y_desc);
+    // Room right of the plot for half of the last category's label.
+    let chart = build_plot(root, &plot, (&x, &y), false, 36)?;
 
     let area = chart.plotting_area();
-    draw_stacks(area, &spec.series, count, spec.bar_half)?;
+    draw(area)?;
     draw_axis_line(area, [(x.range.start, 0), (x.range.end, 0)])?;
-    for &index in &spec.labelled {
+    for &index in &frame.labelled {
         let (px, py) = area.map_coordinate(&(slot_centre(index), 0));
         let tick = PathElement::new(vec![(px, py), (px, py + 5)], AXIS_INK.stroke_width(1));
         area.use_screen_coord()
@@ -331,7 +475,7 @@ fn draw_stacked_bars(root: &Area, spec: &StackedBars) -> Result<()> {
             .context("drawing a tick mark")?;
     }
     if max == 0 {
-        draw_note(area, spec.empty_note)?;
+        draw_note(area, frame.empty_note)?;
     }
     Ok(())
 }
@@ -379,7 +523,7 @@ fn build_plot<'a, 'b>(
         .margin_right(right)
         .margin_top(6)
         .margin_bottom(8)
-        .x_label_area_size(46)
+        .x_label_area_size(54)
         .y_label_area_size(left_label_area(root, &y_labels)?)
         .build_cartesian_2d(
             x.range.clone().with_key_points(x.keys.clone()),
@@ -457,7 +601,7 @@ fn draw_note<CT: CoordTranslate>(area: &DrawingArea<SVGBackend, CT>, note: &str)
         i32::try_from(width / 2).unwrap_or(0),
         i32::try_from(height / 2).unwrap_or(0),
     );
-    let style = text(13.0, NOTE_INK).pos(Pos::new(HPos::Center, VPos::Center));
+    let style = text(LABEL_PX, NOTE_INK).pos(Pos::new(HPos::Center, VPos::Center));
     area.strip_coord_spec()
         .draw(&Text::new(note.to_string(), centre, style))
         .context("drawing the empty-chart note")
@@ -550,7 +694,7 @@ fn draw_empty_frame(plot: &Area, note: &str) -> Result<()> {
     );
     let frame = Rectangle::new([(INSET, 6), (w - INSET, h - 16)], GRID_INK.stroke_width(1));
     plot.draw(&frame).context("drawing the empty-chart frame")?;
-    let style = text(13.0, NOTE_INK).pos(Pos::new(HPos::Center, VPos::Center));
+    let style = text(LABEL_PX, NOTE_INK).pos(Pos::new(HPos::Center, VPos::Center));
     plot.draw(&Text::new(note.to_string(), (w / 2, (h - 10) / 2), style))
         .context("drawing the empty-chart note")
 }
@@ -581,9 +725,10 @@ fn nice_step(max: usize) -> usize {
     }
 }
 
-/// The indices of every third category counting back from the last, in order.
-fn every_third_from_last(count: usize) -> Vec<usize> {
-    (0..count).filter(|i| (count - 1 - i) % 3 == 0).collect()
+/// The indices of every `n`th category counting back from the last, in order.
+fn every_nth_from_last(count: usize, n: usize) -> Vec<usize> {
+    let n = n.max(1);
+    (0..count).filter(|i| (count - 1 - i) % n == 0).collect()
 }
 
 /// A count as an axis value (counts never come near `i64::MAX`; saturate rather than wrap).
@@ -685,20 +830,10 @@ fn describe_monthly(months: &[&str], series: &[Series]) -> String {
     let Some((busiest, most)) = peak(&totals) else {
         return format!("No control failures from {span}.");
     };
-    let parts: Vec<String> = series
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s.values.iter().sum::<usize>(),
-                s.label.to_lowercase()
-            )
-        })
-        .collect();
     format!(
-        "Control failures per month from {span}, by origin: {} (a failure with several \
-         origins counts once per origin). Busiest month: {} with {most}.",
-        parts.join(", "),
+        "Control failures by origin, per month from {span}: {} (an incident with two \
+         origins counts under both). Busiest month: {} with {most}.",
+        origin_totals(series),
         month_label(months.get(busiest).copied().unwrap_or_default()),
     )
 }
@@ -755,25 +890,44 @@ fn describe_top(top: &[TopControl], window: i64, threshold: usize) -> String {
     )
 }
 
-/// The text alternative of one control's chart.
-fn describe_control(control_id: &str, months: &[&str], values: &[usize]) -> String {
+/// The text alternative of one control's chart: `incidents` counts each failure once, the
+/// series count it under each of its origins.
+fn describe_control(
+    control_id: &str,
+    months: &[&str],
+    incidents: &[usize],
+    series: &[Series],
+) -> String {
     let span = month_span(months);
-    let Some((busiest, most)) = peak(values) else {
+    let Some((busiest, most)) = peak(incidents) else {
         return format!("No failures of {control_id} from {span}.");
     };
-    let total: usize = values.iter().sum();
+    let total: usize = incidents.iter().sum();
     format!(
-        "Failures of {control_id} per month from {span}: {total} in total; the most, {most}, \
-         in {}.",
+        "Failures of {control_id} per month from {span}: {total} in total; by origin {} \
+         (an incident with two origins counts under both); the most, {most}, in {}.",
+        origin_totals(series),
         month_label(months.get(busiest).copied().unwrap_or_default())
     )
+}
+
+/// "3 design, 1 operation, 0 approval": each series' total.
+fn origin_totals(series: &[Series]) -> String {
+    let parts: Vec<String> = series
+        .iter()
+        .map(|s| {
+            let total: usize = s.values.iter().sum();
+            format!("{total} {}", s.label.to_lowercase())
+        })
+        .collect();
+    parts.join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::day::Day;
-    use crate::metrics::{Settings, Summary};
+    use crate::metrics::{MonthEnd, Settings, Summary};
 
     fn top(id: &str, failures: usize, recurring: bool) -> TopControl {
         TopControl {
@@ -842,12 +996,40 @@ mod tests {
             processes: vec![],
             by_nhi: vec![],
             reviews: Vec::new(),
+            month_end: vec![],
             actions: vec![],
             failures_during_exception: Default::default(),
         }
     }
 
-    fn sample() -> Metrics {
+    /// `metrics` with 24 month ends whose counts are `counts(position)`: open, expired and
+    /// permanent exceptions, recurring controls, open and overdue actions.
+    pub(super) fn with_month_end(
+        mut metrics: Metrics,
+        counts: impl Fn(usize) -> [usize; 6],
+    ) -> Metrics {
+        metrics.month_end = (metrics.monthly.iter().enumerate())
+            .map(|(i, m)| {
+                let [open, expired, permanent, recurring, actions, overdue] = counts(i);
+                MonthEnd {
+                    month: m.month.clone(),
+                    // The first of the month stands in for its last day; the last is as-of.
+                    date: Day::new(2024 + (i as i16 + 11) / 12, (i as i8 + 11) % 12 + 1, 1)
+                        .filter(|_| i < 23)
+                        .unwrap_or(metrics.as_of),
+                    open_exceptions: open,
+                    expired_exceptions: expired,
+                    permanent_exceptions: permanent,
+                    recurring_controls: recurring,
+                    open_actions: actions,
+                    overdue_actions: overdue,
+                }
+            })
+            .collect();
+        metrics
+    }
+
+    pub(super) fn sample() -> Metrics {
         metrics(
             months(|i| (i % 3, usize::from(i % 5 == 1) * 2, usize::from(i % 7 == 4))),
             vec![
@@ -889,8 +1071,8 @@ mod tests {
         assert_eq!(first, second);
         let months = sample().monthly;
         assert_eq!(
-            control_chart("CTL-A", &months, &[2, 0]).unwrap(),
-            control_chart("CTL-A", &months, &[2, 0]).unwrap()
+            control_chart("CTL-A", &months, &[2, 0], &[[2, 1, 0]]).unwrap(),
+            control_chart("CTL-A", &months, &[2, 0], &[[2, 1, 0]]).unwrap()
         );
     }
 
@@ -903,13 +1085,17 @@ mod tests {
             [
                 "failures-by-month.svg",
                 "exceptions-by-age.svg",
-                "top-recurring-controls.svg"
+                "top-recurring-controls.svg",
+                "exceptions-at-month-end.svg",
+                "recurring-and-actions-at-month-end.svg",
             ]
         );
-        let legends: [&[&str]; 3] = [
+        let legends: [&[&str]; 5] = [
             &["Design", "Operation", "Approval"],
             &["Active", "Expiring soon", "Expired", "Permanent"],
             &["Recurring (2+ failures in the window)", "Not recurring"],
+            &["Open", "Expired", "Permanent"],
+            &["Recurring controls", "Open actions", "Overdue actions"],
         ];
         for (chart, labels) in charts.iter().zip(legends) {
             assert_well_formed(&chart.svg);
@@ -926,16 +1112,26 @@ mod tests {
 
     #[test]
     fn svg_scales_with_a_view_box() {
-        for chart in site_charts(&sample()).unwrap() {
-            assert!(chart
-                .svg
-                .starts_with(r#"<svg width="760" height="320" viewBox="0 0 760 320""#));
+        for (chart, canvas) in every_chart() {
+            let (w, h) = (canvas.width, canvas.height);
+            let start = format!(r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}""#);
+            assert!(chart.svg.starts_with(&start), "{}", chart.file);
         }
+        assert_eq!(
+            (SITE.width, SITE.height, CONTROL.width, TOP.height),
+            (570, 270, 760, 380)
+        );
     }
 
     #[test]
-    fn month_axis_labels_every_third_month_ending_with_the_last() {
+    fn month_axis_labels_every_sixth_month_on_the_dashboard_and_every_third_on_a_control() {
         let svg = &site_charts(&sample()).unwrap()[0].svg;
+        // Nov 2026 back by 6 months: May 2026, Nov 2025, May 2025.
+        assert!(svg.contains("Nov 2026") && svg.contains("May 2026") && svg.contains("May 2025"));
+        assert!(!svg.contains("Aug 2026") && !svg.contains("Dec 2024"));
+        let svg = control_chart("CTL-A", &sample().monthly, &[], &[])
+            .unwrap()
+            .svg;
         assert!(svg.contains("Nov 2026") && svg.contains("Aug 2026") && svg.contains("Feb 2025"));
         assert!(!svg.contains("Oct 2026") && !svg.contains("Dec 2024"));
     }
@@ -961,6 +1157,12 @@ mod tests {
         assert!(charts[0].svg.contains("No failures in the last 24 months"));
         assert!(charts[1].svg.contains("No open exceptions"));
         assert!(charts[2].svg.contains("No failures in the window"));
+        assert!(charts[3]
+            .svg
+            .contains("No open exceptions at any month end"));
+        assert!(charts[4]
+            .svg
+            .contains("No recurring control or open action"));
         assert_eq!(
             charts[0].description,
             "No control failures from Dec 2024 to Nov 2026."
@@ -973,8 +1175,8 @@ mod tests {
     #[test]
     fn nothing_at_all_renders() {
         let charts = site_charts(&metrics(vec![], vec![], vec![])).unwrap();
-        assert_eq!(charts.len(), 3);
-        let chart = control_chart("CTL-A", &[], &[]).unwrap();
+        assert_eq!(charts.len(), 5);
+        let chart = control_chart("CTL-A", &[], &[], &[]).unwrap();
         assert_well_formed(&chart.svg);
         assert_eq!(chart.description, "No failures of CTL-A from no months.");
     }
@@ -989,22 +1191,32 @@ mod tests {
         assert!(chart.svg.contains("CTL-&lt;script&gt;&amp;&quot;x&apos;"));
         assert!(!chart.svg.contains("<script>"));
 
-        let chart = control_chart(id, &sample().monthly, &[1]).unwrap();
+        let chart = control_chart(id, &sample().monthly, &[1], &[[1, 0, 0]]).unwrap();
         assert_well_formed(&chart.svg);
         assert_eq!(chart.file, "control-CTL-_script___x_.svg");
     }
 
     #[test]
     fn control_chart_describes_its_numbers() {
-        // Dec 2024 + 5 months = May 2025; the counts stop before the last month.
+        // Dec 2024 + 5 months = May 2025; the counts stop before the last month. May 2025's
+        // three failures: two design, one design and operation (it counts under both).
         let failures = [0, 0, 0, 0, 0, 3, 0, 0, 0, 1];
-        let chart =
-            control_chart("CTL-SECRET-ROTATION", &months(|_| (0, 0, 0)), &failures).unwrap();
+        let mut by_origin = [[0; 3]; 10];
+        by_origin[5] = [3, 1, 0];
+        by_origin[9] = [0, 0, 1];
+        let chart = control_chart(
+            "CTL-SECRET-ROTATION",
+            &months(|_| (0, 0, 0)),
+            &failures,
+            &by_origin,
+        )
+        .unwrap();
         assert_eq!(chart.file, "control-CTL-SECRET-ROTATION.svg");
         assert_eq!(
             chart.description,
             "Failures of CTL-SECRET-ROTATION per month from Dec 2024 to Nov 2026: 4 in total; \
-             the most, 3, in May 2025."
+             by origin 3 design, 1 operation, 1 approval (an incident with two origins counts \
+             under both); the most, 3, in May 2025."
         );
     }
 
@@ -1017,6 +1229,173 @@ mod tests {
         assert_eq!(value_ticks(48), (50, vec![0, 10, 20, 30, 40, 50]));
         assert!(nice_step(usize::MAX) >= 1);
         assert_eq!(value_ticks(usize::MAX).1.first(), Some(&0));
+    }
+
+    /// Every chart the site draws, from data in every series, with its canvas.
+    fn every_chart() -> Vec<(Chart, Canvas)> {
+        let mut metrics = with_month_end(sample(), |i| [i, 1, 2, i / 8, 3, 1]);
+        // The most rows the top list has, with ids as long as an axis label gets.
+        metrics.top_controls = (0..10)
+            .map(|i| top(&format!("CTL-{i}-{}", "X".repeat(30)), 12 - i, i < 5))
+            .collect();
+        let site = site_charts(&metrics).unwrap().into_iter();
+        let site = site.map(|c| match c.file.as_str() {
+            "top-recurring-controls.svg" => (c, TOP),
+            _ => (c, SITE),
+        });
+        let by_origin = [[1, 1, 1]; 24];
+        let control = control_chart("CTL-A", &metrics.monthly, &[1; 24], &by_origin).unwrap();
+        site.chain([(control, CONTROL)]).collect()
+    }
+
+    /// A number attribute of an SVG element.
+    fn number(node: roxmltree::Node, name: &str) -> f64 {
+        let value = node.attribute(name).unwrap_or_else(|| panic!("no {name}"));
+        value.parse().unwrap()
+    }
+
+    #[test]
+    fn every_text_is_at_least_11_px_at_the_narrowest_width_shown() {
+        for (chart, canvas) in every_chart() {
+            let svg = roxmltree::Document::parse(&chart.svg).unwrap();
+            let view_box = svg.root_element().attribute("viewBox").unwrap();
+            let width: f64 = view_box.split(' ').nth(2).unwrap().parse().unwrap();
+            for text in svg.descendants().filter(|n| n.has_tag_name("text")) {
+                let shown = number(text, "font-size") * f64::from(canvas.min_shown) / width;
+                assert!(
+                    shown >= 11.0,
+                    "{}: {:?} is {shown:.1} px when shown {} px wide",
+                    chart.file,
+                    text.text(),
+                    canvas.min_shown
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn in_dark_mode_the_background_and_every_ink_are_repainted() {
+        let series = [BLUE, ORANGE, PINK, GREEN, VERMILLION, SKY, NEUTRAL].map(hex);
+        for (chart, _) in every_chart() {
+            let svg = roxmltree::Document::parse(&chart.svg).unwrap();
+            let style = svg.descendants().find(|n| n.has_tag_name("style"));
+            let style = style.and_then(|n| n.text()).unwrap_or_default();
+            assert!(
+                style.starts_with("@media (prefers-color-scheme: dark){"),
+                "{}",
+                chart.file
+            );
+            let background = svg.descendants().find(|n| n.has_tag_name("rect")).unwrap();
+            assert_eq!(
+                background.attribute("width"),
+                svg.root_element().attribute("width")
+            );
+            assert_eq!(background.attribute("fill"), Some("#FFFFFF"));
+            assert!(style.contains(r##"[fill="#FFFFFF"]{fill:#171D24}"##));
+            // Every colour is a series colour (readable on both backgrounds) or repainted.
+            for node in svg.descendants().filter(|n| n.is_element()) {
+                for name in ["fill", "stroke"] {
+                    let Some(color) = node.attribute(name).filter(|c| *c != "none") else {
+                        continue;
+                    };
+                    let rule = format!("[{name}=\"{color}\"]{{{name}:");
+                    assert!(
+                        series.iter().any(|s| s == color) || style.contains(&rule),
+                        "{}: {name} {color} of <{}> stays light in dark mode",
+                        chart.file,
+                        node.tag_name().name()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn texts_stay_inside_the_canvas_and_axis_labels_do_not_overlap() {
+        register_font().unwrap();
+        for (chart, canvas) in every_chart() {
+            let svg = roxmltree::Document::parse(&chart.svg).unwrap();
+            let mut centred: Vec<(i64, f64, f64)> = Vec::new();
+            let mut right_aligned: Vec<(i64, f64, f64)> = Vec::new();
+            let texts = svg.descendants().filter(|n| n.has_tag_name("text"));
+            for node in texts.filter(|n| n.attribute("transform").is_none()) {
+                let label = node.text().unwrap_or_default().trim();
+                let style = text(number(node, "font-size"), TEXT_INK);
+                let (width, _) = style.font.box_size(label).unwrap();
+                // Bold titles are measured with the regular face: allow them 12% more.
+                let bold = node.attributes().any(|a| a.value() == "bold");
+                let width = f64::from(width) * if bold { 1.12 } else { 1.0 };
+                let x = number(node, "x");
+                let (left, right) = match node.attribute("text-anchor") {
+                    Some("middle") => (x - width / 2.0, x + width / 2.0),
+                    Some("end") => (x - width, x),
+                    _ => (x, x + width),
+                };
+                assert!(
+                    left >= 0.0 && right <= f64::from(canvas.width),
+                    "{}: {label:?} spans {left:.0}..{right:.0}",
+                    chart.file
+                );
+                let (y, size) = (number(node, "y"), number(node, "font-size"));
+                match node.attribute("text-anchor") {
+                    Some("middle") => centred.push((y as i64, left, right)),
+                    // Row labels of the top-controls chart: one above the other.
+                    Some("end") => right_aligned.push((x as i64, y - size / 2.0, y + size / 2.0)),
+                    _ => {}
+                }
+            }
+            centred.sort_by(|a, b| (a.0, a.1).partial_cmp(&(b.0, b.1)).unwrap());
+            right_aligned.sort_by(|a, b| (a.0, a.1).partial_cmp(&(b.0, b.1)).unwrap());
+            for pair in centred.windows(2).chain(right_aligned.windows(2)) {
+                let (a, b) = (pair[0], pair[1]);
+                assert!(
+                    a.0 != b.0 || a.2 + 4.0 <= b.1,
+                    "{}: labels at y {} overlap: {a:?} {b:?}",
+                    chart.file,
+                    a.0
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_control_chart_stacks_its_failures_by_origin() {
+        // One month with a design failure and one with a design + approval failure, which
+        // counts under both: bars of blue (design) and pink (approval), no orange.
+        let mut by_origin = [[0; 3]; 24];
+        by_origin[20] = [1, 0, 0];
+        by_origin[22] = [1, 0, 1];
+        let mut failures = [0; 24];
+        (failures[20], failures[22]) = (1, 1);
+        let chart = control_chart("CTL-A", &sample().monthly, &failures, &by_origin).unwrap();
+        let svg = roxmltree::Document::parse(&chart.svg).unwrap();
+        let bars = |color: RGBColor| {
+            let color = hex(color);
+            let rects = svg.descendants().filter(|n| n.has_tag_name("rect"));
+            // Legend swatches are 12 px wide; bars are wider.
+            rects
+                .filter(|n| n.attribute("fill") == Some(color.as_str()))
+                .filter(|n| number(*n, "width") > 12.0)
+                .count()
+        };
+        assert_eq!((bars(BLUE), bars(ORANGE), bars(PINK)), (2, 0, 1));
+        for label in ["Design", "Operation", "Approval", TWO_ORIGINS] {
+            assert!(chart.svg.contains(&format!(">\n{label}\n<")), "{label}");
+        }
+    }
+
+    #[test]
+    fn the_monthly_chart_says_failures_by_origin_and_counts_two_origins_under_both() {
+        let chart = &site_charts(&sample()).unwrap()[0];
+        assert_eq!(chart.title, "Control failures by origin, per month");
+        assert!(chart.svg.contains(&format!(">\n{TWO_ORIGINS}\n<")));
+        assert!(
+            chart
+                .description
+                .contains("(an incident with two origins counts under both)"),
+            "{}",
+            chart.description
+        );
     }
 
     #[test]

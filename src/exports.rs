@@ -31,7 +31,7 @@ type CsvWriter<'w> = csv::Writer<&'w mut dyn Write>;
 
 /// Every CSV export by its path in the site, each described column by column in
 /// docs/content-format.md ("Exports"), which the definitions page shows.
-pub const CSV_TABLES: [(&str, Table); 11] = [
+pub const CSV_TABLES: [(&str, Table); 12] = [
     ("data/controls.csv", tables::controls),
     ("data/incidents.csv", tables::incidents),
     ("data/exceptions.csv", tables::exceptions),
@@ -42,6 +42,7 @@ pub const CSV_TABLES: [(&str, Table); 11] = [
     ("data/patterns.csv", tables::patterns),
     ("data/processes.csv", tables::processes),
     ("data/monthly.csv", tables::monthly),
+    ("data/month_end.csv", tables::month_end),
     ("data/reviews.csv", tables::reviews),
 ];
 

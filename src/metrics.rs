@@ -18,6 +18,7 @@ mod reviews;
 #[cfg(test)]
 pub(crate) mod testkit;
 mod timeline;
+mod trends;
 
 use std::collections::BTreeMap;
 
@@ -55,6 +56,9 @@ pub struct Metrics {
     pub by_nhi: Vec<NhiFigures>,
     /// Process-defect reviews dated on or before as_of, sorted by id.
     pub reviews: Vec<ReviewMetrics>,
+    /// Exceptions, recurring controls and actions at each month end of the trend, oldest
+    /// first; the last entry is dated on as_of.
+    pub month_end: Vec<MonthEnd>,
     /// Open exceptions per age bucket and state, buckets in `aging_buckets` order.
     #[serde(skip)]
     pub age_buckets: Vec<AgeBucketCount>,
@@ -127,6 +131,10 @@ pub struct ControlMetrics {
     pub review_overdue_after: Option<Day>,
     /// Failures of this control in each month of `monthly`, aligned with `monthly[].month`.
     pub monthly_failures: Vec<usize>,
+    /// The same months' failures per origin (`[design, operation, approval]`); an incident
+    /// with two origins counts under both. Recomputable from `incidents[]`.
+    #[serde(skip)]
+    pub monthly_by_origin: Vec<[usize; 3]>,
 }
 
 /// A control on the dashboard's top list.
@@ -381,6 +389,21 @@ pub struct Monthly {
     pub approval: usize,
 }
 
+/// The headline counts as they stood on one day of the month-end trend.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MonthEnd {
+    /// `YYYY-MM`, as `monthly[].month`.
+    pub month: String,
+    /// The month's last day, or as_of for as_of's month.
+    pub date: Day,
+    pub open_exceptions: usize,
+    pub expired_exceptions: usize,
+    pub permanent_exceptions: usize,
+    pub recurring_controls: usize,
+    pub open_actions: usize,
+    pub overdue_actions: usize,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgeBucketCount {
     /// `0-30`, `31-90`, ..., `>365`
@@ -537,6 +560,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         accountability_by_origin: accountability::compute_by_origin(&incidents),
         incidents,
         monthly: recurrence::compute_monthly(&timeline),
+        month_end: trends::compute_month_end(model, &timeline),
         frameworks: coverage::compute_frameworks(model),
         age_buckets: exceptions::compute_age_buckets(&exceptions, &buckets),
         open_exceptions_by_approver: exceptions::count_open_by(&exceptions, |e| &e.approved_by),
@@ -709,7 +733,8 @@ mod tests {
         let cases = [
             ("top level", keys_of(&metrics),
              "as_of settings summary controls recurring_patterns exceptions incidents gaps monthly \
-              top_controls accountability_by_origin frameworks people processes by_nhi reviews"),
+              top_controls accountability_by_origin frameworks people processes by_nhi reviews \
+              month_end"),
             ("settings", keys_of(&metrics.settings),
              "window_days threshold max_validity_days expiring_soon_days aging_buckets"),
             ("summary", keys_of(&metrics.summary),
@@ -734,6 +759,9 @@ mod tests {
             ("accountable[]", keys_of(&incident.accountable[0]), "role person"),
             ("gaps[]", keys_of(&metrics.gaps[0]), "kind record person"),
             ("monthly[]", keys_of(&metrics.monthly[0]), "month design operation approval"),
+            ("month_end[]", keys_of(&metrics.month_end[0]),
+             "month date open_exceptions expired_exceptions permanent_exceptions \
+              recurring_controls open_actions overdue_actions"),
             ("top_controls[]", keys_of(&metrics.top_controls[0]),
              "id failures_in_window recurring"),
             ("accountability_by_origin[]", keys_of(&metrics.accountability_by_origin[0]),
@@ -838,6 +866,7 @@ mod tests {
             for as_of in ["2026-11-01", "0001-01-01", "9999-12-31"] {
                 let metrics = kit.compute(as_of);
                 assert_eq!(metrics.monthly.len(), 24);
+                assert_eq!(metrics.month_end.len(), 24);
                 let _ = findings(&metrics);
             }
         }

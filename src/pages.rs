@@ -188,12 +188,16 @@ fn each<'a, T: Sync + 'a>(
     items.par_iter().try_for_each(|item| put(item))
 }
 
-/// One chart per control: its failures per month over the trend's months.
+/// One chart per control: its failures per month and origin over the trend's months.
 fn control_charts(index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
     let metrics = index.metrics;
     metrics.controls.par_iter().try_for_each(|control| {
-        let chart =
-            charts::control_chart(&control.id, &metrics.monthly, &control.monthly_failures)?;
+        let chart = charts::control_chart(
+            &control.id,
+            &metrics.monthly,
+            &control.monthly_failures,
+            &control.monthly_by_origin,
+        )?;
         sink.put(OutputFile::new(format!("charts/{}", chart.file), chart.svg))
     })
 }

@@ -193,7 +193,7 @@ fn every_csv_ends_its_lines_with_crlf_and_excel_csv_adds_only_a_byte_order_mark(
         .into_iter()
         .filter(|name| name.ends_with(".csv"))
         .collect();
-    assert_eq!(csvs.len(), 11, "{csvs:?}");
+    assert_eq!(csvs.len(), 12, "{csvs:?}");
     for name in &csvs {
         let path = format!("data/{name}");
         let text = read(&plain, &path);

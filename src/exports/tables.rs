@@ -337,6 +337,11 @@ pub(super) fn monthly(_: &Model, metrics: &Metrics, w: &mut CsvWriter) -> Result
     write_rows(w, metrics.monthly.iter().cloned())
 }
 
+/// `month_end[]`: the trend's 24 month ends, oldest first.
+pub(super) fn month_end(_: &Model, metrics: &Metrics, w: &mut CsvWriter) -> Result {
+    write_rows(w, metrics.month_end.iter().cloned())
+}
+
 /// `reviews[]`.
 pub(super) fn reviews(_: &Model, metrics: &Metrics, w: &mut CsvWriter) -> Result {
     #[derive(Serialize, Default)]

@@ -50,6 +50,7 @@ fn compute_control(
         review_due: timeline::review_due(control),
         review_overdue_after: timeline::review_overdue_after(control, grace),
         monthly_failures: monthly_failures(failures, timeline),
+        monthly_by_origin: monthly_by_origin(failures, timeline),
     }
 }
 
@@ -67,6 +68,33 @@ fn monthly_failures(failures: &[&Incident], timeline: &Timeline) -> Vec<usize> {
         }
     }
     counts
+}
+
+/// Failures per month of the trend and origin, `[design, operation, approval]`, of these
+/// incidents (one control's, or all); an incident with several origins counts under each.
+fn monthly_by_origin(failures: &[&Incident], timeline: &Timeline) -> Vec<[usize; 3]> {
+    let mut counts = vec![[0; 3]; TREND_MONTHS as usize];
+    for incident in failures {
+        let Some(month) = timeline
+            .trend_slot(incident.date)
+            .and_then(|slot| counts.get_mut(slot))
+        else {
+            continue;
+        };
+        for origin in incident.origins() {
+            month[origin_slot(origin)] += 1;
+        }
+    }
+    counts
+}
+
+/// The position of an origin in `Origin::ALL`: design 0, operation 1, approval 2.
+fn origin_slot(origin: Origin) -> usize {
+    match origin {
+        Origin::Design => 0,
+        Origin::Operation => 1,
+        Origin::Approval => 2,
+    }
 }
 
 /// Mean gap between consecutive failures; with the failures in date order the gaps telescope
@@ -116,30 +144,18 @@ pub(super) fn compute_patterns(model: &Model, timeline: &Timeline) -> Vec<Recurr
 /// Failures per month and origin for the 24 calendar months ending with the as-of month;
 /// every month is present, and an incident with several origins counts under each.
 pub(super) fn compute_monthly(timeline: &Timeline) -> Vec<Monthly> {
-    let mut months: Vec<Monthly> = timeline
+    let counts = monthly_by_origin(&timeline.ordered, timeline);
+    timeline
         .trend_months()
         .into_iter()
-        .map(|month| Monthly {
+        .zip(counts)
+        .map(|(month, [design, operation, approval])| Monthly {
             month,
-            ..Monthly::default()
+            design,
+            operation,
+            approval,
         })
-        .collect();
-    for incident in &timeline.ordered {
-        let Some(month) = timeline
-            .trend_slot(incident.date)
-            .and_then(|slot| months.get_mut(slot))
-        else {
-            continue;
-        };
-        for origin in incident.origins() {
-            match origin {
-                Origin::Design => month.design += 1,
-                Origin::Operation => month.operation += 1,
-                Origin::Approval => month.approval += 1,
-            }
-        }
-    }
-    months
+        .collect()
 }
 
 /// Up to ten controls with failures in the window, most failures first, then by id.

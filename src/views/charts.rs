@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::index::{Index, Link};
-use crate::charts::Chart;
+use crate::charts::{self, Chart};
+use crate::metrics::MonthEnd;
 
 /// A chart with its text alternative and its numbers as a table.
 #[derive(Serialize)]
@@ -130,6 +131,55 @@ fn top_controls_table<'a>(index: &Index<'a>) -> Numbers<'a> {
     }
 }
 
+/// A column of a month-end table: its header and its count.
+type MonthEndColumn = (&'static str, fn(&MonthEnd) -> usize);
+
+/// The month-end counts of one chart: a row per month end, the day and then `columns`.
+fn month_end_table<'a>(
+    index: &Index<'a>,
+    caption: &str,
+    columns: [MonthEndColumn; 3],
+) -> Numbers<'a> {
+    let rows = (index.metrics.month_end.iter())
+        .map(|m| {
+            let mut row = vec![text(m.date)];
+            row.extend(columns.iter().map(|(_, count)| text(count(m))));
+            row
+        })
+        .collect();
+    let mut headers = vec!["Month end"];
+    headers.extend(columns.iter().map(|(header, _)| *header));
+    Numbers {
+        caption: caption.into(),
+        headers,
+        rows,
+    }
+}
+
+fn month_end_exceptions_table<'a>(index: &Index<'a>) -> Numbers<'a> {
+    month_end_table(
+        index,
+        "Exceptions at each month end (the last row is the as-of date)",
+        [
+            ("Open", |m| m.open_exceptions),
+            ("Expired", |m| m.expired_exceptions),
+            ("Permanent", |m| m.permanent_exceptions),
+        ],
+    )
+}
+
+fn month_end_actions_table<'a>(index: &Index<'a>) -> Numbers<'a> {
+    month_end_table(
+        index,
+        "Recurring controls and actions at each month end (the last row is the as-of date)",
+        [
+            ("Recurring controls", |m| m.recurring_controls),
+            ("Open actions", |m| m.open_actions),
+            ("Overdue actions", |m| m.overdue_actions),
+        ],
+    )
+}
+
 pub(super) fn chart_views<'a>(index: &Index<'a>, charts: &'a [Chart]) -> Vec<ChartView<'a>> {
     charts
         .iter()
@@ -137,6 +187,8 @@ pub(super) fn chart_views<'a>(index: &Index<'a>, charts: &'a [Chart]) -> Vec<Cha
             let table = match chart.file.as_str() {
                 "exceptions-by-age.svg" => age_table(index),
                 "top-recurring-controls.svg" => top_controls_table(index),
+                charts::EXCEPTIONS_FILE => month_end_exceptions_table(index),
+                charts::ACTIONS_FILE => month_end_actions_table(index),
                 _ => monthly_table(index),
             };
             chart_view(chart, table)

@@ -138,7 +138,11 @@ struct ReferenceView<'a> {
 #[derive(Serialize)]
 struct MonthCount<'a> {
     month: &'a str,
+    /// Incidents in the month, each once.
     failures: usize,
+    /// The same incidents by origin (`design`, `operation`, `approval`), as the chart
+    /// stacks them: an incident with two origins counts under both.
+    by_origin: [usize; 3],
 }
 
 /// `controls/ID.html`.
@@ -218,11 +222,13 @@ fn control_processes<'a>(index: &Index<'a>, id: &str) -> Vec<ProcessRow<'a>> {
 /// The control's failures per month over the trend's months.
 fn control_months<'a>(index: &Index<'a>, metrics: Option<&ControlMetrics>) -> Vec<MonthCount<'a>> {
     let failures = metrics.map_or(&[][..], |m| &m.monthly_failures);
+    let by_origin = metrics.map_or(&[][..], |m| &m.monthly_by_origin);
     let months = index.metrics.monthly.iter().enumerate();
     months
         .map(|(i, m)| MonthCount {
             month: &m.month,
             failures: failures.get(i).copied().unwrap_or(0),
+            by_origin: by_origin.get(i).copied().unwrap_or_default(),
         })
         .collect()
 }
