@@ -148,7 +148,15 @@ pub fn findings_pages(index: &Index) -> usize {
 
 /// Page `number` of `findings.html`: the groups, then the findings in pages.
 pub fn findings_page<'a>(index: &'a Index<'a>, number: usize) -> PageView<'a, FindingsList<'a>> {
-    let Grouped { by_kind, by_person } = grouped(index);
+    // The groups are on the first page only: tens of pages need not count them again.
+    let Grouped { by_kind, by_person } = if number <= 1 {
+        grouped(index)
+    } else {
+        Grouped {
+            by_kind: Vec::new(),
+            by_person: Vec::new(),
+        }
+    };
     let total = index.findings.len();
     let pager = paging::pager("findings", number, total);
     let rows = paging::page_rows(number, total);
