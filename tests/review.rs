@@ -4,7 +4,6 @@
 //! `tests/fixtures/valid` (see the comments) and `docs/content-format.md`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 #[allow(dead_code)]
 #[path = "../examples/synth.rs"]
@@ -12,19 +11,26 @@ mod synth;
 
 const AS_OF: &str = "2026-11-01";
 
+#[path = "common/run.rs"]
+mod common;
+
+/// Builds `content` into `out` as of `AS_OF` with the real binary; the build must succeed.
 fn build(content: &Path, out: &Path) {
-    let output = Command::new(env!("CARGO_BIN_EXE_govsite"))
-        .args(["build", "--as-of", AS_OF, "--content"])
-        .arg(content)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("running govsite");
-    assert!(
-        output.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let (content, out) = (content.to_string_lossy(), out.to_string_lossy());
+    let run = common::govsite_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "build",
+            "--as-of",
+            AS_OF,
+            "--content",
+            &content,
+            "--out",
+            &out,
+        ],
+        &[],
     );
+    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
 }
 
 fn fixture() -> PathBuf {
