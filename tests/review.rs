@@ -11,6 +11,8 @@ mod synth;
 
 const AS_OF: &str = "2026-11-01";
 
+/// The runner shared with tests/ci.rs and tests/newcomer.rs; this file reads no stdout.
+#[allow(dead_code)]
 #[path = "common/run.rs"]
 mod common;
 
