@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::metrics::{ActionRecord, ActionStatus, ExceptionMetrics, Metrics};
 use crate::model::{Day, Model};
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
 
 /// The feed of every date, at the site root.
 pub const SITE_FEED: &str = "calendar.ics";
@@ -233,7 +233,12 @@ fn people<const N: usize>(ids: [&Option<String>; N]) -> Vec<&str> {
 pub fn write_feeds(model: &Model, metrics: &Metrics, sink: &dyn Sink) -> anyhow::Result<()> {
     let due = due_dates(model, metrics);
     let stamp = stamp(metrics.as_of);
-    let events: Vec<Event> = due.iter().map(|d| event(d, &stamp)).collect();
+    // Each event is formatted once; a feed is its frame around the texts of its events.
+    let events: Vec<String> = due
+        .par_iter()
+        .map(|d| event(d, &stamp).try_into_string())
+        .collect::<Result<_, _>>()
+        .map_err(|_| anyhow::anyhow!("formatting the calendar events"))?;
     let (by_person, by_team) = feeds_index(model, &due);
     let title = &model.site.title;
     let mut feeds: Vec<(String, String, &[usize])> = Vec::new();
@@ -252,8 +257,12 @@ pub fn write_feeds(model: &Model, metrics: &Metrics, sink: &dyn Sink) -> anyhow:
         feeds.push((team_feed(&team.id), name, events));
     }
     feeds.par_iter().try_for_each(|(path, name, chosen)| {
-        let text = feed(name, chosen.iter().map(|&i| &events[i]));
-        sink.put(OutputFile::new(path.clone(), text))
+        let (head, tail) = frame(name)?;
+        let mut parts = Vec::with_capacity(chosen.len() + 2);
+        parts.push(head.as_str());
+        parts.extend(chosen.iter().map(|&i| events[i].as_str()));
+        parts.push(tail);
+        sink.put_parts(path.clone(), &parts)
     })
 }
 
@@ -307,8 +316,11 @@ fn event(due: &Due, stamp: &chrono::DateTime<chrono::Utc>) -> Event {
         .done()
 }
 
-/// A whole feed: the calendar's own properties, then the events.
-fn feed<'e>(name: &str, events: impl Iterator<Item = &'e Event>) -> String {
+/// The closing line of every calendar.
+const END: &str = "END:VCALENDAR\r\n";
+
+/// A feed's frame: the calendar's own properties, before its events, and its closing line.
+fn frame(name: &str) -> anyhow::Result<(String, &'static str)> {
     let mut calendar = Calendar::empty();
     calendar
         .append_property(("VERSION", "2.0"))
@@ -317,8 +329,12 @@ fn feed<'e>(name: &str, events: impl Iterator<Item = &'e Event>) -> String {
         .append_property(("METHOD", "PUBLISH"))
         // X-WR-CALNAME, not NAME: the crate escapes X- properties as text, and not NAME.
         .append_property(("X-WR-CALNAME", plain_text(name).as_str()));
-    calendar.extend(events.cloned());
-    calendar.to_string()
+    let mut head = calendar.to_string();
+    match head.strip_suffix(END) {
+        Some(rest) => head.truncate(rest.len()),
+        None => anyhow::bail!("the calendar frame does not end with {END:?}"),
+    }
+    Ok((head, END))
 }
 
 /// Text as RFC 5545 TEXT can hold it: line breaks as `\n` (the crate escapes `\n`, `,`, `;`

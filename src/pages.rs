@@ -16,7 +16,7 @@ use crate::exports;
 use crate::model::Model;
 use crate::oscal;
 use crate::output::{OutputFile, Sink};
-use crate::render::{Renderer, STATIC_FILES};
+use crate::render::{FrameKey, Renderer, STATIC_FILES};
 use crate::views::{self, Index, PageView, Selection};
 
 /// One piece of work that puts files into the sink.
@@ -73,7 +73,12 @@ fn put<V: Serialize>(
         page,
         tables,
     } = view;
-    let rendered = renderer.render_page(template, &page, &path)?;
+    let frame = FrameKey {
+        root: page.root,
+        nav: page.nav,
+        title: &page.title,
+    };
+    let rendered = renderer.render_framed(template, &page, frame, &path)?;
     rendered.put(sink, path, &tables)
 }
 

@@ -204,6 +204,10 @@ pub struct TeamView<'a> {
     failures: Table,
     actions: Table,
     findings: Table,
+    /// Failures before the window, closed exceptions and done actions: counted, not listed.
+    earlier_failures: usize,
+    closed_exceptions: usize,
+    done_actions: usize,
     /// The team's calendar feed, from the site root.
     calendar: String,
 }
@@ -228,6 +232,18 @@ pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamV
         actions,
         findings,
     } = records;
+    // The page lists what the figures count: failures in the window, open exceptions and
+    // open actions. The history (earlier failures, closed exceptions, done actions) is on the
+    // pages of the controls and of the members, and would make a large team's page megabytes.
+    let earlier_failures = failures.iter().filter(|i| !i.in_window).count();
+    let failures: Vec<_> = failures.into_iter().filter(|i| i.in_window).collect();
+    let closed_exceptions = exceptions.iter().filter(|e| !e.state.is_open()).count();
+    let exceptions: Vec<_> = exceptions
+        .into_iter()
+        .filter(|e| e.state.is_open())
+        .collect();
+    let done_actions = actions.iter().filter(|a| !a.open).count();
+    let actions: Vec<_> = actions.into_iter().filter(|a| a.open).collect();
     let view = TeamView {
         id: &team.id,
         name: &team.name,
@@ -244,23 +260,26 @@ pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamV
         ),
         // The two lists that grow with the estate are written as the page is written.
         exceptions: tables.later(
-            "Exceptions on the team's controls and processes, or approved by a member".into(),
+            "Open exceptions on the team's controls and processes, or approved by a member".into(),
             exceptions.len(),
             move |rows| rows.all(exceptions.iter().map(|e| exception_row(index, e))),
         ),
         failures: tables.later(
-            "Failures a member is accountable for, newest first".into(),
+            "Failures in the window a member is accountable for, newest first".into(),
             failures.len(),
             move |rows| rows.all(failures.iter().map(|i| incident_row(index, i))),
         ),
         actions: tables.now(
-            "Remediation actions owned by a member",
+            "Open remediation actions owned by a member",
             actions.iter().map(|a| action_row(index, a)),
         ),
         findings: tables.now(
             "Policy findings naming a member",
             findings.iter().map(|f| finding_row(index, f)),
         ),
+        earlier_failures,
+        closed_exceptions,
+        done_actions,
         calendar: crate::calendar::team_feed(&team.id),
     };
     let title = format!("Team {}", team.name);
