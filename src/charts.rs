@@ -997,6 +997,7 @@ mod tests {
             by_nhi: vec![],
             reviews: Vec::new(),
             month_end: vec![],
+            teams: vec![],
             actions: vec![],
             failures_during_exception: Default::default(),
         }

@@ -15,6 +15,7 @@ mod ownership;
 mod processes;
 mod recurrence;
 mod reviews;
+mod teams;
 #[cfg(test)]
 pub(crate) mod testkit;
 mod timeline;
@@ -29,6 +30,7 @@ use crate::model::{Day, Decision, Model, Origin, RecordKind, Severity};
 use exceptions::AgeBuckets;
 pub use findings::findings;
 pub use nhi::NhiFigures;
+pub use teams::TeamMetrics;
 use timeline::Timeline;
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +61,8 @@ pub struct Metrics {
     /// Exceptions, recurring controls and actions at each month end of the trend, oldest
     /// first; the last entry is dated on as_of.
     pub month_end: Vec<MonthEnd>,
+    /// The dashboard's figures over each team's records, sorted by id.
+    pub teams: Vec<TeamMetrics>,
     /// Open exceptions per age bucket and state, buckets in `aging_buckets` order.
     #[serde(skip)]
     pub age_buckets: Vec<AgeBucketCount>,
@@ -561,6 +565,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         incidents,
         monthly: recurrence::compute_monthly(&timeline),
         month_end: trends::compute_month_end(model, &timeline),
+        teams: Vec::new(),
         frameworks: coverage::compute_frameworks(model),
         age_buckets: exceptions::compute_age_buckets(&exceptions, &buckets),
         open_exceptions_by_approver: exceptions::count_open_by(&exceptions, |e| &e.approved_by),
@@ -582,6 +587,8 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         &metrics.incidents,
     );
     metrics.summary = compute_summary(&metrics);
+    let found = findings(&metrics);
+    metrics.teams = teams::compute_teams(model, &metrics, &found);
     metrics
 }
 
@@ -637,30 +644,50 @@ fn compute_settings(model: &Model) -> Settings {
 }
 
 /// The headline figures, counted from the detailed lists so the two can never disagree.
+/// The records a summary counts: all of the estate's, or one team's.
+struct Counted<'m> {
+    controls: Vec<&'m ControlMetrics>,
+    recurring_patterns: usize,
+    exceptions: Vec<&'m ExceptionMetrics>,
+    incidents: Vec<&'m IncidentMetrics>,
+    gaps: Vec<&'m Gap>,
+    actions: Vec<&'m ActionStatus>,
+}
+
 fn compute_summary(metrics: &Metrics) -> Summary {
-    let in_window = metrics.incidents.iter().filter(|i| i.in_window);
+    summarize(&Counted {
+        controls: metrics.controls.iter().collect(),
+        recurring_patterns: metrics.recurring_patterns.len(),
+        exceptions: metrics.exceptions.iter().collect(),
+        incidents: metrics.incidents.iter().collect(),
+        gaps: metrics.gaps.iter().collect(),
+        actions: metrics.actions.iter().collect(),
+    })
+}
+
+/// The summary figures of `counted`, as `summary` of metrics.json defines them.
+fn summarize(counted: &Counted) -> Summary {
+    let in_window = counted.incidents.iter().filter(|i| i.in_window);
     let incidents_in_window = in_window.clone().count();
     let repeat_incidents_in_window = in_window.clone().filter(|i| i.repeat).count();
     let in_window_structural = in_window.filter(|i| i.structural).count();
     let count_gaps = |kinds: &[GapKind]| {
-        let named = |gap: &&Gap| kinds.contains(&gap.kind);
-        metrics.gaps.iter().filter(named).count()
+        let named = |gap: &&&Gap| kinds.contains(&gap.kind);
+        counted.gaps.iter().filter(named).count()
     };
     let count_actions = |wanted: fn(&ActionStatus) -> bool| {
-        metrics
-            .actions
-            .iter()
+        (counted.actions.iter())
             .filter(|action| wanted(action))
             .count()
     };
     Summary {
-        controls: metrics.controls.len(),
+        controls: counted.controls.len(),
         incidents_in_window,
         repeat_incidents_in_window,
         repeat_rate: (incidents_in_window > 0)
             .then(|| repeat_incidents_in_window as f64 / incidents_in_window as f64),
-        recurring_controls: metrics.controls.iter().filter(|c| c.recurring).count(),
-        recurring_patterns: metrics.recurring_patterns.len(),
+        recurring_controls: counted.controls.iter().filter(|c| c.recurring).count(),
+        recurring_patterns: counted.recurring_patterns,
         ownership_gaps: count_gaps(&[
             GapKind::InactiveOwner,
             GapKind::InactiveApprover,
@@ -672,7 +699,7 @@ fn compute_summary(metrics: &Metrics) -> Summary {
         open_actions: count_actions(|action| action.open),
         overdue_actions: count_actions(|action| action.overdue),
         structural_incidents_in_window: in_window_structural,
-        ..exceptions::summarize_exceptions(&metrics.exceptions)
+        ..exceptions::summarize_exceptions(&counted.exceptions)
     }
 }
 
@@ -722,6 +749,7 @@ mod tests {
             .incident(incident("INC-1", "CTL-A", "2026-09-01", &[Design]))
             .incident(incident("INC-2", "CTL-A", "2026-10-01", &[Design]))
             .review(defect_review("REV-1", "CTL-A", Design, "2026-10-15"))
+            .team("ops", &["gone"])
     }
 
     #[test]
@@ -734,7 +762,7 @@ mod tests {
             ("top level", keys_of(&metrics),
              "as_of settings summary controls recurring_patterns exceptions incidents gaps monthly \
               top_controls accountability_by_origin frameworks people processes by_nhi reviews \
-              month_end"),
+              month_end teams"),
             ("settings", keys_of(&metrics.settings),
              "window_days threshold max_validity_days expiring_soon_days aging_buckets"),
             ("summary", keys_of(&metrics.summary),
@@ -771,6 +799,8 @@ mod tests {
              "id owner failures_in_window recurring controls"),
             ("reviews[]", keys_of(&metrics.reviews[0]),
              "id control origin date decided_by fix_owner decision actions_open actions_done"),
+            ("teams[]", keys_of(&metrics.teams[0]),
+             "id members processes exceptions failures actions findings summary"),
             ("people[]", keys_of(&metrics.people[0]),
              "id controls_owned processes_owned exceptions_approved failures_as_control_owner \
               failures_as_process_owner failures_as_approving_manager open_actions \

@@ -122,10 +122,8 @@ impl Renderer {
             "{{% extends \"base.html\" %}}{{% block content %}}{CONTENT_HOLDER}{{% endblock content %}}"
         );
         templates.push((FRAME_TEMPLATE.to_string(), frame));
-        let (tera, content_only) = rayon::join(
-            || compile(templates),
-            || frameless.map(compile).transpose(),
-        );
+        let (tera, content_only) =
+            rayon::join(|| compile(templates), || frameless.map(compile).transpose());
         Ok(Renderer {
             tera: tera?,
             content_only: content_only?,
@@ -238,7 +236,9 @@ fn cut_frame(text: &str) -> Option<Frame> {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic elsewhere cannot leave a half-inserted frame: the map is still whole.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Compiles `templates` with govsite's escaping and without the clock and the environment.
@@ -517,7 +517,10 @@ mod tests {
             let renderer = Renderer::new(&[]).unwrap();
             let view = page(title, site_title);
             let whole = renderer.render("teams.html", &view, "test").unwrap();
-            assert!(whole.contains("<title>") && whole.contains("2 people"), "{whole}");
+            assert!(
+                whole.contains("<title>") && whole.contains("2 people"),
+                "{whole}"
+            );
             assert_eq!(framed(&renderer, &view), whole, "{title} / {site_title}");
             // The second page of the kind gets the frame made for the first.
             let second = page("Second <i>page</i>", site_title);
@@ -528,9 +531,10 @@ mod tests {
 
     #[test]
     fn a_replaced_frame_or_page_is_rendered_whole() {
-        let custom = [
-            ("base.html".into(), "[{{ id }}]{% block content %}{% endblock content %}".into()),
-        ];
+        let custom = [(
+            "base.html".into(),
+            "[{{ id }}]{% block content %}{% endblock content %}".into(),
+        )];
         let renderer = Renderer::new(&custom).unwrap();
         let view = page("T", "S");
         let whole = renderer.render("teams.html", &view, "test").unwrap();

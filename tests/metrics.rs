@@ -559,7 +559,7 @@ fn example_metrics_json_appends_the_new_keys_before_provenance() {
         .collect();
     let expected = "as_of settings summary controls recurring_patterns exceptions incidents gaps \
                     monthly top_controls accountability_by_origin frameworks people processes by_nhi \
-                    reviews month_end provenance";
+                    reviews month_end teams provenance";
     assert_eq!(keys, expected.split_whitespace().collect::<Vec<_>>());
 }
 

@@ -99,12 +99,14 @@ fn a_team_page_counts_only_the_records_of_the_teams_members() {
     let security = read(site, "teams/security.html");
     let controls = table(&security, "Controls owned by the team");
     assert_eq!(ids(controls, "controls"), ["CTL-ROTATION", "CTL-VAULT"]);
-    let exceptions = table(&security, "Exceptions on the team");
-    assert_eq!(
-        ids(exceptions, "exceptions"),
-        ["EXC-001", "EXC-002", "EXC-003"]
-    );
-    let failures = table(&security, "Failures a member is accountable for");
+    // The page lists the open ones; EXC-001 was closed on 2026-03-01 and is counted below.
+    let exceptions = table(&security, "Open exceptions on the team");
+    assert_eq!(ids(exceptions, "exceptions"), ["EXC-002", "EXC-003"]);
+    assert!(security.contains("1 closed exception is on the pages"), "{security}");
+    // ana's one action (INC-001) was done on 2026-02-28: no open action is listed.
+    assert!(security.contains("1 done action is on the pages"));
+    // Every failure is of 2026: all in the 365-day window.
+    let failures = table(&security, "Failures in the window a member is accountable for");
     assert_eq!(
         ids(failures, "incidents"),
         ["INC-003", "INC-002", "INC-001"]
@@ -134,7 +136,7 @@ fn a_team_page_counts_only_the_records_of_the_teams_members() {
     );
     assert_eq!(
         ids(
-            table(&apps, "Failures a member is accountable for"),
+            table(&apps, "Failures in the window a member is accountable for"),
             "incidents"
         ),
         ["INC-005", "INC-003", "INC-004", "INC-001"]
@@ -143,6 +145,52 @@ fn a_team_page_counts_only_the_records_of_the_teams_members() {
     assert_eq!(figure(&apps, "Permanent exceptions").0, "0");
     assert_eq!(figure(&apps, "Structural failures").0, "1");
     assert_eq!(figure(&security, "Structural failures").0, "0");
+
+    assert_eq!(
+        ids(table(&apps, "Open exceptions on the team"), "exceptions"),
+        ["EXC-003"]
+    );
+
+    // The same figures in metrics.json, with the counts of the records behind them. Repeats:
+    // INC-002 follows INC-001 on CTL-ROTATION, INC-005 follows INC-004 on CTL-TOKEN-TTL (each
+    // within 365 days); CTL-ROTATION and CTL-TOKEN-TTL have 2 failures in the window each
+    // (threshold 2): recurring. apps' exceptions are EXC-001 (on its process ci-deploy,
+    // approved by cara) and EXC-003; its one action (INC-005, dev, due 2026-12-01) is open.
+    let metrics: serde_json::Value =
+        serde_json::from_str(&read(site, "data/metrics.json")).unwrap();
+    let teams = metrics["teams"].as_array().unwrap();
+    let team_ids: Vec<&str> = teams.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(team_ids, ["apps", "security"]);
+    let expected = [
+        // members processes exceptions failures actions | controls in_window repeats
+        // recurring open permanent structural open_actions
+        (&teams[0], [2, 2, 2, 4, 1], [1, 4, 1, 1, 1, 0, 1, 1], 0.25),
+        (&teams[1], [2, 0, 3, 3, 1], [2, 3, 1, 1, 2, 1, 0, 0], 1.0 / 3.0),
+    ];
+    for (team, counts, figures, repeat_rate) in expected {
+        let got: Vec<u64> = ["members", "processes", "exceptions", "failures", "actions"]
+            .iter()
+            .map(|key| team[key].as_u64().unwrap())
+            .collect();
+        assert_eq!(got, counts, "{}", team["id"]);
+        let summary = &team["summary"];
+        let got: Vec<u64> = [
+            "controls",
+            "incidents_in_window",
+            "repeat_incidents_in_window",
+            "recurring_controls",
+            "open_exceptions",
+            "permanent_exceptions",
+            "structural_incidents_in_window",
+            "open_actions",
+        ]
+        .iter()
+        .map(|key| summary[key].as_u64().unwrap())
+        .collect();
+        assert_eq!(got, figures, "{}", team["id"]);
+        let rate = summary["repeat_rate"].as_f64().unwrap();
+        assert!((rate - repeat_rate).abs() < 1e-9, "{}", team["id"]);
+    }
 
     // The list of teams, and every link to a team, lead to the team's page.
     let teams = read(site, "teams.html");

@@ -199,8 +199,10 @@ pub(super) fn compute_age_buckets(
 }
 
 /// The exception figures of the summary; every count is of open exceptions only.
-pub(super) fn summarize_exceptions(exceptions: &[ExceptionMetrics]) -> Summary {
-    let open: Vec<&ExceptionMetrics> = exceptions.iter().filter(|e| e.state.is_open()).collect();
+pub(super) fn summarize_exceptions(exceptions: &[&ExceptionMetrics]) -> Summary {
+    let open: Vec<&ExceptionMetrics> = (exceptions.iter().copied())
+        .filter(|e| e.state.is_open())
+        .collect();
     let count = |wanted: &dyn Fn(&ExceptionMetrics) -> bool| {
         open.iter().filter(|exception| wanted(exception)).count()
     };

@@ -175,6 +175,24 @@ impl Kit {
         self
     }
 
+    /// A team of the people `members` (who must be in the kit already).
+    pub fn team(mut self, id: &str, members: &[&str]) -> Kit {
+        let team = crate::model::Team {
+            id: id.to_string(),
+            name: id.to_string(),
+            lead: None,
+            source: Default::default(),
+            index: 0,
+        };
+        self.model.teams.insert(id.to_string(), team);
+        for member in members {
+            if let Some(person) = self.model.people.get_mut(*member) {
+                person.team = Some(id.to_string());
+            }
+        }
+        self
+    }
+
     pub fn control(mut self, control: Control) -> Kit {
         self.model.controls.insert(control.id.clone(), control);
         self

@@ -10,6 +10,7 @@ use crate::compare::{describe_delta, Comparison, Direction};
 use crate::metrics::{
     ActionRecord, ActionStatus, ControlMetrics, ExceptionMetrics, Finding, FrameworkCoverage, Gap,
     IncidentMetrics, Metrics, PersonMetrics, ProcessMetrics, RecurringPattern, ReviewMetrics, Role,
+    TeamMetrics,
 };
 use crate::model::{Control, Day, Incident, Model, Person, ProcessReview};
 use crate::provenance::Provenance;
@@ -34,6 +35,7 @@ pub struct Index<'a> {
     pub(super) framework_metrics: HashMap<&'a str, &'a FrameworkCoverage>,
     pub(super) process_metrics: HashMap<&'a str, &'a ProcessMetrics>,
     pub(super) review_metrics: HashMap<&'a str, &'a ReviewMetrics>,
+    pub(super) team_metrics: HashMap<&'a str, &'a TeamMetrics>,
     /// A control's reviews (up to as-of), in id order.
     pub(super) reviews_by_control: HashMap<&'a str, Vec<&'a ReviewMetrics>>,
     /// A control's recurring patterns, in origin order.
@@ -153,6 +155,7 @@ impl<'a> Index<'a> {
             framework_metrics: keyed(&metrics.frameworks, |r| &r.id),
             process_metrics: HashMap::default(),
             review_metrics: keyed(&metrics.reviews, |r| &r.id),
+            team_metrics: keyed(&metrics.teams, |t| &t.id),
             reviews_by_control: HashMap::default(),
             patterns_by_control: HashMap::default(),
             incidents_by_control: HashMap::default(),

@@ -14,9 +14,7 @@ use super::rows::{action_row, control_row, exception_row, incident_row, process_
 use super::selections::Selection;
 use super::tables::{Cells, Header, Row, Table, Tables};
 use super::{PageView, RECORD_ROOT};
-use crate::metrics::{
-    ActionStatus, ExceptionMetrics, ExceptionState, Finding, GapKind, IncidentMetrics, Summary,
-};
+use crate::metrics::{ActionStatus, ExceptionMetrics, Finding, IncidentMetrics, Summary};
 use crate::model::Team;
 
 /// A team's records, gathered from its members' indexes.
@@ -86,58 +84,6 @@ pub(super) fn team_records<'a>(index: &'a Index<'a>, team: &str) -> TeamRecords<
         failures,
         actions,
         findings,
-    }
-}
-
-/// The dashboard's summary figures over a team's records.
-pub(super) fn team_summary(index: &Index, records: &TeamRecords) -> Summary {
-    let in_window = records.failures.iter().filter(|i| i.in_window);
-    let incidents_in_window = in_window.clone().count();
-    let repeat_incidents_in_window = in_window.clone().filter(|i| i.repeat).count();
-    let open: Vec<&&ExceptionMetrics> = records
-        .exceptions
-        .iter()
-        .filter(|e| e.state.is_open())
-        .collect();
-    let open_where =
-        |wanted: fn(&ExceptionMetrics) -> bool| open.iter().filter(|e| wanted(e)).count();
-    let member_gaps = records
-        .members
-        .iter()
-        .flat_map(|m| index.people.get(m).into_iter().flat_map(|p| p.gaps.iter()));
-    let gaps = |kinds: &[GapKind]| {
-        member_gaps
-            .clone()
-            .filter(|g| kinds.contains(&g.kind))
-            .count()
-    };
-    let recurring = records
-        .controls
-        .iter()
-        .filter(|c| index.control_metrics.get(*c).is_some_and(|m| m.recurring));
-    Summary {
-        controls: records.controls.len(),
-        incidents_in_window,
-        repeat_incidents_in_window,
-        repeat_rate: (incidents_in_window > 0)
-            .then(|| repeat_incidents_in_window as f64 / incidents_in_window as f64),
-        recurring_controls: recurring.count(),
-        structural_incidents_in_window: in_window.filter(|i| i.structural).count(),
-        open_exceptions: open.len(),
-        expired_exceptions: open_where(|e| e.state == ExceptionState::Expired),
-        permanent_exceptions: open_where(|e| e.state == ExceptionState::Permanent),
-        over_policy_exceptions: open_where(|e| e.over_policy),
-        self_approved_exceptions: gaps(&[GapKind::SelfApproved]),
-        unauthorized_approvals: gaps(&[GapKind::UnauthorizedApprover]),
-        ownership_gaps: gaps(&[
-            GapKind::InactiveOwner,
-            GapKind::InactiveApprover,
-            GapKind::NoRiskSignoff,
-        ]),
-        overdue_reviews: gaps(&[GapKind::ReviewOverdue]),
-        open_actions: records.actions.iter().filter(|a| a.open).count(),
-        overdue_actions: records.actions.iter().filter(|a| a.overdue).count(),
-        ..Summary::default()
     }
 }
 
@@ -215,10 +161,10 @@ pub struct TeamView<'a> {
 /// `teams/ID.html`.
 pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamView<'a>> {
     let records = team_records(index, &team.id);
-    let summary = team_summary(index, &records);
+    let summary = index.team_metrics.get(team.id.as_str()).map(|t| &t.summary);
     let page = format!("teams/{}.html", team.id);
     let figures = figures(
-        &summary,
+        summary.unwrap_or(&Summary::default()),
         |selection| format!("{page}#{}", section_of(selection)),
         |_| None,
     );
@@ -315,19 +261,20 @@ pub(super) fn team_rows<'a>(index: &'a Index<'a>) -> Vec<TeamRow<'a>> {
         .teams
         .values()
         .map(|team| {
-            let records = team_records(index, &team.id);
-            let summary = team_summary(index, &records);
+            let figures = index.team_metrics.get(team.id.as_str());
+            let summary = figures.map(|t| &t.summary);
+            let count = |figure: fn(&Summary) -> usize| summary.map_or(0, figure);
             TeamRow {
                 link: index.team(&team.id),
                 lead: team.lead.as_deref().map(|l| index.person(l)),
-                members: records.members.len(),
-                controls: summary.controls,
-                recurring_controls: summary.recurring_controls,
-                failures_in_window: summary.incidents_in_window,
-                open_exceptions: summary.open_exceptions,
-                flagged_exceptions: summary.expired_exceptions + summary.permanent_exceptions,
-                findings: records.findings.len(),
-                overdue_actions: summary.overdue_actions,
+                members: figures.map_or(0, |t| t.members),
+                controls: count(|s| s.controls),
+                recurring_controls: count(|s| s.recurring_controls),
+                failures_in_window: count(|s| s.incidents_in_window),
+                open_exceptions: count(|s| s.open_exceptions),
+                flagged_exceptions: count(|s| s.expired_exceptions + s.permanent_exceptions),
+                findings: figures.map_or(0, |t| t.findings),
+                overdue_actions: count(|s| s.overdue_actions),
             }
         })
         .collect()
