@@ -102,11 +102,17 @@ fn a_team_page_counts_only_the_records_of_the_teams_members() {
     // The page lists the open ones; EXC-001 was closed on 2026-03-01 and is counted below.
     let exceptions = table(&security, "Open exceptions on the team");
     assert_eq!(ids(exceptions, "exceptions"), ["EXC-002", "EXC-003"]);
-    assert!(security.contains("1 closed exception is on the pages"), "{security}");
+    assert!(
+        security.contains("1 closed exception is on the pages"),
+        "{security}"
+    );
     // ana's one action (INC-001) was done on 2026-02-28: no open action is listed.
     assert!(security.contains("1 done action is on the pages"));
     // Every failure is of 2026: all in the 365-day window.
-    let failures = table(&security, "Failures in the window a member is accountable for");
+    let failures = table(
+        &security,
+        "Failures in the window a member is accountable for",
+    );
     assert_eq!(
         ids(failures, "incidents"),
         ["INC-003", "INC-002", "INC-001"]
@@ -165,7 +171,12 @@ fn a_team_page_counts_only_the_records_of_the_teams_members() {
         // members processes exceptions failures actions | controls in_window repeats
         // recurring open permanent structural open_actions
         (&teams[0], [2, 2, 2, 4, 1], [1, 4, 1, 1, 1, 0, 1, 1], 0.25),
-        (&teams[1], [2, 0, 3, 3, 1], [2, 3, 1, 1, 2, 1, 0, 0], 1.0 / 3.0),
+        (
+            &teams[1],
+            [2, 0, 3, 3, 1],
+            [2, 3, 1, 1, 2, 1, 0, 0],
+            1.0 / 3.0,
+        ),
     ];
     for (team, counts, figures, repeat_rate) in expected {
         let got: Vec<u64> = ["members", "processes", "exceptions", "failures", "actions"]
