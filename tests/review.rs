@@ -318,6 +318,61 @@ fn the_dashboard_shows_the_first_rows_of_each_list_and_groups_findings() {
     );
 }
 
+/// The record rows of the table whose caption starts with `caption` (an empty table has one
+/// row, spanning the columns, that says so).
+fn body_rows(page: &str, caption: &str) -> usize {
+    let body = table(page, caption);
+    rows(body) - body.matches("<tr><td colspan=").count()
+}
+
+#[test]
+fn every_team_page_lists_exactly_the_records_its_figures_in_metrics_json_count() {
+    // Two definitions meet here: metrics.json's teams[] (one pass over each kind of record)
+    // and the team page's lists (gathered from the members' indexes).
+    let dir = tempfile::tempdir().unwrap();
+    let estate = dir.path().join("estate");
+    let options = synth::Options {
+        controls: 80,
+        seed: 5,
+        ..Default::default()
+    };
+    synth::generate(&options, &estate).unwrap();
+    let site = dir.path().join("site");
+    build(&estate, &site);
+    let metrics: serde_json::Value =
+        serde_json::from_str(&read(&site, "data/metrics.json")).unwrap();
+    let teams = metrics["teams"].as_array().unwrap();
+    assert!(teams.len() >= 3, "{} teams", teams.len());
+    for team in teams {
+        let id = team["id"].as_str().unwrap();
+        let page = read(&site, &format!("teams/{id}.html"));
+        let summary = &team["summary"];
+        let count = |key: &str| summary[key].as_u64().unwrap() as usize;
+        let cases = [
+            ("Controls owned by", count("controls")),
+            (
+                "Processes owned by",
+                team["processes"].as_u64().unwrap() as usize,
+            ),
+            ("Open exceptions on the team", count("open_exceptions")),
+            (
+                "Failures in the window a member",
+                count("incidents_in_window"),
+            ),
+            ("Open remediation actions", count("open_actions")),
+            (
+                "Policy findings naming",
+                team["findings"].as_u64().unwrap() as usize,
+            ),
+        ];
+        for (caption, counted) in cases {
+            assert_eq!(body_rows(&page, caption), counted, "{id}: {caption}");
+        }
+        let shown = figure(&page, "Open exceptions").0;
+        assert_eq!(shown, count("open_exceptions").to_string(), "{id}");
+    }
+}
+
 #[test]
 fn long_lists_come_in_pages_of_500_rows_that_link_to_each_other_without_javascript() {
     let dir = tempfile::tempdir().unwrap();
