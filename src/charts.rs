@@ -998,6 +998,7 @@ mod tests {
             reviews: Vec::new(),
             month_end: vec![],
             teams: vec![],
+            findings: vec![],
             actions: vec![],
             failures_during_exception: Default::default(),
         }

@@ -63,6 +63,9 @@ pub struct Metrics {
     pub month_end: Vec<MonthEnd>,
     /// The dashboard's figures over each team's records, sorted by id.
     pub teams: Vec<TeamMetrics>,
+    /// The policy findings `check --strict` reports, in its order (`findings`).
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
     /// Open exceptions per age bucket and state, buckets in `aging_buckets` order.
     #[serde(skip)]
     pub age_buckets: Vec<AgeBucketCount>,
@@ -566,6 +569,7 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         monthly: recurrence::compute_monthly(&timeline),
         month_end: trends::compute_month_end(model, &timeline),
         teams: Vec::new(),
+        findings: Vec::new(),
         frameworks: coverage::compute_frameworks(model),
         age_buckets: exceptions::compute_age_buckets(&exceptions, &buckets),
         open_exceptions_by_approver: exceptions::count_open_by(&exceptions, |e| &e.approved_by),
@@ -587,8 +591,8 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         &metrics.incidents,
     );
     metrics.summary = compute_summary(&metrics);
-    let found = findings(&metrics);
-    metrics.teams = teams::compute_teams(model, &metrics, &found);
+    metrics.findings = findings(&metrics);
+    metrics.teams = teams::compute_teams(model, &metrics, &metrics.findings);
     metrics
 }
 

@@ -43,6 +43,19 @@ fn read(site: &Path, page: &str) -> String {
     std::fs::read_to_string(site.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
 }
 
+fn metrics_json(site: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(site, "data/metrics.json")).unwrap()
+}
+
+/// Generates the synthetic estate of `options` under `dir` and builds it into `dir/name`.
+fn synthetic_site(dir: &Path, options: synth::Options, name: &str) -> PathBuf {
+    let estate = dir.join("estate");
+    synth::generate(&options, &estate).unwrap();
+    let site = dir.join(name);
+    build(&estate, &site);
+    site
+}
+
 /// The `<tbody>` of the table whose caption starts with `caption`.
 fn table<'p>(page: &'p str, caption: &str) -> &'p str {
     let marker = format!("<caption>{caption}");
@@ -162,8 +175,7 @@ fn a_team_page_counts_only_the_records_of_the_teams_members() {
     // within 365 days); CTL-ROTATION and CTL-TOKEN-TTL have 2 failures in the window each
     // (threshold 2): recurring. apps' exceptions are EXC-001 (on its process ci-deploy,
     // approved by cara) and EXC-003; its one action (INC-005, dev, due 2026-12-01) is open.
-    let metrics: serde_json::Value =
-        serde_json::from_str(&read(site, "data/metrics.json")).unwrap();
+    let metrics = metrics_json(site);
     let teams = metrics["teams"].as_array().unwrap();
     let team_ids: Vec<&str> = teams.iter().map(|t| t["id"].as_str().unwrap()).collect();
     assert_eq!(team_ids, ["apps", "security"]);
@@ -282,15 +294,12 @@ fn every_headline_figure_leads_to_a_list_of_exactly_what_it_counts() {
 #[test]
 fn the_dashboard_shows_the_first_rows_of_each_list_and_groups_findings() {
     let dir = tempfile::tempdir().unwrap();
-    let estate = dir.path().join("estate");
     let options = synth::Options {
         controls: 60,
         seed: 5,
         ..Default::default()
     };
-    synth::generate(&options, &estate).unwrap();
-    let site = dir.path().join("site");
-    build(&estate, &site);
+    let site = synthetic_site(dir.path(), options, "site");
     let dashboard = read(&site, "index.html");
     let gaps_list = read(&site, "lists/flagged-exceptions.html");
     let flagged = rows(table(&gaps_list, "Expired and permanent exceptions"));
@@ -330,17 +339,13 @@ fn every_team_page_lists_exactly_the_records_its_figures_in_metrics_json_count()
     // Two definitions meet here: metrics.json's teams[] (one pass over each kind of record)
     // and the team page's lists (gathered from the members' indexes).
     let dir = tempfile::tempdir().unwrap();
-    let estate = dir.path().join("estate");
     let options = synth::Options {
         controls: 80,
         seed: 5,
         ..Default::default()
     };
-    synth::generate(&options, &estate).unwrap();
-    let site = dir.path().join("site");
-    build(&estate, &site);
-    let metrics: serde_json::Value =
-        serde_json::from_str(&read(&site, "data/metrics.json")).unwrap();
+    let site = synthetic_site(dir.path(), options, "site");
+    let metrics = metrics_json(&site);
     let teams = metrics["teams"].as_array().unwrap();
     assert!(teams.len() >= 3, "{} teams", teams.len());
     for team in teams {
@@ -376,18 +381,14 @@ fn every_team_page_lists_exactly_the_records_its_figures_in_metrics_json_count()
 #[test]
 fn long_lists_come_in_pages_of_500_rows_that_link_to_each_other_without_javascript() {
     let dir = tempfile::tempdir().unwrap();
-    let estate = dir.path().join("estate");
     let options = synth::Options {
         controls: 130,
         seed: 3,
         ..Default::default()
     };
-    synth::generate(&options, &estate).unwrap();
-    let site = dir.path().join("site");
-    build(&estate, &site);
+    let site = synthetic_site(dir.path(), options, "site");
 
-    let metrics: serde_json::Value =
-        serde_json::from_str(&read(&site, "data/metrics.json")).unwrap();
+    let metrics = metrics_json(&site);
     let incidents = metrics["incidents"].as_array().unwrap().len();
     assert!(incidents > 1000, "{incidents} incidents");
     let pages = incidents.div_ceil(500);
@@ -507,16 +508,13 @@ fn the_report_has_contents_team_summaries_and_is_condensed_above_250_controls() 
     assert!(teams.contains("href=\"teams/security.html\""));
     assert!(report.contains("over policy</strong> granted for longer than"));
 
-    let estate = dir.path().join("estate");
     let options = synth::Options {
         controls: 260,
         seed: 2,
         incidents_per_control: 2.0,
         ..Default::default()
     };
-    synth::generate(&options, &estate).unwrap();
-    let site = dir.path().join("large");
-    build(&estate, &site);
+    let site = synthetic_site(dir.path(), options, "large");
     let report = read(&site, "report.html");
     assert!(report.contains("so the report is condensed"));
     assert_eq!(rows(table(&report, "Every control")), 260);

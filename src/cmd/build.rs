@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use super::{Progress, Ui};
 use crate::cli::BuildArgs;
-use crate::metrics;
 use crate::site::{self, RenderOptions};
 
 pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
@@ -33,9 +32,9 @@ pub fn run(args: &BuildArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         ui.warn(leftover);
     }
     super::warn_changed_settings(ui, &staged.built.changed_settings);
-    let findings = metrics::findings(&staged.built.metrics);
+    let findings = &staged.built.metrics.findings;
     if args.strict && !findings.is_empty() {
-        for finding in &findings {
+        for finding in findings {
             eprintln!(
                 "policy: {}: {}",
                 finding.kind,

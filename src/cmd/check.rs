@@ -20,7 +20,7 @@ pub fn run(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let findings = if checked.has_errors() {
         Vec::new()
     } else {
-        metrics::findings(&metrics::compute(&checked.model, checked.as_of))
+        metrics::compute(&checked.model, checked.as_of).findings
     };
     let report = Report::new(
         &checked.content_dir,

@@ -55,7 +55,7 @@ pub(super) struct Grouped<'a> {
 pub(super) fn grouped<'a>(index: &'a Index<'a>) -> Grouped<'a> {
     let mut kinds: HashMap<&str, usize> = HashMap::default();
     let mut people: HashMap<Option<&str>, Vec<&str>> = HashMap::default();
-    for finding in &index.findings {
+    for finding in index.findings {
         *kinds.entry(finding.kind.as_str()).or_default() += 1;
         let person = finding.person.as_deref();
         people.entry(person).or_default().push(&finding.kind);

@@ -57,7 +57,7 @@ pub struct Index<'a> {
     /// The records behind each headline figure and dashboard section, in `Selection` order.
     pub(super) selections: Vec<(Selection, Items<'a>)>,
     /// The policy findings `check --strict` reports, in its order.
-    pub(super) findings: Vec<Finding>,
+    pub(super) findings: &'a [Finding],
     /// Person id -> the positions in `findings` of the findings naming them.
     pub(super) findings_by_person: HashMap<&'a str, Vec<usize>>,
     /// People whose name another person also has: their links show the id too.
@@ -172,7 +172,7 @@ impl<'a> Index<'a> {
             incidents_newest: newest_first(&metrics.incidents, |i| (i.date, &i.id)),
             reviews_newest: newest_first(&metrics.reviews, |r| (r.date, &r.id)),
             selections: select_all(metrics),
-            findings: crate::metrics::findings(metrics),
+            findings: &metrics.findings,
             findings_by_person: HashMap::default(),
             same_names: same_names(model),
         };
