@@ -1,12 +1,13 @@
 //! Reading a content directory into a `Model`: finds files with walkdir, parses them in
 //! parallel, and collects every problem instead of stopping at the first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
@@ -42,15 +43,16 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.teams = load_list(content_dir, teams, &mut diagnostics);
     model.frameworks = load_list(content_dir, frameworks, &mut diagnostics);
     // The five folders at once: each has a serial part (listing, duplicate ids) that the
-    // others' parsing can overlap.
-    let (((controls, processes), (exceptions, incidents)), reviews) = rayon::join(
+    // others' parsing can overlap. Incidents, by far the most files, start first, so their
+    // listing runs while the other thread reads the smaller folders.
+    let (incidents, ((controls, processes), (exceptions, reviews))) = rayon::join(
+        || load_records(content_dir),
         || {
             rayon::join(
                 || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
                 || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
             )
         },
-        || load_records(content_dir),
     );
     // Problems in folder order, whichever folder finished first.
     model.controls = merge_folder(controls, &mut diagnostics);
@@ -113,6 +115,9 @@ pub fn is_content_path(relative: &str) -> bool {
         && relative.ends_with(".md")
         && parts.all(|part| !part.starts_with('.'))
 }
+
+/// A parsed record with its id and its id folded to lower case.
+type Named<T> = (String, String, T);
 
 /// Records of one folder and the problems found in it.
 type Folder<T> = (BTreeMap<String, T>, Vec<Diagnostic>);
@@ -309,23 +314,27 @@ fn load_records<T: Record>(content_dir: &Path) -> Folder<T> {
     let mut diagnostics = Vec::new();
     let folder = content_dir.join(T::FOLDER);
     let files = find_record_files(&folder, &mut diagnostics);
-    let parsed: Vec<(Result<T, ()>, Vec<Diagnostic>)> = files
+    // The id, and the id folded to lower case, are found on the parsing threads too.
+    let parsed: Vec<(Option<Named<T>>, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|path| {
             let mut problems = Vec::new();
-            let record = parse_record::<T>(path, &mut problems);
+            let record = parse_record::<T>(path, &mut problems).ok().map(|record| {
+                let id = record_id(&record.source().path);
+                let folded = id.to_lowercase();
+                (id, folded, record)
+            });
             (record, problems)
         })
         .collect();
-    let mut records = Vec::with_capacity(parsed.len());
-    // Lowercased id -> the last file seen with it.
-    let mut seen: HashMap<String, PathBuf> = HashMap::with_capacity(parsed.len());
-    for (record, problems) in parsed {
+    // Folded id -> the last file seen with it.
+    let mut seen: HashMap<String, PathBuf> =
+        HashMap::with_capacity_and_hasher(parsed.len(), Default::default());
+    let records = parsed.into_iter().filter_map(|(record, problems)| {
         diagnostics.extend(problems);
-        let Ok(record) = record else { continue };
+        let (id, folded, record) = record?;
         let path = &record.source().path;
-        let id = record_id(path);
-        if let Some(first) = seen.insert(id.to_lowercase(), path.clone()) {
+        if let Some(first) = seen.insert(folded, path.clone()) {
             let kind = T::KIND;
             diagnostics.push(Diagnostic::error(
                 path,
@@ -335,13 +344,14 @@ fn load_records<T: Record>(content_dir: &Path) -> Folder<T> {
                     first.display()
                 ),
             ));
-            continue;
+            return None;
         }
-        records.push((id, record));
-    }
+        Some((id, record))
+    });
     // Built from all records at once, the map's nodes are full; inserted one at a time in
     // order, they would be left about half empty.
-    (records.into_iter().collect(), diagnostics)
+    let records = records.collect();
+    (records, diagnostics)
 }
 
 /// All `.md` files under `folder`, sorted; symlinks are reported and not followed.

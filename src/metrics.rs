@@ -531,31 +531,52 @@ pub struct Finding {
 /// Incidents dated after `as_of` are left out everywhere (with their actions); exceptions
 /// granted after it are listed as `future` and left out of every count.
 pub fn compute(model: &Model, as_of: Day) -> Metrics {
-    let timeline = Timeline::new(model, as_of);
     let buckets = AgeBuckets::new(&model.site.exceptions.aging_buckets);
-    // The parts are independent of each other: computed on all cores at once.
-    let ((exceptions, failures_during_exception), (incidents, (mut gaps, actions))) = rayon::join(
+    // The parts are independent of each other: computed on all cores at once, each as soon
+    // as what it reads is ready. The exceptions and actions do not need the timeline.
+    let (timeline, (exceptions, actions)) = rayon::join(
+        || Timeline::new(model, as_of),
         || {
             rayon::join(
                 || exceptions::compute_exceptions(model, as_of, &buckets),
-                || exceptions::compute_failures_during(model, &timeline),
+                || ownership::compute_actions(model, as_of),
+            )
+        },
+    );
+    let open_exceptions_by_control = exceptions::count_open_by(&exceptions, |e| &e.control);
+    let (
+        ((failures_during_exception, incidents), (mut gaps, recurrence)),
+        (monthly, (month_end, frameworks)),
+    ) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || exceptions::compute_failures_during(model, &timeline),
+                        || accountability::compute_incidents(model, &timeline),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || ownership::compute_gaps(model, &timeline),
+                        || compute_recurrence(model, &timeline, &open_exceptions_by_control),
+                    )
+                },
             )
         },
         || {
             rayon::join(
-                || accountability::compute_incidents(model, &timeline),
+                || recurrence::compute_monthly(&timeline),
                 || {
                     rayon::join(
-                        || ownership::compute_gaps(model, &timeline),
-                        || ownership::compute_actions(model, as_of),
+                        || trends::compute_month_end(model, &timeline),
+                        || coverage::compute_frameworks(model),
                     )
                 },
             )
         },
     );
-    let open_exceptions_by_control = exceptions::count_open_by(&exceptions, |e| &e.control);
-    let (controls, (recurring_patterns, processes)) =
-        compute_recurrence(model, &timeline, &open_exceptions_by_control);
+    let (controls, (recurring_patterns, processes)) = recurrence;
     let reviews = compute_reviews(model, &timeline, &recurring_patterns, &mut gaps);
     let mut metrics = Metrics {
         as_of,
@@ -566,11 +587,11 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         recurring_patterns,
         accountability_by_origin: accountability::compute_by_origin(&incidents),
         incidents,
-        monthly: recurrence::compute_monthly(&timeline),
-        month_end: trends::compute_month_end(model, &timeline),
+        monthly,
+        month_end,
         teams: Vec::new(),
         findings: Vec::new(),
-        frameworks: coverage::compute_frameworks(model),
+        frameworks,
         age_buckets: exceptions::compute_age_buckets(&exceptions, &buckets),
         open_exceptions_by_approver: exceptions::count_open_by(&exceptions, |e| &e.approved_by),
         open_exceptions_by_control,
@@ -583,16 +604,37 @@ pub fn compute(model: &Model, as_of: Day) -> Metrics {
         gaps,
         actions,
     };
-    metrics.people = ownership::compute_people(model, &metrics);
-    metrics.by_nhi = nhi::by_nhi(
-        model,
-        &metrics.controls,
-        &metrics.exceptions,
-        &metrics.incidents,
+    // What is left reads the lists above and not each other (teams only the findings).
+    let ((people, by_nhi), (summary, (findings, teams))) = rayon::join(
+        || {
+            rayon::join(
+                || ownership::compute_people(model, &metrics),
+                || {
+                    nhi::by_nhi(
+                        model,
+                        &metrics.controls,
+                        &metrics.exceptions,
+                        &metrics.incidents,
+                    )
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || compute_summary(&metrics),
+                || {
+                    let findings = findings(&metrics);
+                    let teams = teams::compute_teams(model, &metrics, &findings);
+                    (findings, teams)
+                },
+            )
+        },
     );
-    metrics.summary = compute_summary(&metrics);
-    metrics.findings = findings(&metrics);
-    metrics.teams = teams::compute_teams(model, &metrics, &metrics.findings);
+    metrics.people = people;
+    metrics.by_nhi = by_nhi;
+    metrics.summary = summary;
+    metrics.findings = findings;
+    metrics.teams = teams;
     metrics
 }
 
