@@ -11,14 +11,18 @@
 mod items;
 pub mod schema;
 
+use std::io::Write;
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::metrics::Metrics;
 use crate::model::{Model, Person, Team};
 use crate::output::Sink;
 use schema::{
-    Document, ExternalId, Metadata, Party, PartyType, Poam, PoamItem, Property, Role, SystemId,
-    Timestamp,
+    ExternalId, Head, Metadata, Party, PartyType, PoamItem, Property, Role, SystemId, Timestamp,
 };
 
 /// Where the POA&M is in the site.
@@ -70,37 +74,109 @@ const ROLES: [Role; 4] = [
 
 /// Writes the POA&M into `sink`.
 pub fn write_poam(model: &Model, metrics: &Metrics, sink: &dyn Sink) -> anyhow::Result<()> {
-    let document = poam(model, metrics);
-    sink.put_stream(POAM.to_string(), &mut |out| {
-        // Compact: at 5,000 controls the file is 60 MB instead of 120 MB, and written in half the time.
-        serde_json::to_writer(&mut *out, &document)?;
-        out.write_all(b"\n")
+    let poam = poam(model, metrics).context("writing the POA&M as JSON")?;
+    sink.put_stream(POAM.to_string(), &mut |out| poam.write(out))
+}
+
+/// The POA&M as compact JSON (at 5,000 controls 69 MB, against twice that indented), in
+/// pieces to be written one after the other: see `schema::Head`.
+pub struct Written {
+    /// The `plan-of-action-and-milestones` object up to its lists, without its closing `}`.
+    head: String,
+    /// Each list's items, one piece per record that has any, in the records' order.
+    observations: Vec<String>,
+    risks: Vec<String>,
+    poam_items: Vec<String>,
+}
+
+impl Written {
+    /// Writes the whole file.
+    pub fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(b"{\"plan-of-action-and-milestones\":")?;
+        out.write_all(self.head.as_bytes())?;
+        for (key, pieces) in [
+            ("observations", &self.observations),
+            ("risks", &self.risks),
+            ("poam-items", &self.poam_items),
+        ] {
+            // OSCAL allows no empty list; `poam-items` always has one (`nothing_open`).
+            if pieces.is_empty() {
+                continue;
+            }
+            write!(out, ",\"{key}\":[")?;
+            for (at, piece) in pieces.iter().enumerate() {
+                if at > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(piece.as_bytes())?;
+            }
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"}}\n")
+    }
+}
+
+/// The POA&M of the open exceptions and of the incidents with open actions on the as-of
+/// date. Each record's items are made and turned into JSON on its own, on all cores.
+pub fn poam(model: &Model, metrics: &Metrics) -> serde_json::Result<Written> {
+    let site = &model.site;
+    let subject = format!("{}/{}", site.organisation, site.title);
+    let sources = items::sources(model, metrics);
+    let pieces = sources
+        .par_iter()
+        .map(|source| {
+            let mut items = items::Items::default();
+            source.add(model, metrics, &mut items);
+            Ok([
+                joined(&items.observations)?,
+                joined(&items.risks)?,
+                joined(&items.poam_items)?,
+            ])
+        })
+        .collect::<serde_json::Result<Vec<[String; 3]>>>()?;
+    let mut lists: [Vec<String>; 3] = Default::default();
+    for record in pieces {
+        for (list, piece) in lists.iter_mut().zip(record) {
+            if !piece.is_empty() {
+                list.push(piece);
+            }
+        }
+    }
+    let [observations, risks, mut poam_items] = lists;
+    if poam_items.is_empty() {
+        poam_items.push(serde_json::to_string(&nothing_open(metrics))?);
+    }
+    let mut head = serde_json::to_string(&Head {
+        uuid: uuid("poam", &subject),
+        metadata: metadata(model, metrics),
+        system_id: SystemId {
+            identifier_type: "https://ietf.org/rfc/rfc4122",
+            id: uuid("system", &subject).to_string(),
+        },
+    })?;
+    // The lists follow inside the same object.
+    let closing = head.pop();
+    debug_assert_eq!(closing, Some('}'));
+    Ok(Written {
+        head,
+        observations,
+        risks,
+        poam_items,
     })
 }
 
-/// The POA&M of the open exceptions and of the incidents with open actions on the as-of date.
-pub fn poam(model: &Model, metrics: &Metrics) -> Document {
-    let site = &model.site;
-    let subject = format!("{}/{}", site.organisation, site.title);
-    let mut built = items::Items::default();
-    items::add_exceptions(model, metrics, &mut built);
-    items::add_incidents(model, metrics, &mut built);
-    if built.poam_items.is_empty() {
-        built.poam_items.push(nothing_open(metrics));
+/// `items` as JSON, separated by commas: empty when there are none.
+fn joined<T: Serialize>(items: &[T]) -> serde_json::Result<String> {
+    let mut text = Vec::new();
+    for (at, item) in items.iter().enumerate() {
+        if at > 0 {
+            text.push(b',');
+        }
+        serde_json::to_writer(&mut text, item)?;
     }
-    Document {
-        poam: Poam {
-            uuid: uuid("poam", &subject),
-            metadata: metadata(model, metrics),
-            system_id: SystemId {
-                identifier_type: "https://ietf.org/rfc/rfc4122",
-                id: uuid("system", &subject).to_string(),
-            },
-            observations: built.observations,
-            risks: built.risks,
-            poam_items: built.poam_items,
-        },
-    }
+    // serde_json writes UTF-8 only: the fallback never runs.
+    Ok(String::from_utf8(text)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// OSCAL requires at least one item: this one says that nothing is open.

@@ -20,17 +20,22 @@ pub struct Items {
     pub poam_items: Vec<PoamItem>,
 }
 
-/// One item per exception open on the as-of date, in id order.
-pub fn add_exceptions(model: &Model, metrics: &Metrics, out: &mut Items) {
-    for m in metrics.exceptions.iter().filter(|m| m.state.is_open()) {
-        if let Some(exception) = model.exceptions.get(&m.id) {
-            exception_item(model, metrics, m, exception, out);
-        }
-    }
+/// A record that becomes a POA&M item: an exception open on the as-of date, or an incident
+/// (up to as-of) with an action open on it, with its actions.
+pub enum Source<'a> {
+    Exception(&'a ExceptionMetrics, &'a Exception),
+    Incident(&'a IncidentMetrics, &'a Incident, Vec<&'a ActionStatus>),
 }
 
-/// One item per incident (up to as-of) with an action open on the as-of date, in id order.
-pub fn add_incidents(model: &Model, metrics: &Metrics, out: &mut Items) {
+/// The records behind the items, in the order written: the open exceptions in id order,
+/// then the incidents with an open action in id order.
+pub fn sources<'a>(model: &'a Model, metrics: &'a Metrics) -> Vec<Source<'a>> {
+    let mut sources = Vec::new();
+    for m in metrics.exceptions.iter().filter(|m| m.state.is_open()) {
+        if let Some(exception) = model.exceptions.get(&m.id) {
+            sources.push(Source::Exception(m, exception));
+        }
+    }
     // `metrics.actions` lists incident actions first, grouped by incident in id order.
     let actions: Vec<&ActionStatus> = (metrics.actions.iter())
         .filter(|a| a.record_kind == ActionRecord::Incident)
@@ -46,7 +51,24 @@ pub fn add_incidents(model: &Model, metrics: &Metrics, out: &mut Items) {
         let (Ok(at), Some(incident)) = (found, model.incidents.get(id)) else {
             continue;
         };
-        incident_item(model, &metrics.incidents[at], incident, group, out);
+        sources.push(Source::Incident(
+            &metrics.incidents[at],
+            incident,
+            group.to_vec(),
+        ));
+    }
+    sources
+}
+
+impl Source<'_> {
+    /// Adds the record's observation, risk and item to `out`.
+    pub fn add(&self, model: &Model, metrics: &Metrics, out: &mut Items) {
+        match self {
+            Source::Exception(m, exception) => exception_item(model, metrics, m, exception, out),
+            Source::Incident(m, incident, actions) => {
+                incident_item(model, m, incident, actions, out)
+            }
+        }
     }
 }
 
@@ -423,8 +445,9 @@ mod tests {
     fn build(kit: &Kit) -> Items {
         let metrics = kit.compute(AS_OF);
         let mut items = Items::default();
-        add_exceptions(&kit.model, &metrics, &mut items);
-        add_incidents(&kit.model, &metrics, &mut items);
+        for source in sources(&kit.model, &metrics) {
+            source.add(&kit.model, &metrics, &mut items);
+        }
         items
     }
 

@@ -15,25 +15,18 @@ pub const OSCAL_VERSION: &str = "1.1.2";
 /// The namespace of every property govsite defines (`props[].ns`).
 pub const NS: &str = "https://govsite.dev/ns/oscal";
 
-/// The whole file: one POA&M.
-#[derive(Debug, Serialize)]
-pub struct Document {
-    #[serde(rename = "plan-of-action-and-milestones")]
-    pub poam: Poam,
-}
-
+/// The fields of the `plan-of-action-and-milestones` object that come before its lists.
+/// The whole file is `{"plan-of-action-and-milestones": {` these fields, then
+/// `observations` (left out when empty), `risks` (the same) and `poam-items` `}}`: the
+/// lists' items are made and written as JSON on all cores, record by record
+/// (`oscal::Written`), in this order.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Poam {
+pub struct Head {
     pub uuid: Uuid,
     pub metadata: Metadata,
     /// OSCAL allows `system-id` instead of `import-ssp`: govsite has no SSP to point at.
     pub system_id: SystemId,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub observations: Vec<Observation>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub risks: Vec<Risk>,
-    pub poam_items: Vec<PoamItem>,
 }
 
 #[derive(Debug, Serialize)]
