@@ -72,8 +72,30 @@
   var box = document.querySelector(".search");
   if (!box) return;
   var root = box.getAttribute("data-root") || "";
-  var input = box.querySelector("input");
-  var list = box.querySelector("ul");
+  // The box is made here, not in every page: without JavaScript it could not work, and
+  // its markup would cost every one of tens of thousands of pages 400 bytes.
+  var label = document.createElement("label");
+  label.htmlFor = "search-box";
+  label.className = "visually-hidden";
+  label.textContent = "Search records";
+  var input = document.createElement("input");
+  input.id = "search-box";
+  input.type = "text";
+  input.placeholder = "Search controls, people, incidents…";
+  input.autocomplete = "off";
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", "search-results");
+  input.setAttribute("aria-expanded", "false");
+  var list = document.createElement("ul");
+  list.id = "search-results";
+  list.className = "search-results";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "Search results");
+  list.hidden = true;
+  box.appendChild(label);
+  box.appendChild(input);
+  box.appendChild(list);
   var selected = -1;
   box.hidden = false;
 

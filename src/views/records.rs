@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::index::{Index, Link, PersonIndex};
 use super::rows::{
     accountable_views, action_row, control_exceptions, control_failures, control_patterns,
-    control_row, exception_row, gap_row, incident_row, pattern_row, process_row, reviews_table,
-    role_words, AccountableView, PatternRow, ProcessRow, RoleRow,
+    control_row, exception_row, gap_row, incident_row, own_action_row, pattern_row, process_row,
+    reviews_table, role_words, AccountableView, PatternRow, ProcessRow, RoleRow,
 };
 use super::tables::{Table, Tables};
 use super::{day_or, decimal, title_or_id, web_url, words, PageView, RECORD_ROOT};
@@ -537,7 +537,7 @@ pub fn incident_page<'a>(
         surfaced_by: incident.surfaced_by.map(|s| words(s.as_str())),
         actions: tables.now(
             "Remediation actions: fix the process, not only the person",
-            actions.map(|a| action_row(index, a)),
+            actions.map(|a| own_action_row(index, a)),
         ),
         gaps: kind_gaps(
             index,

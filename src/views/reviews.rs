@@ -7,7 +7,7 @@ use super::paging::{self, Pager};
 
 use super::index::{Index, Link};
 use super::records::{evidence, kind_gaps, title, EvidenceView, GapOn};
-use super::rows::{action_row, review_row};
+use super::rows::{own_action_row, review_row};
 use super::tables::{Table, Tables};
 use super::{title_or_id, words, PageView};
 use crate::model::ProcessReview;
@@ -58,7 +58,7 @@ pub fn review_page<'a>(
         decision: review.decision.map(|d| words(d.as_str())),
         actions: tables.now(
             "Actions decided by this review",
-            actions.map(|a| action_row(index, a)),
+            actions.map(|a| own_action_row(index, a)),
         ),
         gaps: kind_gaps(
             index,

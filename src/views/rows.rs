@@ -426,20 +426,49 @@ impl Row for ActionRow<'_> {
     const EMPTY: &'static str = "No actions.";
 
     fn cells(&self, cells: &mut Cells) {
-        let a = self;
-        cells.cell("").text(a.title);
-        cells.cell("").id_link(&a.record);
-        cells.cell("").person(a.owner.as_ref());
-        cells.cell("nowrap").or(a.due, "—");
+        cells.cell("").text(self.title);
+        cells.cell("").id_link(&self.record);
+        self.owner_due_status(cells);
+    }
+}
+
+impl ActionRow<'_> {
+    fn owner_due_status(&self, cells: &mut Cells) {
+        cells.cell("").person(self.owner.as_ref());
+        cells.cell("nowrap").or(self.due, "—");
         let status = cells.cell("");
-        if a.overdue {
+        if self.overdue {
             status.badge(&["badge-alert"], "overdue");
-        } else if a.open {
+        } else if self.open {
             status.badge(&["badge-warn"], "open");
         } else {
-            let done = a.done.map(|d| format!("done {d}"));
+            let done = self.done.map(|d| format!("done {d}"));
             status.badge(&["badge-ok"], done.as_deref().unwrap_or("done"));
         }
+    }
+}
+
+/// An action on the page of the incident or review it belongs to: without the column
+/// that would link each row to the page it is on.
+pub(super) struct OwnActionRow<'a>(pub(super) ActionRow<'a>);
+
+pub(super) fn own_action_row<'a>(index: &Index<'a>, action: &'a ActionStatus) -> OwnActionRow<'a> {
+    OwnActionRow(action_row(index, action))
+}
+
+impl Row for OwnActionRow<'_> {
+    const SIZE: usize = 300;
+    const HEADERS: &'static [Header] = &[
+        Header("Action", ""),
+        Header("Owner", ""),
+        Header("Due", ""),
+        Header("Status", ""),
+    ];
+    const EMPTY: &'static str = ActionRow::EMPTY;
+
+    fn cells(&self, cells: &mut Cells) {
+        cells.cell("").text(self.0.title);
+        self.0.owner_due_status(cells);
     }
 }
 
