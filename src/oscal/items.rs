@@ -12,6 +12,27 @@ use crate::metrics::{
 };
 use crate::model::{Day, Exception, Incident, Model};
 
+/// One of the POA&M's three lists, in the order the file has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    Observations,
+    Risks,
+    PoamItems,
+}
+
+impl List {
+    pub const ALL: [List; 3] = [List::Observations, List::Risks, List::PoamItems];
+
+    /// The list's key in the `plan-of-action-and-milestones` object.
+    pub fn key(self) -> &'static str {
+        match self {
+            List::Observations => "observations",
+            List::Risks => "risks",
+            List::PoamItems => "poam-items",
+        }
+    }
+}
+
 /// What the items add to the POA&M, in the order written.
 #[derive(Default)]
 pub struct Items {
@@ -61,12 +82,15 @@ pub fn sources<'a>(model: &'a Model, metrics: &'a Metrics) -> Vec<Source<'a>> {
 }
 
 impl Source<'_> {
-    /// Adds the record's observation, risk and item to `out`.
-    pub fn add(&self, model: &Model, metrics: &Metrics, out: &mut Items) {
+    /// Adds the record's entries of `list` (its observation, risk or item) to `out`. The
+    /// file is written a list at a time, so each list's entries are made on their own.
+    pub fn add(&self, model: &Model, metrics: &Metrics, list: List, out: &mut Items) {
         match self {
-            Source::Exception(m, exception) => exception_item(model, metrics, m, exception, out),
+            Source::Exception(m, exception) => {
+                exception_item(model, metrics, m, exception, list, out)
+            }
             Source::Incident(m, incident, actions) => {
-                incident_item(model, m, incident, actions, out)
+                incident_item(model, m, incident, actions, list, out)
             }
         }
     }
@@ -77,16 +101,39 @@ fn exception_item(
     metrics: &Metrics,
     m: &ExceptionMetrics,
     exception: &Exception,
+    list: List,
     out: &mut Items,
 ) {
+    // A deviation is not an observation.
+    if list == List::Observations {
+        return;
+    }
     let id = m.id.as_str();
     let title = titled("Exception", id, &exception.title);
     let risk_uuid = uuid("risk:exception", id);
     let description = deviation(model, metrics.as_of, m);
-    out.risks.push(Risk {
+    let said = (risk_uuid, title, description);
+    if list == List::Risks {
+        out.risks.push(exception_risk(model, m, exception, said));
+    } else {
+        out.poam_items
+            .push(exception_poam_item(metrics, m, exception, said));
+    }
+}
+
+/// The UUID of an exception's risk, and the title and description of its risk and item.
+type Said = (uuid::Uuid, String, String);
+
+fn exception_risk(
+    model: &Model,
+    m: &ExceptionMetrics,
+    exception: &Exception,
+    (risk_uuid, title, description): Said,
+) -> Risk {
+    Risk {
         uuid: risk_uuid,
-        title: title.clone(),
-        description: description.clone(),
+        title,
+        description,
         statement: format!(
             "Risk accepted: {}. {} grant period(s), the latest approved by {}.",
             exception.risk.map_or("not rated", |r| r.as_str()),
@@ -101,7 +148,16 @@ fn exception_item(
             entries: grant_periods(model, m),
         }),
         related_observations: Vec::new(),
-    });
+    }
+}
+
+fn exception_poam_item(
+    metrics: &Metrics,
+    m: &ExceptionMetrics,
+    exception: &Exception,
+    (risk_uuid, title, description): Said,
+) -> PoamItem {
+    let id = m.id.as_str();
     let mut props = vec![
         Property::new("kind", "exception"),
         Property::new("exception", id),
@@ -143,7 +199,7 @@ fn exception_item(
         .into_iter()
         .flatten();
     props.extend(failures.map(|f| Property::new("failure", &f.incident)));
-    out.poam_items.push(PoamItem {
+    PoamItem {
         uuid: uuid("poam-item:exception", id),
         title,
         description,
@@ -151,7 +207,7 @@ fn exception_item(
         links: vec![page("exceptions", id)],
         related_observations: Vec::new(),
         related_risks: vec![RelatedRisk { risk_uuid }],
-    });
+    }
 }
 
 /// What the deviation is and where it stands on the as-of date.
@@ -204,18 +260,23 @@ fn incident_item(
     m: &IncidentMetrics,
     incident: &Incident,
     actions: &[&ActionStatus],
+    list: List,
     out: &mut Items,
 ) {
     let id = m.id.as_str();
     let title = titled("Incident", id, &incident.title);
+    if list == List::Observations {
+        out.observations
+            .push(observation(model, m, incident, &title));
+        return;
+    }
     let (observation_uuid, risk_uuid) =
         (uuid("observation:incident", id), uuid("risk:incident", id));
     let open = actions.iter().filter(|a| a.open).count();
     let overdue = actions.iter().filter(|a| a.overdue).count();
-    out.observations
-        .push(observation(model, m, incident, &title));
     let origins: Vec<&str> = m.origins.iter().map(|o| o.as_str()).collect();
-    out.risks.push(Risk {
+    if list == List::Risks {
+        out.risks.push(Risk {
         uuid: risk_uuid,
         title: title.clone(),
         description: format!(
@@ -244,6 +305,8 @@ fn incident_item(
         risk_log: None,
         related_observations: vec![RelatedObservation { observation_uuid }],
     });
+        return;
+    }
     let mut props = vec![
         Property::new("kind", "incident"),
         Property::new("incident", id),
@@ -445,8 +508,10 @@ mod tests {
     fn build(kit: &Kit) -> Items {
         let metrics = kit.compute(AS_OF);
         let mut items = Items::default();
-        for source in sources(&kit.model, &metrics) {
-            source.add(&kit.model, &metrics, &mut items);
+        for list in List::ALL {
+            for source in sources(&kit.model, &metrics) {
+                source.add(&kit.model, &metrics, list, &mut items);
+            }
         }
         items
     }

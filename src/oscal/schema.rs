@@ -19,7 +19,7 @@ pub const NS: &str = "https://govsite.dev/ns/oscal";
 /// The whole file is `{"plan-of-action-and-milestones": {` these fields, then
 /// `observations` (left out when empty), `risks` (the same) and `poam-items` `}}`: the
 /// lists' items are made and written as JSON on all cores, record by record
-/// (`oscal::Written`), in this order.
+/// (`oscal::Poam`), in this order.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Head {
