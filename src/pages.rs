@@ -13,9 +13,11 @@ use serde::Serialize;
 use crate::calendar;
 use crate::charts::{self, Chart};
 use crate::exports;
+use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::oscal;
 use crate::output::{OutputFile, Sink};
+use crate::provenance::Provenance;
 use crate::render::{FrameKey, Renderer, STATIC_FILES};
 use crate::views::{self, Index, PageView, Selection};
 
@@ -34,25 +36,57 @@ pub fn render_site(
     charts: &[Chart],
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
-    let jobs: [Job; 9] = [
+    let (pages, data) = rayon::join(
+        || render_pages(renderer, index, charts, sink),
+        || render_data(index.model, index.metrics, index.provenance, charts, sink),
+    );
+    pages.and(data)
+}
+
+/// The pages and the search index: everything made from the `Index`.
+pub fn render_pages(
+    renderer: &Renderer,
+    index: &Index,
+    charts: &[Chart],
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    let jobs: [Job; 3] = [
         &|| list_pages(renderer, index, charts, sink),
         &|| record_pages(renderer, index, sink),
-        &|| control_charts(index, sink),
+        &|| {
+            let search = views::search_index(index);
+            for (shard, (path, _)) in views::SEARCH_SHARDS.iter().enumerate() {
+                sink.put_stream(path.to_string(), &mut |out| search.write(shard, out))?;
+            }
+            Ok(())
+        },
+    ];
+    run_all(&jobs)
+}
+
+/// The files made from the records and metrics alone (charts, exports, the POA&M,
+/// evidence, calendar feeds, assets): a build starts them while the `Index` is still
+/// being built (see `site::render`), so neither core waits for it.
+pub fn render_data(
+    model: &Model,
+    metrics: &Metrics,
+    provenance: &Provenance,
+    charts: &[Chart],
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    let jobs: [Job; 7] = [
+        &|| oscal::write_poam(model, metrics, sink),
+        &|| control_charts(metrics, sink),
+        &|| exports::write_exports(model, metrics, provenance, sink),
+        &|| calendar::write_feeds(model, metrics, sink),
         &|| {
             charts.iter().try_for_each(|chart| {
                 let path = format!("charts/{}", chart.file);
                 sink.put(OutputFile::new(path, chart.svg.clone()))
             })
         },
-        &|| exports::write_exports(index.model, index.metrics, index.provenance, sink),
-        &|| oscal::write_poam(index.model, index.metrics, sink),
-        &|| evidence_files(index.model, sink),
-        &|| calendar::write_feeds(index.model, index.metrics, sink),
+        &|| evidence_files(model, sink),
         &|| {
-            let search = views::search_index(index);
-            for (shard, (path, _)) in views::SEARCH_SHARDS.iter().enumerate() {
-                sink.put_stream(path.to_string(), &mut |out| search.write(shard, out))?;
-            }
             STATIC_FILES
                 .iter()
                 .try_for_each(|(path, text)| sink.put(OutputFile::new(*path, *text)))
@@ -194,8 +228,7 @@ fn each<'a, T: Sync + 'a>(
 }
 
 /// One chart per control: its failures per month and origin over the trend's months.
-fn control_charts(index: &Index, sink: &dyn Sink) -> anyhow::Result<()> {
-    let metrics = index.metrics;
+fn control_charts(metrics: &Metrics, sink: &dyn Sink) -> anyhow::Result<()> {
     metrics.controls.par_iter().try_for_each(|control| {
         let chart = charts::control_chart(
             &control.id,
