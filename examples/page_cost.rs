@@ -32,9 +32,26 @@ fn main() -> anyhow::Result<()> {
     time("incident-view", incidents.len(), &mut |n| {
         Ok(views::incident_page(&index, incidents[n]).path.len())
     })?;
+    time("incident-ctx", incidents.len(), &mut |n| {
+        let view = views::incident_page(&index, incidents[n]);
+        Ok(tera::Context::from_serialize(&view.page)?
+            .into_json()
+            .as_object()
+            .map_or(0, |o| o.len()))
+    })?;
     time("incident", incidents.len(), &mut |n| {
         let view = views::incident_page(&index, incidents[n]);
         Ok(renderer.render(view.template, &view.page, "x")?.len())
+    })?;
+    time("incident-framed", incidents.len(), &mut |n| {
+        let view = views::incident_page(&index, incidents[n]);
+        let frame = govsite::render::FrameKey {
+            root: view.page.root,
+            nav: view.page.nav,
+            title: &view.page.title,
+        };
+        let page = renderer.render_framed(view.template, &view.page, frame, "x")?;
+        Ok(page.to_text().len())
     })?;
     let exceptions: Vec<_> = model.exceptions.values().collect();
     time("exception", exceptions.len(), &mut |n| {

@@ -25,8 +25,12 @@
 //! `render` includes the per-control charts; with `--control-charts` they are also timed on
 //! their own first (`control_charts`, not part of the total), to show their share. Likewise
 //! `--oscal` times the OSCAL POA&M (`oscal::write_poam` into memory, `oscal`).
+//! `--heap` also prints, after each stage, the bytes allocated and not yet freed and the most
+//! there were during the stage (counting costs a little time; the timings are then rougher).
 
+use std::alloc::{GlobalAlloc, Layout};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
 
 use govsite::metrics::Metrics;
@@ -35,16 +39,54 @@ use govsite::provenance::Provenance;
 use govsite::render::Renderer;
 use govsite::{charts, diagnostics, load, metrics, validate, views};
 
-/// The allocator the `govsite` binary uses, so the figures match a real build.
+/// The allocator the `govsite` binary uses, so the figures match a real build; with
+/// `--heap` it also counts the bytes allocated and not yet freed.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Counting = Counting;
+
+/// mimalloc, counting live bytes (and their peak since the last stage) when `COUNT` is set.
+struct Counting;
+
+static COUNT: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+impl Counting {
+    fn add(bytes: isize) {
+        if COUNT.load(Ordering::Relaxed) {
+            let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+    }
+}
+
+// SAFETY: every call is passed to mimalloc unchanged; the counters only observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        Counting::add(layout.size() as isize);
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        Counting::add(layout.size() as isize);
+        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        Counting::add(-(layout.size() as isize));
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        Counting::add(new_size as isize - layout.size() as isize);
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
 
 fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let control_charts = take_flag(&mut args, "--control-charts");
     let oscal = take_flag(&mut args, "--oscal");
+    COUNT.store(take_flag(&mut args, "--heap"), Ordering::Relaxed);
     let [content, out] = args.as_slice() else {
-        eprintln!("usage: stages [--control-charts] [--oscal] CONTENT OUT");
+        eprintln!("usage: stages [--control-charts] [--oscal] [--heap] CONTENT OUT");
         std::process::exit(2);
     };
     let (content, out) = (PathBuf::from(content), PathBuf::from(out));
@@ -218,8 +260,19 @@ impl Timer {
 
     fn lap(&mut self, name: &'static str) {
         let seconds = self.last.elapsed().as_secs_f64();
+        let heap = if COUNT.load(Ordering::Relaxed) {
+            let live = LIVE.load(Ordering::Relaxed);
+            let peak = PEAK.swap(live, Ordering::Relaxed);
+            format!(
+                "   heap: {:>7.1} MB live after, {:>7.1} MB at most during",
+                live as f64 / 1e6,
+                peak as f64 / 1e6
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "{name:<15} {seconds:>9.3} s   peak RSS {:>7.1} MB",
+            "{name:<15} {seconds:>9.3} s   peak RSS {:>7.1} MB{heap}",
             peak_rss_mb()
         );
         self.laps.push((name, seconds));

@@ -151,7 +151,7 @@ impl Renderer {
     ) -> anyhow::Result<Rendered> {
         let context = context(view, what)?;
         let text = render(&self.tera, template, &context, what)?;
-        Ok(Rendered { text })
+        Ok(Rendered::whole(text))
     }
 
     /// Renders `template` with `view` as its context, as `render_page` does; `frame` is what
@@ -172,29 +172,24 @@ impl Renderer {
             .as_ref()
             .filter(|_| !self.overridden.iter().any(|name| name == template));
         let Some(content_only) = content_only else {
-            return Ok(Rendered {
-                text: render(&self.tera, template, &context, what)?,
-            });
+            return Ok(Rendered::whole(render(
+                &self.tera, template, &context, what,
+            )?));
         };
         let Some(cut) = self.frame(frame, &context, what)? else {
-            return Ok(Rendered {
-                text: render(&self.tera, template, &context, what)?,
-            });
+            return Ok(Rendered::whole(render(
+                &self.tera, template, &context, what,
+            )?));
         };
         let content = render(content_only, template, &context, what)?;
-        let mut text = String::with_capacity(
-            cut.before_title.len()
-                + frame.title.len()
-                + cut.before_content.len()
-                + content.len()
-                + cut.after_content.len(),
-        );
-        text.push_str(&cut.before_title);
-        escape_into(&mut text, frame.title);
-        text.push_str(&cut.before_content);
-        text.push_str(&content);
-        text.push_str(&cut.after_content);
-        Ok(Rendered { text })
+        let mut title = String::with_capacity(frame.title.len());
+        escape_into(&mut title, frame.title);
+        // The frame's pieces and the content go out side by side (see `put`): the page is
+        // never copied into one string.
+        Ok(Rendered {
+            frame: Some((cut, title)),
+            text: content,
+        })
     }
 
     /// The frame of pages like `frame`, rendered with `context` the first time.
@@ -297,6 +292,9 @@ const LATER_START: &str = "\u{E000}\u{E005}";
 
 /// A page as Tera rendered it, with the markers of the tables written later.
 pub struct Rendered {
+    /// The cached frame around `text` and the page's title escaped for it, when the page
+    /// was rendered without its frame (`render_framed`); `None` when `text` is the page.
+    frame: Option<(Arc<Frame>, String)>,
     text: String,
 }
 
@@ -308,12 +306,42 @@ enum Part<'a> {
 }
 
 impl Rendered {
+    fn whole(text: String) -> Rendered {
+        Rendered { frame: None, text }
+    }
+
+    /// The page's text, tables left as markers.
+    pub fn to_text(&self) -> String {
+        let mut parts = Vec::new();
+        self.parts(&mut parts);
+        parts
+            .iter()
+            .map(|part| match part {
+                Part::Text(text) | Part::Later(_, text) => *text,
+            })
+            .collect()
+    }
+
+    /// The pieces of the page in order: the frame's, and the text's (see `splice`).
+    fn parts<'a>(&'a self, parts: &mut Vec<Part<'a>>) {
+        let frame = self.frame.as_ref();
+        if let Some((frame, title)) = frame {
+            parts.extend(
+                [&frame.before_title, title, &frame.before_content].map(|piece| Part::Text(piece)),
+            );
+        }
+        splice(&self.text, &mut |part| parts.push(part));
+        if let Some((frame, _)) = frame {
+            parts.push(Part::Text(&frame.after_content));
+        }
+    }
+
     /// Puts the page into `sink` as `path`, with the tables of `later` in their places. A
     /// page without tables goes out as it is; one with tables is written piece by piece,
     /// so a 40 MB table is never held as one string.
     pub fn put(&self, sink: &dyn Sink, path: String, later: &dyn Later) -> anyhow::Result<()> {
         let mut parts = Vec::new();
-        splice(&self.text, &mut |part| parts.push(part));
+        self.parts(&mut parts);
         // Tables that are ready (those of record pages) go out with the text in one write.
         let texts: Option<Vec<&str>> = parts
             .iter()
@@ -465,6 +493,7 @@ mod tests {
         escape_into(&mut forged, &later(0));
         assert!(!forged.contains(MARK_START), "{forged}");
         let page = Rendered {
+            frame: None,
             text: format!("<h1>x</h1>{}<p>{forged}</p>{}\u{E000}", later(1), later(0)),
         };
         let sink = crate::output::Memory::default();
@@ -501,7 +530,7 @@ mod tests {
             title: view["title"].as_str().unwrap(),
         };
         let rendered = renderer.render_framed("teams.html", view, frame, "test");
-        rendered.unwrap().text
+        rendered.unwrap().to_text()
     }
 
     #[test]
