@@ -241,6 +241,7 @@ fn compile(templates: Vec<(String, String)>) -> anyhow::Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
+    crate::views::register_filters(&mut tera);
     // Output must depend only on the content: no clock, no environment.
     tera.register_function("now", |_: &_| {
         Err("`now()` is disabled: pages must be reproducible".into())

@@ -464,6 +464,26 @@ fn people_with_the_same_name_are_told_apart_by_their_id() {
     );
     let apps = read(&site, "teams/apps.html");
     assert!(apps.contains("Ana Ruiz</a> <span class=\"sub mono\">(ana-ruiz-2)</span>"));
+    // Outside the tables too: the facts of a control, an exception and an incident.
+    let ana = "<a class=\"person\" href=\"../people/ana-ruiz.html\">Ana Ruiz</a> \
+               <span class=\"sub mono\">(ana-ruiz)</span>";
+    assert!(
+        control.contains(&format!("<dt>Control owner</dt><dd>{ana}</dd>")),
+        "the control's owner is not told apart"
+    );
+    let exception = read(&site, "exceptions/EXC-002.html");
+    assert!(
+        exception.contains(&format!("<dt>Latest approver</dt><dd>{ana}</dd>")),
+        "the exception's approver is not told apart"
+    );
+    // Design origin, after ben-okoro handed the control over: Ana Ruiz is accountable.
+    let incident = read(&site, "incidents/INC-002.html");
+    assert!(
+        incident.contains(&format!(
+            "<span class=\"role\">control owner</span> {ana}</li>"
+        )),
+        "the accountable person is not told apart"
+    );
     // A name that is a person's own is shown alone.
     assert!(!control.contains("(cara-mills)"));
 }

@@ -36,6 +36,7 @@ pub use lists::{
     accountability_page, controls_page, dashboard, exceptions_page, frameworks_page,
     incidents_page, people_page, processes_page,
 };
+pub use markup::register_filters;
 pub use paging::page_count;
 pub use records::{
     control_page, exception_page, framework_page, incident_page, person_page, process_page,

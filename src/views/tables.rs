@@ -39,15 +39,15 @@ impl<R: Row> Row for &R {
 pub(super) struct Header(pub(super) &'static str, pub(super) &'static str);
 
 /// The cells of one row as they are written.
-pub(super) struct Cells<'w> {
-    w: &'w mut Writer,
+pub(super) struct Cells<'w, 'r> {
+    w: &'w mut Writer<'r>,
     count: usize,
 }
 
-impl Cells<'_> {
+impl<'r> Cells<'_, 'r> {
     /// Starts the next cell, with `class` (or none when empty), and returns the writer for
     /// its content.
-    pub(super) fn cell(&mut self, class: &str) -> &mut Writer {
+    pub(super) fn cell(&mut self, class: &str) -> &mut Writer<'r> {
         if self.count > 0 {
             self.w.raw("</td>");
         }
@@ -222,7 +222,7 @@ const CHUNK: usize = 128 * 1024;
 
 /// A table on its way into the page's file.
 pub(super) struct Rows<'w> {
-    w: Writer,
+    w: Writer<'static>,
     out: &'w mut dyn Write,
     caption: &'w str,
 }
