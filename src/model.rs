@@ -698,7 +698,8 @@ pub struct Incident {
     pub evidence: Vec<String>,
     /// The finding this incident was imported from (`govsite import`), if any.
     #[serde(default, rename = "source")]
-    pub found_by: Option<FindingSource>,
+    // Boxed: few incidents are imported, and every other one would carry the empty fields.
+    pub found_by: Option<Box<FindingSource>>,
     #[serde(skip_deserializing)]
     pub body_html: String,
     #[serde(skip)]

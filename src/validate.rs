@@ -457,7 +457,7 @@ impl<'a> Validator<'a> {
 
     /// An imported incident's `source.url` becomes a link on its page: web links only.
     fn validate_finding_source(&mut self, incident: &Incident) {
-        let url = incident.found_by.as_ref().and_then(|s| s.url.as_deref());
+        let url = incident.found_by.as_deref().and_then(|s| s.url.as_deref());
         if let Some(url) = url.filter(|url| !is_web_link(url)) {
             self.error(
                 &incident.source,

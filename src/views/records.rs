@@ -547,7 +547,7 @@ pub fn incident_page<'a>(
             GapOn::Incident,
         ),
         evidence: evidence(index, &incident.evidence),
-        source: incident.found_by.as_ref(),
+        source: incident.found_by.as_deref(),
     };
     let nav = ("incidents", title(&incident.title, id));
     index.page(
