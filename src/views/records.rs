@@ -7,7 +7,8 @@ use super::index::{Index, Link, PersonIndex};
 use super::rows::{
     accountable_views, action_row, control_exceptions, control_failures, control_patterns,
     control_row, exception_row, gap_row, incident_row, own_action_row, pattern_row, process_row,
-    reviews_table, role_words, AccountableView, PatternRow, ProcessRow, RoleRow,
+    reviews_table, role_words, AccountableView, FailureDuringRow, GrantPeriodRow, MonthRow,
+    PatternRow, ProcessRow, RoleRow,
 };
 use super::tables::{Table, Tables};
 use super::{day_or, decimal, title_or_id, web_url, words, PageView, RECORD_ROOT};
@@ -108,7 +109,8 @@ pub struct ControlView<'a> {
     open_exceptions: usize,
     mean_days: String,
     chart: String,
-    monthly: Vec<MonthCount<'a>>,
+    /// The numbers of `chart`: failures per month and by origin (a table).
+    monthly: Table,
     processes: Vec<ProcessRow<'a>>,
     /// Its recurring patterns, each with who must fix it.
     fixes: Vec<PatternRow<'a>>,
@@ -133,16 +135,6 @@ struct ReferenceView<'a> {
     framework: Link<'a>,
     id: &'a str,
     title: &'a str,
-}
-
-#[derive(Serialize)]
-struct MonthCount<'a> {
-    month: &'a str,
-    /// Incidents in the month, each once.
-    failures: usize,
-    /// The same incidents by origin (`design`, `operation`, `approval`), as the chart
-    /// stacks them: an incident with two origins counts under both.
-    by_origin: [usize; 3],
 }
 
 /// `controls/ID.html`.
@@ -185,7 +177,12 @@ pub fn control_page<'a>(
         open_exceptions: metrics.map_or(0, |m| m.open_exceptions),
         mean_days: decimal(metrics.and_then(|m| m.mean_days_between_failures)),
         chart: format!("charts/control-{id}.svg"),
-        monthly: control_months(index, metrics.copied()),
+        monthly: tables.now(
+            &format!(
+                "Failures of {id} per month, and by origin (an incident with two origins counts under both)"
+            ),
+            control_months(index, metrics.copied()),
+        ),
         processes: control_processes(index, id),
         fixes: control_patterns(index, id),
         references: references(index, control),
@@ -220,17 +217,18 @@ fn control_processes<'a>(index: &Index<'a>, id: &str) -> Vec<ProcessRow<'a>> {
 }
 
 /// The control's failures per month over the trend's months.
-fn control_months<'a>(index: &Index<'a>, metrics: Option<&ControlMetrics>) -> Vec<MonthCount<'a>> {
+fn control_months<'a>(
+    index: &Index<'a>,
+    metrics: Option<&'a ControlMetrics>,
+) -> impl Iterator<Item = MonthRow<'a>> {
     let failures = metrics.map_or(&[][..], |m| &m.monthly_failures);
     let by_origin = metrics.map_or(&[][..], |m| &m.monthly_by_origin);
     let months = index.metrics.monthly.iter().enumerate();
-    months
-        .map(|(i, m)| MonthCount {
-            month: &m.month,
-            failures: failures.get(i).copied().unwrap_or(0),
-            by_origin: by_origin.get(i).copied().unwrap_or_default(),
-        })
-        .collect()
+    months.map(|(i, m)| MonthRow {
+        month: &m.month,
+        failures: failures.get(i).copied().unwrap_or(0),
+        by_origin: by_origin.get(i).copied().unwrap_or_default(),
+    })
 }
 
 fn owner_periods<'a>(index: &Index<'a>, control: &'a Control) -> Vec<OwnerPeriodView<'a>> {
@@ -356,30 +354,12 @@ pub struct ExceptionView<'a> {
     process: Option<Link<'a>>,
     closed: Option<String>,
     max_validity_days: i64,
-    periods: Vec<PeriodView<'a>>,
-    failures: Vec<FailureView<'a>>,
+    /// The original grant and each renewal (a table).
+    periods: Table,
+    /// The failures of the control while the exception was open (a table).
+    failures: Table,
     gaps: Table,
     evidence: Vec<EvidenceView<'a>>,
-}
-
-/// A grant period on an exception's page.
-#[derive(Serialize)]
-struct PeriodView<'a> {
-    kind: String,
-    approver: Option<Link<'a>>,
-    granted: String,
-    expires: Option<String>,
-    days: Option<i64>,
-    over_policy: bool,
-    self_approved: bool,
-}
-
-/// A failure of the excepted control while the exception was open.
-#[derive(Serialize)]
-struct FailureView<'a> {
-    incident: Link<'a>,
-    date: String,
-    approver: Option<Link<'a>>,
 }
 
 /// `exceptions/ID.html`.
@@ -420,8 +400,17 @@ pub fn exception_page<'a>(
         process: exception.process.as_deref().map(|p| index.process(p)),
         closed: exception.closed.map(|d| d.to_string()),
         max_validity_days: index.metrics.settings.max_validity_days,
-        periods: metrics.map(|m| periods(index, m)).unwrap_or_default(),
-        failures: failures_during(index, id),
+        periods: tables.now(
+            &format!(
+                "The original grant and each renewal (policy: at most {} days)",
+                index.metrics.settings.max_validity_days
+            ),
+            metrics.into_iter().flat_map(|m| periods(index, m)),
+        ),
+        failures: tables.now(
+            "Failures of the excepted control during the exception, with the approver of the grant in force that day",
+            failures_during(index, id),
+        ),
         gaps: record_gaps(
             index,
             &mut tables,
@@ -443,36 +432,37 @@ pub fn exception_page<'a>(
     )
 }
 
-fn periods<'a>(index: &Index<'a>, exception: &'a ExceptionMetrics) -> Vec<PeriodView<'a>> {
+fn periods<'a>(
+    index: &'a Index<'a>,
+    exception: &'a ExceptionMetrics,
+) -> impl Iterator<Item = GrantPeriodRow<'a>> + 'a {
     let periods = exception.periods.iter().enumerate();
-    periods
-        .map(|(i, p)| PeriodView {
-            kind: if i == 0 {
-                "Original grant".to_string()
-            } else {
-                format!("Renewal {i}")
-            },
-            approver: p.approved_by.as_deref().map(|a| index.person(a)),
-            granted: p.granted.to_string(),
-            expires: p.expires.map(|d| d.to_string()),
-            days: p.days,
-            over_policy: p.over_policy,
-            self_approved: p.self_approved,
-        })
-        .collect()
+    periods.map(|(i, p)| GrantPeriodRow {
+        kind: if i == 0 {
+            "Original grant".to_string()
+        } else {
+            format!("Renewal {i}")
+        },
+        approver: p.approved_by.as_deref().map(|a| index.person(a)),
+        granted: p.granted,
+        expires: p.expires,
+        days: p.days,
+        over_policy: p.over_policy,
+        self_approved: p.self_approved,
+    })
 }
 
-fn failures_during<'a>(index: &Index<'a>, id: &str) -> Vec<FailureView<'a>> {
+fn failures_during<'a>(
+    index: &'a Index<'a>,
+    id: &str,
+) -> impl Iterator<Item = FailureDuringRow<'a>> + 'a {
     let failures = index.metrics.failures_during_exception.get(id);
-    failures
-        .into_iter()
-        .flatten()
-        .map(|f| FailureView {
-            incident: index.incident(&f.incident),
-            date: f.date.to_string(),
-            approver: f.approver.as_deref().map(|a| index.person(a)),
-        })
-        .collect()
+    let failures = failures.into_iter().flatten();
+    failures.map(|f| FailureDuringRow {
+        incident: index.incident(&f.incident),
+        date: f.date,
+        approver: f.approver.as_deref().map(|a| index.person(a)),
+    })
 }
 
 /// What an incident's page shows (`templates/incident.html`).

@@ -639,3 +639,106 @@ pub(super) fn reviews_table<'a>(
     reviews.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
     tables.now(caption, reviews.into_iter().map(|r| review_row(index, r)))
 }
+
+/// A month of a control's failures, as its chart's numbers list them.
+pub(super) struct MonthRow<'a> {
+    pub(super) month: &'a str,
+    /// Incidents in the month, each once.
+    pub(super) failures: usize,
+    /// The same incidents by origin (`design`, `operation`, `approval`), as the chart
+    /// stacks them: an incident with two origins counts under both.
+    pub(super) by_origin: [usize; 3],
+}
+
+impl Row for MonthRow<'_> {
+    const SIZE: usize = 64;
+    const HEADERS: &'static [Header] = &[
+        Header("Month", ""),
+        Header("Failures", ""),
+        Header("Design", ""),
+        Header("Operation", ""),
+        Header("Approval", ""),
+    ];
+    const EMPTY: &'static str = "No months in the trend.";
+    const CLASS: &'static str = "numbers";
+    const SCROLL: bool = false;
+
+    fn cells(&self, cells: &mut Cells) {
+        cells.cell("").text(self.month);
+        cells.cell("").display(self.failures);
+        for count in self.by_origin {
+            cells.cell("").display(count);
+        }
+    }
+}
+
+/// A grant period on an exception's page: the original grant, then each renewal.
+pub(super) struct GrantPeriodRow<'a> {
+    pub(super) kind: String,
+    pub(super) approver: Option<Link<'a>>,
+    pub(super) granted: Day,
+    pub(super) expires: Option<Day>,
+    pub(super) days: Option<i64>,
+    pub(super) over_policy: bool,
+    pub(super) self_approved: bool,
+}
+
+impl Row for GrantPeriodRow<'_> {
+    const SIZE: usize = 320;
+    const HEADERS: &'static [Header] = &[
+        Header("Period", ""),
+        Header("Approved by", ""),
+        Header("Granted", ""),
+        Header("Expires", ""),
+        Header("Days", "num"),
+        Header("Flags", ""),
+    ];
+    const EMPTY: &'static str = "No grant periods.";
+    const CLASS: &'static str = "data compact";
+
+    fn cells(&self, cells: &mut Cells) {
+        cells.cell("").text(&self.kind);
+        cells.cell("").person(self.approver.as_ref());
+        cells.cell("nowrap").display(self.granted);
+        cells.cell("nowrap").or(self.expires, "never");
+        cells.cell("num").or(self.days, "∞");
+        let flags = cells.cell("");
+        if self.over_policy {
+            flags.badge(&["badge-alert"], "over policy");
+        }
+        flags.raw(" ");
+        if self.self_approved {
+            flags.badge(&["badge-alert"], "self-approved");
+        }
+    }
+}
+
+/// A failure of an excepted control while the exception was open, with the approver of the
+/// grant in force that day.
+pub(super) struct FailureDuringRow<'a> {
+    pub(super) date: Day,
+    pub(super) incident: Link<'a>,
+    pub(super) approver: Option<Link<'a>>,
+}
+
+impl Row for FailureDuringRow<'_> {
+    const SIZE: usize = 300;
+    const HEADERS: &'static [Header] = &[
+        Header("Date", ""),
+        Header("Incident", ""),
+        Header("Approver then", ""),
+    ];
+    const EMPTY: &'static str = "No failures of the control while this exception was open.";
+    const CLASS: &'static str = "data";
+
+    fn cells(&self, cells: &mut Cells) {
+        cells.cell("nowrap").display(self.date);
+        cells
+            .cell("")
+            .id_link(&self.incident)
+            .raw(" <span class=\"sub\">")
+            .text(self.incident.label)
+            .raw("</span>");
+        cells.cell("").person(self.approver.as_ref());
+    }
+}

@@ -22,6 +22,11 @@ pub(super) trait Row {
     const HEADERS: &'static [Header];
     /// The single row of an empty table.
     const EMPTY: &'static str;
+    /// The table's class: a list of records is sortable in the browser.
+    const CLASS: &'static str = "data sortable";
+    /// Whether the table scrolls in a box of its own on a narrow screen (a chart's numbers
+    /// sit in the chart's box already).
+    const SCROLL: bool = true;
     /// Writes the row's cells, one `Cells::cell` each, in the order of `HEADERS`.
     fn cells(&self, cells: &mut Cells);
 }
@@ -30,6 +35,8 @@ impl<R: Row> Row for &R {
     const SIZE: usize = R::SIZE;
     const HEADERS: &'static [Header] = R::HEADERS;
     const EMPTY: &'static str = R::EMPTY;
+    const CLASS: &'static str = R::CLASS;
+    const SCROLL: bool = R::SCROLL;
     fn cells(&self, cells: &mut Cells) {
         (*self).cells(cells)
     }
@@ -75,7 +82,12 @@ fn write_row<R: Row>(w: &mut Writer, row: &R) {
 }
 
 fn write_head<R: Row>(w: &mut Writer, caption: &str) {
-    w.raw("<div class=\"table-scroll\">\n<table class=\"data sortable\">\n  <caption>")
+    if R::SCROLL {
+        w.raw("<div class=\"table-scroll\">\n");
+    }
+    w.raw("<table class=\"")
+        .raw(R::CLASS)
+        .raw("\">\n  <caption>")
         .text(caption)
         .raw("</caption>\n  <thead><tr>");
     for Header(label, class) in R::HEADERS {
@@ -97,7 +109,12 @@ fn write_empty<R: Row>(w: &mut Writer) {
         .raw("</td></tr>\n");
 }
 
-const TAIL: &str = "  </tbody>\n</table>\n</div>";
+fn write_tail<R: Row>(w: &mut Writer) {
+    w.raw("  </tbody>\n</table>");
+    if R::SCROLL {
+        w.raw("\n</div>");
+    }
+}
 
 /// Writes a whole table of `rows` under `caption`, calling `after_row` after each row (to
 /// pass full chunks on); returns the number of rows.
@@ -117,7 +134,7 @@ fn write_table<R: Row>(
     if count == 0 {
         write_empty::<R>(w);
     }
-    w.raw(TAIL);
+    write_tail::<R>(w);
     Ok(count)
 }
 
