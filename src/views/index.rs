@@ -91,9 +91,10 @@ pub struct SiteMeta<'a> {
     pub provenance: String,
 }
 
-/// A link to a record, relative to the site root. Templates see `id`, `label`, `href` and
-/// `inactive`; the address is `before` + id + `after` (`controls/` + id + `.html`), put
-/// together only when written, since most links go into table rows.
+/// A link to a record, relative to the site root. Templates see `id`, `label`, `href`, and
+/// `inactive` and `same_name` when they are true; the address is `before` + id + `after`
+/// (`controls/` + id + `.html`), put together only when written, since most links go into
+/// table rows.
 #[derive(Debug, Clone)]
 pub struct Link<'a> {
     pub id: &'a str,
@@ -115,12 +116,20 @@ impl Link<'_> {
 impl Serialize for Link<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut fields = serializer.serialize_struct("Link", 5)?;
+        // The flags only when set: a link is serialised for every page it is on, and
+        // almost every one is of an active person with a name of their own (or is not a
+        // person's); in a template, a missing flag is false (`{% if l.inactive %}`).
+        let flags = usize::from(self.inactive) + usize::from(self.same_name);
+        let mut fields = serializer.serialize_struct("Link", 3 + flags)?;
         fields.serialize_field("id", self.id)?;
         fields.serialize_field("label", self.label)?;
         fields.serialize_field("href", &self.href())?;
-        fields.serialize_field("inactive", &self.inactive)?;
-        fields.serialize_field("same_name", &self.same_name)?;
+        if self.inactive {
+            fields.serialize_field("inactive", &true)?;
+        }
+        if self.same_name {
+            fields.serialize_field("same_name", &true)?;
+        }
         fields.end()
     }
 }
