@@ -132,12 +132,12 @@ impl<'a> Poam<'a> {
                     .map(|source| self.piece(source, list))
                     .collect::<serde_json::Result<Vec<String>>>()?;
                 for piece in pieces.iter().filter(|piece| !piece.is_empty()) {
-                    self.separate(out, list, &mut started)?;
+                    separate(out, list, &mut started)?;
                     out.write_all(piece.as_bytes())?;
                 }
             }
             if !started && list == items::List::PoamItems {
-                self.separate(out, list, &mut started)?;
+                separate(out, list, &mut started)?;
                 serde_json::to_writer(&mut *out, &nothing_open(self.metrics))?;
             }
             if started {
@@ -157,19 +157,14 @@ impl<'a> Poam<'a> {
             items::List::PoamItems => joined(&items.poam_items),
         }
     }
+}
 
-    /// Opens `list` before its first entry, else separates the next one from the last.
-    fn separate(
-        &self,
-        out: &mut dyn Write,
-        list: items::List,
-        started: &mut bool,
-    ) -> std::io::Result<()> {
-        if std::mem::replace(started, true) {
-            out.write_all(b",")
-        } else {
-            write!(out, ",\"{}\":[", list.key())
-        }
+/// Opens `list` before its first entry, else separates the next entry from the last.
+fn separate(out: &mut dyn Write, list: items::List, started: &mut bool) -> std::io::Result<()> {
+    if std::mem::replace(started, true) {
+        out.write_all(b",")
+    } else {
+        write!(out, ",\"{}\":[", list.key())
     }
 }
 

@@ -290,6 +290,15 @@ fn insert<T: Serialize + ?Sized>(
         .map_err(|error| serde::ser::Error::custom(chain(&error)))
 }
 
+/// Methods of `serde::Serializer` for values that cannot be a context: each fails.
+macro_rules! refuse {
+    ($($method:ident($($arg:ty),*);)*) => {$(
+        fn $method(self, $(_: $arg),*) -> Result<(), serde_json::Error> {
+            Err(not_a_map())
+        }
+    )*};
+}
+
 impl<'c> serde::Serializer for ContextSerializer<'c> {
     type Ok = ();
     type Error = serde_json::Error;
@@ -329,56 +338,24 @@ impl<'c> serde::Serializer for ContextSerializer<'c> {
     }
 
     // Nothing else is a map of named fields.
-    fn serialize_bool(self, _: bool) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_char(self, _: char) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_str(self, _: &str) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_none(self) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_unit(self) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), serde_json::Error> {
-        Err(not_a_map())
+    refuse! {
+        serialize_bool(bool);
+        serialize_i8(i8);
+        serialize_i16(i16);
+        serialize_i32(i32);
+        serialize_i64(i64);
+        serialize_u8(u8);
+        serialize_u16(u16);
+        serialize_u32(u32);
+        serialize_u64(u64);
+        serialize_f32(f32);
+        serialize_f64(f64);
+        serialize_char(char);
+        serialize_str(&str);
+        serialize_bytes(&[u8]);
+        serialize_none();
+        serialize_unit();
+        serialize_unit_struct(&'static str);
     }
     fn serialize_unit_variant(
         self,
