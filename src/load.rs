@@ -31,6 +31,40 @@ pub struct Loaded {
 /// files become diagnostics.
 pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     require_content_dir(content_dir)?;
+    // The five folders and the files at the top at once: each has a serial part (listing,
+    // duplicate ids, a list file parsed whole) that the others' parsing can overlap.
+    // Incidents, by far the most files, start first, so their listing runs while the other
+    // thread reads the top files and the smaller folders.
+    let (incidents, (top, ((controls, processes), (exceptions, reviews)))) = rayon::join(
+        || load_records(content_dir),
+        || {
+            rayon::join(
+                || load_top_files(content_dir),
+                || {
+                    rayon::join(
+                        || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+                        || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
+                    )
+                },
+            )
+        },
+    );
+    let (mut model, mut diagnostics) = top;
+    // Problems in folder order, whichever folder finished first.
+    model.controls = merge_folder(controls, &mut diagnostics);
+    model.processes = merge_folder(processes, &mut diagnostics);
+    model.exceptions = merge_folder(exceptions, &mut diagnostics);
+    model.incidents = merge_folder(incidents, &mut diagnostics);
+    model.reviews = merge_folder(reviews, &mut diagnostics);
+    let (evidence, problems) = evidence::load_evidence(content_dir, &model);
+    model.evidence = evidence;
+    diagnostics.extend(problems);
+    Ok(Loaded { model, diagnostics })
+}
+
+/// `site.yaml` and the list files (people, teams, frameworks): a model without records yet,
+/// and the problems found in them, in that order.
+fn load_top_files(content_dir: &Path) -> (Model, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut model = Model::default();
     let site_path = content_dir.join("site.yaml");
@@ -42,28 +76,7 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
     model.people = load_list(content_dir, people, &mut diagnostics);
     model.teams = load_list(content_dir, teams, &mut diagnostics);
     model.frameworks = load_list(content_dir, frameworks, &mut diagnostics);
-    // The five folders at once: each has a serial part (listing, duplicate ids) that the
-    // others' parsing can overlap. Incidents, by far the most files, start first, so their
-    // listing runs while the other thread reads the smaller folders.
-    let (incidents, ((controls, processes), (exceptions, reviews))) = rayon::join(
-        || load_records(content_dir),
-        || {
-            rayon::join(
-                || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
-                || rayon::join(|| load_records(content_dir), || load_records(content_dir)),
-            )
-        },
-    );
-    // Problems in folder order, whichever folder finished first.
-    model.controls = merge_folder(controls, &mut diagnostics);
-    model.processes = merge_folder(processes, &mut diagnostics);
-    model.exceptions = merge_folder(exceptions, &mut diagnostics);
-    model.incidents = merge_folder(incidents, &mut diagnostics);
-    model.reviews = merge_folder(reviews, &mut diagnostics);
-    let (evidence, problems) = evidence::load_evidence(content_dir, &model);
-    model.evidence = evidence;
-    diagnostics.extend(problems);
-    Ok(Loaded { model, diagnostics })
+    (model, diagnostics)
 }
 
 /// Fails unless `content_dir` is a directory, saying what to pass instead: every command
@@ -301,6 +314,22 @@ macro_rules! record {
         }
     )*};
 }
+
+/// A boxed record loads as its record does (incidents are kept boxed, see `Model`).
+impl<T: Record> Record for Box<T> {
+    const FOLDER: &'static str = T::FOLDER;
+    const KIND: &'static str = T::KIND;
+    fn declared_id(&self) -> Option<&str> {
+        (**self).declared_id()
+    }
+    fn source(&self) -> &Source {
+        (**self).source()
+    }
+    fn fill(&mut self, id: String, source: Source, body_html: String) {
+        (**self).fill(id, source, body_html)
+    }
+}
+
 record!(
     Control => "controls", "control";
     Process => "processes", "process";

@@ -33,13 +33,13 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// The problems of every record in `records`, in the records' order.
-fn each<'a, T: Sync>(
+/// The problems of every record in `records` (boxed or not), in the records' order.
+fn each<'a, T: Sync + 'a, R: std::borrow::Borrow<T>>(
     model: &'a Model,
-    records: &'a BTreeMap<String, T>,
+    records: &'a BTreeMap<String, R>,
     check: fn(&mut Validator<'a>, &'a T),
 ) -> Vec<Diagnostic> {
-    let records: Vec<&T> = records.values().collect();
+    let records: Vec<&T> = records.values().map(R::borrow).collect();
     records
         .par_iter()
         .flat_map_iter(|record| {

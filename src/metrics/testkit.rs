@@ -218,7 +218,9 @@ impl Kit {
     }
 
     pub fn incident(mut self, incident: Incident) -> Kit {
-        self.model.incidents.insert(incident.id.clone(), incident);
+        self.model
+            .incidents
+            .insert(incident.id.clone(), Box::new(incident));
         self
     }
 

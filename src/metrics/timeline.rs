@@ -29,6 +29,7 @@ impl<'a> Timeline<'a> {
         let mut ordered: Vec<&Incident> = model
             .incidents
             .values()
+            .map(|incident| &**incident)
             .filter(|incident| incident.date <= as_of)
             .collect();
         ordered.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));

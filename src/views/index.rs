@@ -450,8 +450,14 @@ fn keyed<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a String) -> HashMap<&'a
     items.iter().map(|item| (id(item).as_str(), item)).collect()
 }
 
-fn by_id<T>(records: &std::collections::BTreeMap<String, T>) -> HashMap<&str, &T> {
-    records.iter().map(|(id, r)| (id.as_str(), r)).collect()
+/// The records of a model's map by id (boxed ones, as incidents are, by their record).
+fn by_id<T, R: std::borrow::Borrow<T>>(
+    records: &std::collections::BTreeMap<String, R>,
+) -> HashMap<&str, &T> {
+    records
+        .iter()
+        .map(|(id, r)| (id.as_str(), r.borrow()))
+        .collect()
 }
 
 /// Adds `value` to the list under `key`.
