@@ -391,7 +391,7 @@ fn review_pages_link_the_pattern_the_people_and_the_finding() {
     );
     assert!(
         decision.contains(
-            "people/ana.html\">Ana Ruiz</a> <span class=\"role\">the pattern's fix owner"
+            "people/ana.html\">Ana Ruiz</a> <span class=\"sub\">(the pattern's fix owner)"
         ),
         "{decision}"
     );
