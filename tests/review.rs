@@ -334,13 +334,21 @@ fn body_rows(page: &str, caption: &str) -> usize {
     rows(body) - body.matches("<tr><td colspan=").count()
 }
 
+/// The `<tr>` rows of a table body, each as written (without the space after it).
+fn row_html(body: &str) -> Vec<&str> {
+    body.split("<tr>").skip(1).map(str::trim_end).collect()
+}
+
 #[test]
 fn every_team_page_lists_exactly_the_records_its_figures_in_metrics_json_count() {
     // Two definitions meet here: metrics.json's teams[] (one pass over each kind of record)
-    // and the team page's lists (gathered from the members' indexes).
+    // and the team page's lists (gathered from the members' indexes). Each list shows its
+    // first 25 rows on the team page; a longer one has pages of its own, 500 rows each
+    // (docs/content-format.md, "Teams"). 250 controls make four teams, some with lists of
+    // more than 500 rows.
     let dir = tempfile::tempdir().unwrap();
     let options = synth::Options {
-        controls: 80,
+        controls: 250,
         seed: 5,
         ..Default::default()
     };
@@ -348,34 +356,85 @@ fn every_team_page_lists_exactly_the_records_its_figures_in_metrics_json_count()
     let metrics = metrics_json(&site);
     let teams = metrics["teams"].as_array().unwrap();
     assert!(teams.len() >= 3, "{} teams", teams.len());
+    let (mut split, mut paged) = (0, 0);
     for team in teams {
         let id = team["id"].as_str().unwrap();
         let page = read(&site, &format!("teams/{id}.html"));
         let summary = &team["summary"];
         let count = |key: &str| summary[key].as_u64().unwrap() as usize;
         let cases = [
-            ("Controls owned by", count("controls")),
+            ("Controls owned by", "controls", count("controls")),
             (
                 "Processes owned by",
+                "processes",
                 team["processes"].as_u64().unwrap() as usize,
             ),
-            ("Open exceptions on the team", count("open_exceptions")),
+            (
+                "Open exceptions on the team",
+                "exceptions",
+                count("open_exceptions"),
+            ),
             (
                 "Failures in the window a member",
+                "failures",
                 count("incidents_in_window"),
             ),
-            ("Open remediation actions", count("open_actions")),
+            ("Open remediation actions", "actions", count("open_actions")),
             (
                 "Policy findings naming",
+                "findings",
                 team["findings"].as_u64().unwrap() as usize,
             ),
         ];
-        for (caption, counted) in cases {
-            assert_eq!(body_rows(&page, caption), counted, "{id}: {caption}");
+        for (caption, list, counted) in cases {
+            let what = format!("{id}: {caption}");
+            assert_eq!(body_rows(&page, caption), counted.min(25), "{what}");
+            let own = format!("teams/{id}/{list}.html");
+            if counted <= 25 {
+                assert!(!site.join(&own).exists(), "{what}: {own} should not exist");
+                continue;
+            }
+            split += 1;
+            let link = format!("<a href=\"../{own}\">All {counted} →</a>");
+            assert!(page.contains(&link), "{what}: no {link}");
+            // The list's pages hold every row once, in the team page's order.
+            let pages = counted.div_ceil(500);
+            let mut listed = Vec::new();
+            for n in 1..=pages {
+                let name = match n {
+                    1 => own.clone(),
+                    n => format!("teams/{id}/{list}-{n}.html"),
+                };
+                let html = read(&site, &name).replace("\"../../", "\"../");
+                let shown = body_rows(&html, caption);
+                assert_eq!(
+                    shown,
+                    if n < pages {
+                        500
+                    } else {
+                        counted - 500 * (n - 1)
+                    }
+                );
+                listed.extend(
+                    row_html(table(&html, caption))
+                        .iter()
+                        .map(|r| r.to_string()),
+                );
+            }
+            let next = format!("teams/{id}/{list}-{}.html", pages + 1);
+            assert!(!site.join(&next).exists(), "{what}: {next}");
+            paged += usize::from(pages > 1);
+            assert_eq!(listed.len(), counted, "{what}");
+            let first = row_html(table(&page, caption));
+            assert!(
+                listed[..25] == first[..],
+                "{what}: the team page shows the first rows"
+            );
         }
         let shown = figure(&page, "Open exceptions").0;
         assert_eq!(shown, count("open_exceptions").to_string(), "{id}");
     }
+    assert!(split > 0 && paged > 0, "{split} lists split, {paged} paged");
 }
 
 #[test]

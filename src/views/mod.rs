@@ -46,7 +46,7 @@ pub use reviews::{review_page, reviews_page};
 pub use search::{search_index, SearchIndex, SHARDS as SEARCH_SHARDS};
 pub use selections::{selection_page, selection_pages, Selection};
 pub use tables::{Table, Tables};
-pub use teams::{team_page, teams_page};
+pub use teams::{team_list_pages, team_page, teams_page};
 
 /// A page ready to be rendered: its path in the site, the template that draws it, what the
 /// template sees, and the tables of records it places.
@@ -57,7 +57,7 @@ pub struct PageView<'a, V> {
     pub tables: Tables<'a>,
 }
 
-/// What every template sees: where the site root is (`""` or `"../"`), the page's title,
+/// What every template sees: where the site root is (`""`, `"../"` or `"../../"`), the page's title,
 /// which navigation item is active, the site, and the page's own view.
 #[derive(Serialize)]
 pub struct Page<'a, V> {
@@ -97,12 +97,15 @@ impl<'a> Index<'a> {
 /// What leads from a record page (one folder down) back to the site root.
 const RECORD_ROOT: &str = "../";
 
+/// What leads from a team's own lists (`teams/ID/failures.html`) back to the site root.
+const TEAM_LIST_ROOT: &str = "../../";
+
 /// What leads from the page at `path` back to the site root.
 fn root_of(path: &str) -> &'static str {
-    if path.contains('/') {
-        RECORD_ROOT
-    } else {
-        ""
+    match path.matches('/').count() {
+        0 => "",
+        1 => RECORD_ROOT,
+        _ => TEAM_LIST_ROOT,
     }
 }
 

@@ -5,15 +5,17 @@
 //! The headline figures are the dashboard's, counted over those records only.
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use serde::Serialize;
 
 use super::figures::{figures, Figure};
 use super::index::{Index, Link};
+use super::paging::{self, Pager};
 use super::rows::{action_row, control_row, exception_row, incident_row, process_row};
 use super::selections::Selection;
 use super::tables::{Cells, Header, Row, Table, Tables};
-use super::{PageView, RECORD_ROOT};
+use super::{root_of, PageView, RECORD_ROOT};
 use crate::metrics::{ActionStatus, ExceptionMetrics, Finding, IncidentMetrics, Summary};
 use crate::model::Team;
 
@@ -137,6 +139,188 @@ impl Row for FindingRow<'_> {
     }
 }
 
+/// How many rows of each list a team page shows. A longer list also has pages of its own,
+/// `teams/ID/SECTION.html`, `PAGE_ROWS` rows each, so a large team's page stays a page.
+pub const TEAM_ROWS: usize = 25;
+
+/// The lists of a team page, in the page's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamSection {
+    Findings,
+    Failures,
+    Exceptions,
+    Controls,
+    Processes,
+    Actions,
+}
+
+impl TeamSection {
+    pub const ALL: [TeamSection; 6] = [
+        TeamSection::Findings,
+        TeamSection::Failures,
+        TeamSection::Exceptions,
+        TeamSection::Controls,
+        TeamSection::Processes,
+        TeamSection::Actions,
+    ];
+
+    /// The section's anchor on the team page, and the name of its own list's file.
+    pub fn slug(self) -> &'static str {
+        self.describe().0
+    }
+
+    /// Slug, the heading of its own list, and the caption of its table.
+    fn describe(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            TeamSection::Findings => (
+                "findings",
+                "Findings to chase",
+                "Policy findings naming a member",
+            ),
+            TeamSection::Failures => (
+                "failures",
+                "Failures in the window",
+                "Failures in the window a member is accountable for, newest first",
+            ),
+            TeamSection::Exceptions => (
+                "exceptions",
+                "Open exceptions",
+                "Open exceptions on the team's controls and processes, or approved by a member",
+            ),
+            TeamSection::Controls => (
+                "controls",
+                "Controls",
+                "Controls owned by the team's members",
+            ),
+            TeamSection::Processes => (
+                "processes",
+                "Processes",
+                "Processes owned by the team's members",
+            ),
+            TeamSection::Actions => (
+                "actions",
+                "Open remediation actions",
+                "Open remediation actions owned by a member",
+            ),
+        }
+    }
+}
+
+/// What a team's page and lists show: the records its figures count (failures in the
+/// window, open exceptions, open actions) and how many others there are. The history
+/// (earlier failures, closed exceptions, done actions) is on the pages of the controls and
+/// of the members, and would make a large team's lists megabytes.
+struct TeamLists<'a> {
+    members: Vec<&'a str>,
+    controls: Vec<&'a str>,
+    processes: Vec<&'a str>,
+    exceptions: Vec<&'a ExceptionMetrics>,
+    failures: Vec<&'a IncidentMetrics>,
+    actions: Vec<&'a ActionStatus>,
+    findings: Vec<&'a Finding>,
+    earlier_failures: usize,
+    closed_exceptions: usize,
+    done_actions: usize,
+}
+
+impl<'a> TeamLists<'a> {
+    fn new(index: &'a Index<'a>, team: &str) -> TeamLists<'a> {
+        let TeamRecords {
+            members,
+            controls,
+            processes,
+            exceptions,
+            failures,
+            actions,
+            findings,
+        } = team_records(index, team);
+        let (failures, earlier): (Vec<_>, Vec<_>) = failures.into_iter().partition(|i| i.in_window);
+        let (exceptions, closed): (Vec<_>, Vec<_>) =
+            exceptions.into_iter().partition(|e| e.state.is_open());
+        let (actions, done): (Vec<_>, Vec<_>) = actions.into_iter().partition(|a| a.open);
+        TeamLists {
+            members,
+            controls,
+            processes,
+            exceptions,
+            failures,
+            actions,
+            findings,
+            earlier_failures: earlier.len(),
+            closed_exceptions: closed.len(),
+            done_actions: done.len(),
+        }
+    }
+
+    fn len(&self, section: TeamSection) -> usize {
+        match section {
+            TeamSection::Findings => self.findings.len(),
+            TeamSection::Failures => self.failures.len(),
+            TeamSection::Exceptions => self.exceptions.len(),
+            TeamSection::Controls => self.controls.len(),
+            TeamSection::Processes => self.processes.len(),
+            TeamSection::Actions => self.actions.len(),
+        }
+    }
+
+    /// The table of rows `rows` of `section`, under `caption`.
+    fn table(
+        &self,
+        index: &'a Index<'a>,
+        tables: &mut Tables<'a>,
+        section: TeamSection,
+        rows: Range<usize>,
+        caption: &str,
+    ) -> Table {
+        match section {
+            TeamSection::Findings => tables.now(
+                caption,
+                self.findings[rows].iter().map(|f| finding_row(index, f)),
+            ),
+            TeamSection::Failures => tables.now(
+                caption,
+                self.failures[rows].iter().map(|i| incident_row(index, i)),
+            ),
+            TeamSection::Exceptions => tables.now(
+                caption,
+                self.exceptions[rows]
+                    .iter()
+                    .map(|e| exception_row(index, e)),
+            ),
+            TeamSection::Controls => tables.now(
+                caption,
+                self.controls[rows]
+                    .iter()
+                    .filter_map(|c| control_row(index, c)),
+            ),
+            TeamSection::Processes => tables.now(
+                caption,
+                self.processes[rows]
+                    .iter()
+                    .filter_map(|p| process_row(index, p)),
+            ),
+            TeamSection::Actions => tables.now(
+                caption,
+                self.actions[rows].iter().map(|a| action_row(index, a)),
+            ),
+        }
+    }
+}
+
+/// `teams/ID/SECTION`: the base of the paths of a team's own list.
+fn list_base(team: &str, section: TeamSection) -> String {
+    format!("teams/{team}/{}", section.slug())
+}
+
+/// A list on a team page: its first `TEAM_ROWS` rows, how many there are, and, when there
+/// are more, its own pages (from the site root).
+#[derive(Serialize)]
+struct TeamPart {
+    table: Table,
+    total: usize,
+    all: Option<String>,
+}
+
 #[derive(Serialize)]
 pub struct TeamView<'a> {
     id: &'a str,
@@ -144,12 +328,12 @@ pub struct TeamView<'a> {
     lead: Option<Link<'a>>,
     members: Vec<Link<'a>>,
     figures: Vec<Figure>,
-    controls: Table,
-    processes: Table,
-    exceptions: Table,
-    failures: Table,
-    actions: Table,
-    findings: Table,
+    controls: TeamPart,
+    processes: TeamPart,
+    exceptions: TeamPart,
+    failures: TeamPart,
+    actions: TeamPart,
+    findings: TeamPart,
     /// Failures before the window, closed exceptions and done actions: counted, not listed.
     earlier_failures: usize,
     closed_exceptions: usize,
@@ -160,7 +344,7 @@ pub struct TeamView<'a> {
 
 /// `teams/ID.html`.
 pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamView<'a>> {
-    let records = team_records(index, &team.id);
+    let lists = TeamLists::new(index, &team.id);
     let summary = index.team_metrics.get(team.id.as_str()).map(|t| &t.summary);
     let page = format!("teams/{}.html", team.id);
     let figures = figures(
@@ -169,67 +353,97 @@ pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamV
         |_| None,
     );
     let mut tables = Tables::new(RECORD_ROOT);
-    let TeamRecords {
-        members,
+    let mut part = |section: TeamSection| {
+        let total = lists.len(section);
+        let shown = total.min(TEAM_ROWS);
+        let caption = section.describe().2;
+        let (caption, all) = if shown < total {
+            let caption = format!("{caption}: the first {shown} of {}", paging::grouped(total));
+            let all = paging::page_path(&list_base(&team.id, section), 1);
+            (caption, Some(all))
+        } else {
+            (caption.to_string(), None)
+        };
+        TeamPart {
+            table: lists.table(index, &mut tables, section, 0..shown, &caption),
+            total,
+            all,
+        }
+    };
+    let findings = part(TeamSection::Findings);
+    let failures = part(TeamSection::Failures);
+    let exceptions = part(TeamSection::Exceptions);
+    let controls = part(TeamSection::Controls);
+    let processes = part(TeamSection::Processes);
+    let actions = part(TeamSection::Actions);
+    let view = TeamView {
+        id: &team.id,
+        name: &team.name,
+        lead: team.lead.as_deref().map(|l| index.person(l)),
+        members: lists.members.iter().map(|m| index.person(m)).collect(),
+        figures,
         controls,
         processes,
         exceptions,
         failures,
         actions,
         findings,
-    } = records;
-    // The page lists what the figures count: failures in the window, open exceptions and
-    // open actions. The history (earlier failures, closed exceptions, done actions) is on the
-    // pages of the controls and of the members, and would make a large team's page megabytes.
-    let earlier_failures = failures.iter().filter(|i| !i.in_window).count();
-    let failures: Vec<_> = failures.into_iter().filter(|i| i.in_window).collect();
-    let closed_exceptions = exceptions.iter().filter(|e| !e.state.is_open()).count();
-    let exceptions: Vec<_> = exceptions
-        .into_iter()
-        .filter(|e| e.state.is_open())
-        .collect();
-    let done_actions = actions.iter().filter(|a| !a.open).count();
-    let actions: Vec<_> = actions.into_iter().filter(|a| a.open).collect();
-    let view = TeamView {
-        id: &team.id,
-        name: &team.name,
-        lead: team.lead.as_deref().map(|l| index.person(l)),
-        members: members.iter().map(|m| index.person(m)).collect(),
-        figures,
-        controls: tables.now(
-            "Controls owned by the team's members",
-            controls.iter().filter_map(|c| control_row(index, c)),
-        ),
-        processes: tables.now(
-            "Processes owned by the team's members",
-            processes.iter().filter_map(|p| process_row(index, p)),
-        ),
-        // The two lists that grow with the estate are written as the page is written.
-        exceptions: tables.later(
-            "Open exceptions on the team's controls and processes, or approved by a member".into(),
-            exceptions.len(),
-            move |rows| rows.all(exceptions.iter().map(|e| exception_row(index, e))),
-        ),
-        failures: tables.later(
-            "Failures in the window a member is accountable for, newest first".into(),
-            failures.len(),
-            move |rows| rows.all(failures.iter().map(|i| incident_row(index, i))),
-        ),
-        actions: tables.now(
-            "Open remediation actions owned by a member",
-            actions.iter().map(|a| action_row(index, a)),
-        ),
-        findings: tables.now(
-            "Policy findings naming a member",
-            findings.iter().map(|f| finding_row(index, f)),
-        ),
-        earlier_failures,
-        closed_exceptions,
-        done_actions,
+        earlier_failures: lists.earlier_failures,
+        closed_exceptions: lists.closed_exceptions,
+        done_actions: lists.done_actions,
         calendar: crate::calendar::team_feed(&team.id),
     };
     let title = format!("Team {}", team.name);
     index.page(page, "team.html", ("teams", title), view, tables)
+}
+
+/// A page of a team's own list.
+#[derive(Serialize)]
+pub struct TeamListView<'a> {
+    team: Link<'a>,
+    heading: String,
+    lede: &'static str,
+    definition: &'static str,
+    table: Table,
+    pager: Pager,
+}
+
+/// The pages of the lists too long for the team page (`teams/ID/SECTION.html`,
+/// `-2.html`, ...), every one of them: the team's records are gathered once.
+pub fn team_list_pages<'a>(
+    index: &'a Index<'a>,
+    team: &'a Team,
+) -> Vec<PageView<'a, TeamListView<'a>>> {
+    let lists = TeamLists::new(index, &team.id);
+    let mut pages = Vec::new();
+    for section in TeamSection::ALL {
+        let total = lists.len(section);
+        if total <= TEAM_ROWS {
+            continue;
+        }
+        let base = list_base(&team.id, section);
+        let (_, heading, caption) = section.describe();
+        for number in 1..=paging::page_count(total) {
+            let path = paging::page_path(&base, number);
+            let mut tables = Tables::new(root_of(&path));
+            let pager = paging::pager(&base, number, total);
+            let rows = paging::page_rows(number, total);
+            let caption = paging::caption(caption, &pager);
+            let table = lists.table(index, &mut tables, section, rows, &caption);
+            let heading = format!("{heading}: team {}", team.name);
+            let view = TeamListView {
+                team: index.team(&team.id),
+                heading: heading.clone(),
+                lede:
+                    "The whole list behind the team's figures; the team page shows its first rows.",
+                definition: "teams",
+                table,
+                pager,
+            };
+            pages.push(index.page(path, "list.html", ("teams", heading), view, tables));
+        }
+    }
+    pages
 }
 
 /// A team in the list of teams and in the report.

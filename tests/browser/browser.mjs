@@ -566,6 +566,46 @@ async function pagedLists(browser, base) {
   return report.join("; ");
 }
 
+// A large team's page shows the first 25 rows of each list and links to the whole list, which
+// has pages of its own (teams/ID/LIST.html), reachable and usable with JavaScript off and on
+// and on a phone.
+async function teamLists(browser, base, dir) {
+  const teams = fs.readdirSync(path.join(dir, "teams"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  assert(teams.length > 0, "no team of the paged site has lists of its own");
+  const team = teams[0];
+  const report = [];
+  let listPath = null;
+  for (const javaScriptEnabled of [false, true]) {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const watcher = watch(page);
+    await page.goto(pageUrl(base, `teams/${team}.html`), { waitUntil: "load" });
+    const all = page.locator("p.all-link a").first();
+    const label = await text(all);
+    const total = Number((label.match(/All (\d+)/) || [])[1]);
+    assert(total > 25, `the first "All N" link on teams/${team}.html reads "${label}"`);
+    const shown = await all.locator("xpath=ancestor::section[1]").locator("table.data tbody tr").count();
+    assert(shown === 25, `the team page shows ${shown} rows of a list of ${total}`);
+    await navigate(page, () => all.click(), new RegExp(`teams/${team}/\\w+\\.html$`));
+    listPath = new URL(page.url()).pathname.split("/").slice(-3).join("/");
+    const rows = await page.locator("table.data tbody tr").count();
+    assert(rows === Math.min(total, 500), `${listPath} shows ${rows} rows of ${total}`);
+    await navigate(page, () => page.locator(".crumbs").getByRole("link").nth(1).click(), new RegExp(`teams/${team}\\.html$`));
+    watcher.assertClean("console errors, page errors or failed requests");
+    report.push(`JS ${javaScriptEnabled ? "on" : "off"}: ${label} -> ${listPath}, ${rows} rows, back to the team`);
+    await context.close();
+  }
+  const phone = await browser.newContext({ viewport: PHONE, colorScheme: "light" });
+  const page = await phone.newPage();
+  await page.goto(pageUrl(base, listPath), { waitUntil: "load" });
+  const width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+  assert(width <= PHONE.width, `${listPath} is ${width}px wide at ${PHONE.width}px`);
+  await phone.close();
+  report.push(`${width}px wide on a phone`);
+  return report.join("; ");
+}
+
 // ---------------------------------------------------------------- main
 const browser = await chromium.launch({ executablePath: options.chromium, headless: true, args: LAUNCH_ARGS });
 const started = Date.now();
@@ -615,6 +655,7 @@ try {
   if (options["paged-site"]) {
     const pagedBase = pathToFileURL(path.resolve(options["paged-site"]) + path.sep).href;
     await check("file: long lists come in pages, with JavaScript off and on", () => pagedLists(browser, pagedBase));
+    await check("file: a team page links to its long lists, which come in pages", () => teamLists(browser, pagedBase, options["paged-site"]));
   } else {
     notes.push("no --paged-site: the pages of long lists were not checked");
   }
