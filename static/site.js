@@ -130,7 +130,8 @@
   function loadMore(next) {
     if (next >= MORE.length) return;
     script("assets/search-" + MORE[next] + ".js", function () {
-      if (!list.hidden || (document.activeElement === input && terms().length)) show();
+      // Results on show grow; results closed (Escape, a click elsewhere) stay closed.
+      if (!list.hidden) show();
       loadMore(next + 1);
     }, function () {});
   }

@@ -317,6 +317,37 @@ async function searchWhileIndexLoads(context, base, visited) {
   return `index requested once while ${visited.controlTitle.length} keys were typed; "${visited.controlTitle}" first`;
 }
 
+// Escape closes the results for good: a part of the index that arrives afterwards (the
+// exceptions and incidents come in later scripts) must not open them again.
+async function escapeWhileIndexLoads(context, base, visited) {
+  const page = await context.newPage();
+  const watcher = watch(page);
+  let release;
+  const closed = new Promise((resolve) => { release = resolve; });
+  await page.route("**/assets/search-exceptions.js", async (route) => {
+    await closed;
+    await route.continue();
+  });
+  await page.goto(pageUrl(base, visited.personPath), { waitUntil: "load" });
+  const box = page.getByRole("combobox", { name: "Search records" });
+  await box.focus();
+  await page.keyboard.type(visited.controlTitle);
+  const list = page.getByRole("listbox", { name: "Search results" });
+  await list.waitFor({ state: "visible", timeout: 5000 });
+  await box.press("Escape");
+  assert(await list.isHidden(), "Escape does not close the results");
+  release();
+  await page.waitForFunction(() => (window.GOVSITE_SEARCH_MORE || {}).exceptions !== undefined);
+  await page.waitForTimeout(200);
+  assert(await list.isHidden(), "the results opened again when the rest of the index arrived");
+  assert((await box.getAttribute("aria-expanded")) === "false", "aria-expanded is not false after Escape");
+  await page.keyboard.type(" ");
+  await list.waitFor({ state: "visible", timeout: 5000 });
+  watcher.assertClean("console errors, page errors or failed requests");
+  await page.close();
+  return "closed by Escape while the exceptions index loaded, still closed after it came; typing opens it again";
+}
+
 async function columnValues(table, index) {
   return table.locator("tbody tr").evaluateAll((rows, i) => rows.map((row) => row.cells[i].textContent.trim()), index);
 }
@@ -643,6 +674,10 @@ try {
       await check("serve: keys typed while the search index loads find the whole query", async () => {
         assert(seen.personPath, "the click-through did not reach a person, so there is no page to search from");
         return searchWhileIndexLoads(context, base, seen);
+      });
+      await check("serve: Escape keeps the results closed while the rest of the index arrives", async () => {
+        assert(seen.personPath, "the click-through did not reach a person, so there is no page to search from");
+        return escapeWhileIndexLoads(context, base, seen);
       });
     }
     await check(`${mode}: sort and filter a table`, () => sortTable(context, mode, base));
