@@ -211,11 +211,11 @@ fn record_pages(renderer: &Renderer, index: &Index, sink: &dyn Sink) -> anyhow::
         put(renderer, sink, views::person_page(index, p))
     })?;
     each(model.teams.values(), |t| {
-        put(renderer, sink, views::team_page(index, t))?;
-        let lists = views::team_list_pages(index, t);
+        let views::TeamPages { page, lists } = views::team_pages(index, t);
+        put(renderer, sink, page)?;
         lists
             .into_iter()
-            .try_for_each(|page| put(renderer, sink, page))
+            .try_for_each(|list| put(renderer, sink, list))
     })?;
     each(model.frameworks.values(), |f| {
         put(renderer, sink, views::framework_page(index, f))

@@ -46,7 +46,7 @@ pub use reviews::{review_page, reviews_page};
 pub use search::{search_index, SearchIndex, SHARDS as SEARCH_SHARDS};
 pub use selections::{selection_page, selection_pages, Selection};
 pub use tables::{Table, Tables};
-pub use teams::{team_list_pages, team_page, teams_page};
+pub use teams::{team_pages, teams_page, TeamPages};
 
 /// A page ready to be rendered: its path in the site, the template that draws it, what the
 /// template sees, and the tables of records it places.

@@ -272,37 +272,35 @@ impl<'a> TeamLists<'a> {
         rows: Range<usize>,
         caption: &str,
     ) -> Table {
+        /// `items` as rows written by `row` (which skips what it cannot find).
+        fn table<'i, T, R: Row>(
+            tables: &mut Tables<'_>,
+            caption: &str,
+            items: &'i [T],
+            row: impl Fn(&'i T) -> Option<R>,
+        ) -> Table {
+            tables.now(caption, items.iter().filter_map(row))
+        }
+        let t = tables;
         match section {
-            TeamSection::Findings => tables.now(
-                caption,
-                self.findings[rows].iter().map(|f| finding_row(index, f)),
-            ),
-            TeamSection::Failures => tables.now(
-                caption,
-                self.failures[rows].iter().map(|i| incident_row(index, i)),
-            ),
-            TeamSection::Exceptions => tables.now(
-                caption,
-                self.exceptions[rows]
-                    .iter()
-                    .map(|e| exception_row(index, e)),
-            ),
-            TeamSection::Controls => tables.now(
-                caption,
-                self.controls[rows]
-                    .iter()
-                    .filter_map(|c| control_row(index, c)),
-            ),
-            TeamSection::Processes => tables.now(
-                caption,
-                self.processes[rows]
-                    .iter()
-                    .filter_map(|p| process_row(index, p)),
-            ),
-            TeamSection::Actions => tables.now(
-                caption,
-                self.actions[rows].iter().map(|a| action_row(index, a)),
-            ),
+            TeamSection::Findings => table(t, caption, &self.findings[rows], |f| {
+                Some(finding_row(index, f))
+            }),
+            TeamSection::Failures => table(t, caption, &self.failures[rows], |i| {
+                Some(incident_row(index, i))
+            }),
+            TeamSection::Exceptions => table(t, caption, &self.exceptions[rows], |e| {
+                Some(exception_row(index, e))
+            }),
+            TeamSection::Controls => {
+                table(t, caption, &self.controls[rows], |c| control_row(index, c))
+            }
+            TeamSection::Processes => {
+                table(t, caption, &self.processes[rows], |p| process_row(index, p))
+            }
+            TeamSection::Actions => table(t, caption, &self.actions[rows], |a| {
+                Some(action_row(index, a))
+            }),
         }
     }
 }
@@ -342,9 +340,27 @@ pub struct TeamView<'a> {
     calendar: String,
 }
 
-/// `teams/ID.html`.
-pub fn team_page<'a>(index: &'a Index<'a>, team: &'a Team) -> PageView<'a, TeamView<'a>> {
+/// A team's page and the pages of its lists too long for it.
+pub struct TeamPages<'a> {
+    pub page: PageView<'a, TeamView<'a>>,
+    pub lists: Vec<PageView<'a, TeamListView<'a>>>,
+}
+
+/// `teams/ID.html` and its lists' own pages, from the team's records gathered once.
+pub fn team_pages<'a>(index: &'a Index<'a>, team: &'a Team) -> TeamPages<'a> {
     let lists = TeamLists::new(index, &team.id);
+    TeamPages {
+        page: team_page(index, team, &lists),
+        lists: list_pages(index, team, &lists),
+    }
+}
+
+/// `teams/ID.html`.
+fn team_page<'a>(
+    index: &'a Index<'a>,
+    team: &'a Team,
+    lists: &TeamLists<'a>,
+) -> PageView<'a, TeamView<'a>> {
     let summary = index.team_metrics.get(team.id.as_str()).map(|t| &t.summary);
     let page = format!("teams/{}.html", team.id);
     let figures = figures(
@@ -409,12 +425,12 @@ pub struct TeamListView<'a> {
 }
 
 /// The pages of the lists too long for the team page (`teams/ID/SECTION.html`,
-/// `-2.html`, ...), every one of them: the team's records are gathered once.
-pub fn team_list_pages<'a>(
+/// `-2.html`, ...).
+fn list_pages<'a>(
     index: &'a Index<'a>,
     team: &'a Team,
+    lists: &TeamLists<'a>,
 ) -> Vec<PageView<'a, TeamListView<'a>>> {
-    let lists = TeamLists::new(index, &team.id);
     let mut pages = Vec::new();
     for section in TeamSection::ALL {
         let total = lists.len(section);
